@@ -1,0 +1,13 @@
+import type { Command } from 'commander';
+import { registerDb } from './db.js';
+import { registerDemo } from './demo.js';
+import { registerIngest } from './ingest.js';
+import { registerRuns } from './runs.js';
+
+/** Every command of the CLI, one module each. Order is the order of `perfhound --help`. */
+export function registerCommands(program: Command): void {
+  registerDemo(program);
+  registerIngest(program);
+  registerRuns(program);
+  registerDb(program);
+}

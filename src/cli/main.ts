@@ -1,0 +1,45 @@
+import { Command, CommanderError } from 'commander';
+import { UserError, errorMessage } from '../util/errors.js';
+import { registerCommands } from './commands.js';
+import { EXIT_ERROR } from './exit-codes.js';
+
+export function buildProgram(): Command {
+  const program = new Command('perfhound')
+    .description(
+      'Find performance regressions in test results and keep the long-term record that makes them findable.\n\n' +
+        'Results go to stdout, logs to stderr. The database is chosen by --db or PERFHOUND_DB\n' +
+        '(sqlite:PATH, postgres://…, mysql://…); the default is sqlite:./perfhound.db.',
+    )
+    .version(process.env.npm_package_version ?? '0.1.0')
+    .option('--debug', 'verbose logs and stack traces on errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', EXIT_CODES_HELP);
+  registerCommands(program);
+  return program;
+}
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0  success (analyze: no regression)
+  1  error (bad input, bad config, unreachable database or server)
+  2  analyze/detect: a regression was found
+  3  analyze: no data matched the config`;
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  program.exitOverride();
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version exit 0; usage errors were already printed by commander.
+      process.exitCode = err.exitCode === 0 ? 0 : EXIT_ERROR;
+      return;
+    }
+    if (debug && err instanceof Error) console.error(err.stack);
+    else console.error(`perfhound: ${errorMessage(err)}`);
+    if (!(err instanceof UserError) && !debug) console.error('(run with --debug for details)');
+    process.exitCode = EXIT_ERROR;
+  }
+}

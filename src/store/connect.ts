@@ -1,0 +1,131 @@
+import { Kysely, Migrator, MysqlDialect, PostgresDialect, SqliteDialect, type Dialect, type Transaction } from 'kysely';
+import { UserError, errorMessage } from '../util/errors.js';
+import { logger } from '../util/log.js';
+import { LATEST_MIGRATION, migrationsFor } from './migrations/index.js';
+import type { Database } from './schema.js';
+import { DEFAULT_DB_URL, parseStoreUrl, type DialectName, type StoreLocation } from './url.js';
+
+/**
+ * The SQL store: one Kysely query layer over SQLite (embedded default), PostgreSQL and MariaDB/MySQL.
+ *
+ * @example
+ * const store = await openStore('sqlite:./perfhound.db');   // migrates on first use
+ * const n = await store.db.selectFrom('runs').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+ * await store.close();
+ */
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly dialect: DialectName;
+  /** The URL for messages (password redacted). */
+  readonly display: string;
+  /** Runs `fn` in one transaction: all of it is written or none. */
+  transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Apply pending migrations (default true: the store migrates on first use). */
+  migrate?: boolean;
+}
+
+/** The database URL from `--db`, else `PERFHOUND_DB`, else `sqlite:./perfhound.db`. */
+export function resolveDbUrl(flag?: string): string {
+  return flag ?? process.env.PERFHOUND_DB ?? DEFAULT_DB_URL;
+}
+
+export async function openStore(url: string, options: OpenOptions = {}): Promise<Store> {
+  const location = parseStoreUrl(url);
+  const db = new Kysely<Database>({ dialect: await createDialect(location) });
+  try {
+    // A first query proves the server is reachable before anything else is attempted.
+    await db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
+  } catch (err) {
+    await db.destroy().catch(() => undefined);
+    throw new UserError(`cannot connect to database ${location.display}: ${errorMessage(err)}`, { field: 'db' });
+  }
+  const store: Store = {
+    db,
+    dialect: location.dialect,
+    display: location.display,
+    transaction: (fn) => db.transaction().execute(fn),
+    close: () => db.destroy(),
+  };
+  if (options.migrate !== false) await migrateToLatest(store);
+  return store;
+}
+
+async function createDialect(location: StoreLocation): Promise<Dialect> {
+  switch (location.dialect) {
+    case 'sqlite': {
+      const { default: SqliteDatabase } = await import('better-sqlite3');
+      let database;
+      try {
+        database = new SqliteDatabase(location.target);
+      } catch (err) {
+        throw new UserError(`cannot open SQLite database ${location.target}: ${errorMessage(err)}`, { field: 'db' });
+      }
+      // WAL lets the daemon read while an ingest writes; NORMAL sync is durable at checkpoints and fast.
+      database.pragma('journal_mode = WAL');
+      database.pragma('synchronous = NORMAL');
+      database.pragma('busy_timeout = 10000');
+      return new SqliteDialect({ database });
+    }
+    case 'postgres': {
+      const pg = await import('pg');
+      // BIGINT (epoch ms/µs, ids) as JS numbers: every value we store is below 2^53.
+      pg.default.types.setTypeParser(20, (v: string) => Number(v));
+      const pool = new pg.default.Pool({ connectionString: location.target, max: 10, connectionTimeoutMillis: 10_000 });
+      pool.on('error', (err) => logger().warn({ err: errorMessage(err) }, 'postgres pool error'));
+      return new PostgresDialect({ pool });
+    }
+    case 'mysql': {
+      const { createPool } = await import('mysql2');
+      const pool = createPool({
+        uri: location.target,
+        connectionLimit: 10,
+        supportBigNumbers: true,
+        bigNumberStrings: false,
+        decimalNumbers: true,
+        connectTimeout: 10_000,
+        charset: 'utf8mb4',
+      });
+      return new MysqlDialect({ pool });
+    }
+  }
+}
+
+function migratorOf(store: Store): Migrator {
+  return new Migrator({
+    db: store.db,
+    provider: { getMigrations: async () => migrationsFor(store.dialect) },
+    migrationTableName: 'perfhound_migration',
+    migrationLockTableName: 'perfhound_migration_lock',
+  });
+}
+
+/** Applies pending migrations; returns the names applied. */
+export async function migrateToLatest(store: Store): Promise<string[]> {
+  const migrator = migratorOf(store);
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw new UserError(`migrating ${store.display} failed: ${errorMessage(error)}`, { field: 'db' });
+  const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  if (applied.length) logger().info({ applied }, 'database migrated');
+  return applied;
+}
+
+export interface SchemaStatus {
+  version: string | null;
+  latest: string;
+  pending: string[];
+}
+
+export async function schemaStatus(store: Store): Promise<SchemaStatus> {
+  const migrator = migratorOf(store);
+  const all = await migrator.getMigrations();
+  const done = all.filter((m) => m.executedAt !== undefined).map((m) => m.name);
+  return {
+    version: done.at(-1) ?? null,
+    latest: LATEST_MIGRATION,
+    pending: all.filter((m) => m.executedAt === undefined).map((m) => m.name),
+  };
+}

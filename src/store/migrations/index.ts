@@ -1,0 +1,24 @@
+import type { Kysely, Migration } from 'kysely';
+import type { DialectName } from '../url.js';
+import * as m0001 from './0001_core.js';
+import * as m0002 from './0002_tests.js';
+import * as m0003 from './0003_analysis.js';
+import * as m0004 from './0004_reports_experiments.js';
+
+type Up = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
+
+/** Every migration, in order. Names sort lexically; never rename or edit one that has shipped. */
+const ALL: Record<string, Up> = {
+  '0001_core': m0001.up,
+  '0002_tests': m0002.up,
+  '0003_analysis': m0003.up,
+  '0004_reports_experiments': m0004.up,
+};
+
+export function migrationsFor(dialect: DialectName): Record<string, Migration> {
+  return Object.fromEntries(
+    Object.entries(ALL).map(([name, up]) => [name, { up: (db: Kysely<unknown>) => up(db, dialect) }]),
+  );
+}
+
+export const LATEST_MIGRATION = Object.keys(ALL).at(-1)!;

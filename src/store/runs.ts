@@ -1,0 +1,250 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { NotFoundError } from '../util/errors.js';
+import { flattenMetadata, indexedValue } from './metadata.js';
+import type { Database } from './schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** A run as callers see it (the `runs` row, metadata parsed). */
+export interface RunRecord {
+  uuid: string;
+  timestamp: string;
+  timestampMs: number;
+  start: string | null;
+  end: string | null;
+  status: string | null;
+  buildUrl: string | null;
+  version: string | null;
+  artifacts: string | null;
+  source: string;
+  collection: string;
+  passes: number | null;
+  fails: number | null;
+  skips: number | null;
+  runTime: number | null;
+  metadata: Record<string, unknown>;
+}
+
+/** What an ingester hands over for one run. */
+export interface NewRun {
+  uuid: string;
+  timestampMs: number;
+  source: string;
+  collection: string;
+  metadata: Record<string, unknown>;
+  startMs?: number | null;
+  endMs?: number | null;
+  status?: string | null;
+  buildUrl?: string | null;
+  version?: string | null;
+  artifacts?: string | null;
+  passes?: number | null;
+  fails?: number | null;
+  skips?: number | null;
+  runTime?: number | null;
+}
+
+export interface NewDocument {
+  collection: string;
+  timestampMs: number | null;
+  metricName: string | null;
+  /** The document as JSON text. */
+  body: string;
+}
+
+export type WriteOutcome = 'created' | 'replaced';
+
+const DOCUMENT_BATCH = 500;
+
+/**
+ * Writes a run (inside the caller's transaction). Idempotent by uuid: an existing run keeps its internal
+ * id, its row and metadata are replaced, and its documents in the collections given are replaced too —
+ * so ingesting the same file twice changes nothing, and metadata and results may come from separate files.
+ */
+export async function writeRun(trx: Db, run: NewRun, documents: NewDocument[] = []): Promise<{ id: number; outcome: WriteOutcome }> {
+  const row = {
+    uuid: run.uuid,
+    timestamp_ms: run.timestampMs,
+    start_ms: run.startMs ?? null,
+    end_ms: run.endMs ?? null,
+    status: run.status ?? null,
+    build_url: run.buildUrl ?? null,
+    version: run.version ?? null,
+    artifacts: run.artifacts ?? null,
+    source: run.source,
+    collection: run.collection,
+    passes: run.passes ?? null,
+    fails: run.fails ?? null,
+    skips: run.skips ?? null,
+    run_time: run.runTime ?? null,
+    metadata: JSON.stringify(run.metadata),
+    ingested_ms: Date.now(),
+  };
+  const existing = await trx.selectFrom('runs').select('id').where('uuid', '=', run.uuid).executeTakeFirst();
+  let id: number;
+  if (existing) {
+    id = Number(existing.id);
+    await trx.updateTable('runs').set(row).where('id', '=', id).execute();
+    await trx.deleteFrom('run_metadata').where('run_id', '=', id).execute();
+  } else {
+    id = await insertRunRow(trx, row);
+  }
+  const flat = Object.entries(flattenMetadata(run.metadata));
+  for (let i = 0; i < flat.length; i += DOCUMENT_BATCH) {
+    await trx
+      .insertInto('run_metadata')
+      .values(flat.slice(i, i + DOCUMENT_BATCH).map(([key, value]) => ({ run_id: id, key, value: indexedValue(value) })))
+      .execute();
+  }
+  if (existing && documents.length) {
+    const collections = [...new Set(documents.map((d) => d.collection))];
+    await trx.deleteFrom('documents').where('run_id', '=', id).where('collection', 'in', collections).execute();
+  }
+  await insertDocuments(trx, id, documents);
+  return { id, outcome: existing ? 'replaced' : 'created' };
+}
+
+async function insertRunRow(trx: Db, row: Record<string, unknown> & { uuid: string }): Promise<number> {
+  const result = await trx
+    .insertInto('runs')
+    .values(row as never)
+    .executeTakeFirst();
+  if (result.insertId !== undefined) return Number(result.insertId);
+  const back = await trx.selectFrom('runs').select('id').where('uuid', '=', row.uuid).executeTakeFirstOrThrow();
+  return Number(back.id);
+}
+
+export async function insertDocuments(trx: Db, runId: number, documents: NewDocument[]): Promise<void> {
+  for (let i = 0; i < documents.length; i += DOCUMENT_BATCH) {
+    await trx
+      .insertInto('documents')
+      .values(
+        documents.slice(i, i + DOCUMENT_BATCH).map((d) => ({
+          run_id: runId,
+          collection: d.collection,
+          timestamp_ms: d.timestampMs,
+          metric_name: d.metricName,
+          body: d.body,
+        })),
+      )
+      .execute();
+  }
+}
+
+export interface RunFilter {
+  /** Metadata key → value; all must match (string comparison of the flattened value). */
+  where?: Record<string, string>;
+  since?: Date;
+  until?: Date;
+  /** The newest N runs (still returned oldest first). */
+  limit?: number;
+  offset?: number;
+  collection?: string;
+  uuids?: string[];
+}
+
+/** Runs in time order, newest last. With `limit`, the newest `limit` runs. */
+export async function listRuns(db: Db, filter: RunFilter = {}): Promise<RunRecord[]> {
+  let q = db.selectFrom('runs').selectAll();
+  for (const [key, value] of Object.entries(filter.where ?? {})) {
+    q = q.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('run_metadata')
+          .select(sql.lit(1).as('one'))
+          .whereRef('run_metadata.run_id', '=', 'runs.id')
+          .where('run_metadata.key', '=', key)
+          .where('run_metadata.value', '=', indexedValue(value)),
+      ),
+    );
+  }
+  if (filter.since) q = q.where('timestamp_ms', '>=', filter.since.getTime());
+  if (filter.until) q = q.where('timestamp_ms', '<=', filter.until.getTime());
+  if (filter.collection) q = q.where('collection', '=', filter.collection);
+  if (filter.uuids) {
+    if (!filter.uuids.length) return [];
+    q = q.where('uuid', 'in', filter.uuids);
+  }
+  q = q.orderBy('timestamp_ms', 'desc').orderBy('id', 'desc');
+  if (filter.limit !== undefined) q = q.limit(filter.limit);
+  if (filter.offset) q = (filter.limit === undefined ? q.limit(2 ** 31 - 1) : q).offset(filter.offset);
+  const rows = await q.execute();
+  // Metadata values longer than the index keeps are checked whole here.
+  const whole = rows.filter((r) => matchesWhole(r.metadata, filter.where));
+  return whole.reverse().map(toRunRecord);
+}
+
+function matchesWhole(metadataJson: string, where: Record<string, string> | undefined): boolean {
+  if (!where) return true;
+  const flat = flattenMetadata(JSON.parse(metadataJson) as Record<string, unknown>);
+  return Object.entries(where).every(([k, v]) => flat[k] === v);
+}
+
+export async function getRun(db: Db, uuid: string): Promise<RunRecord> {
+  const row = await db.selectFrom('runs').selectAll().where('uuid', '=', uuid).executeTakeFirst();
+  if (!row) throw new NotFoundError(`no run with uuid ${uuid}`, { field: 'uuid' });
+  return toRunRecord(row);
+}
+
+/** Number of documents per collection of a run. */
+export async function documentCounts(db: Db, uuid: string): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('documents')
+    .innerJoin('runs', 'runs.id', 'documents.run_id')
+    .select(['documents.collection', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('runs.uuid', '=', uuid)
+    .groupBy('documents.collection')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.collection, Number(r.n)]));
+}
+
+export function toRunRecord(row: {
+  uuid: string;
+  timestamp_ms: number;
+  start_ms: number | null;
+  end_ms: number | null;
+  status: string | null;
+  build_url: string | null;
+  version: string | null;
+  artifacts: string | null;
+  source: string;
+  collection: string;
+  passes: number | null;
+  fails: number | null;
+  skips: number | null;
+  run_time: number | null;
+  metadata: string;
+}): RunRecord {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
+  return {
+    uuid: row.uuid,
+    timestamp: new Date(Number(row.timestamp_ms)).toISOString(),
+    timestampMs: Number(row.timestamp_ms),
+    start: iso(row.start_ms),
+    end: iso(row.end_ms),
+    status: row.status,
+    buildUrl: row.build_url,
+    version: row.version,
+    artifacts: row.artifacts,
+    source: row.source,
+    collection: row.collection,
+    passes: row.passes === null ? null : Number(row.passes),
+    fails: row.fails === null ? null : Number(row.fails),
+    skips: row.skips === null ? null : Number(row.skips),
+    runTime: row.run_time === null ? null : Number(row.run_time),
+    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+  };
+}
+
+/** Row count of every table, for `perfhound db status`. */
+export async function tableCounts(db: Db): Promise<Record<string, number>> {
+  const tables = [
+    'runs', 'run_metadata', 'documents', 'tests', 'test_runs', 'test_run_metadata', 'test_metadata',
+    'attachments', 'regressions', 'acks', 'api_tokens', 'reports', 'experiments', 'experiment_tests',
+  ] as const;
+  const out: Record<string, number> = {};
+  for (const table of tables) {
+    const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    out[table] = Number(row.n);
+  }
+  return out;
+}
