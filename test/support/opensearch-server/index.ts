@@ -1,0 +1,2 @@
+export { startOpenSearchTestServer, OPENSEARCH_VERSION, type OpenSearchTestServer, type RecordedRequest } from './server.js';
+export { loadBulkFile, loadBulk } from './load-bulk-file.js';
