@@ -42,6 +42,8 @@ export interface TestRecord {
   tags: string[];
   startUs: number | null;
   stopUs: number | null;
+  /** Duration when the format gives one without start/stop (JUnit without a suite timestamp). */
+  durationUs?: number | null;
   /** Attachment name → content, in order of first appearance. */
   details: Map<string, Attachment>;
 }
