@@ -1,4 +1,4 @@
-import { HunterEngine, type HunterResult } from './hunter.js';
+import { HunterEngine, type HunterResult, type RunCost } from './hunter.js';
 import { dropMissing, fillMissing, type PreparedSeries } from './prepare.js';
 import type { AnalysisResult, AnalyzeOptions, ChangePoint, DetectMode } from './types.js';
 
@@ -101,5 +101,10 @@ export class IncrementalSeries {
 
   result(): AnalysisResult {
     return runPrepared(this.engine, prepare(this.values, this.options.mode), this.options);
+  }
+
+  /** Windows computed vs taken from the cache by the last `result()`. */
+  lastRunCost(): RunCost {
+    return { ...this.engine.lastRunCost };
   }
 }

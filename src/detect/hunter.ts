@@ -9,6 +9,12 @@ export interface HunterOptions {
   minMagnitude: number;
 }
 
+/** How much of the last run was computed rather than taken from the caches. */
+export interface RunCost {
+  windowsComputed: number;
+  windowsReused: number;
+}
+
 export interface HunterResult {
   weak: ChangePoint[];
   final: ChangePoint[];
@@ -37,6 +43,8 @@ export class HunterEngine {
   private scratch = new Float64Array(0);
   private series: Float64Array = new Float64Array(0);
   private nonFiniteBefore = new Int32Array(1);
+  /** Counters of the last `run`. */
+  readonly lastRunCost: RunCost = { windowsComputed: 0, windowsReused: 0 };
 
   constructor(private readonly options: HunterOptions) {
     if (!Number.isInteger(options.windowLen) || options.windowLen < 2) {
@@ -63,6 +71,8 @@ export class HunterEngine {
 
   private prepare(series: Float64Array): void {
     this.series = series;
+    this.lastRunCost.windowsComputed = 0;
+    this.lastRunCost.windowsReused = 0;
     if (this.scratch.length < series.length) this.scratch = new Float64Array(Math.max(series.length, 2 * this.scratch.length));
     const counts = new Int32Array(series.length + 1);
     for (let i = 0; i < series.length; i++) counts[i + 1] = counts[i] + (Number.isFinite(series[i]) ? 0 : 1);
@@ -96,6 +106,9 @@ export class HunterEngine {
         const nonFinite = this.nonFiniteBefore[end] !== this.nonFiniteBefore[start];
         trace = detectInWindow(this.series, start, end, threshold, nonFinite, this.calc, this.test);
         this.windowCache.set(key, trace);
+        this.lastRunCost.windowsComputed++;
+      } else {
+        this.lastRunCost.windowsReused++;
       }
       windows.push(trace);
       const last = trace.found.length ? trace.found[trace.found.length - 1].index : 0;
