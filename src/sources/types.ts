@@ -94,6 +94,17 @@ export interface MetricRow {
   /** Epoch milliseconds: for aggregations the mean document time of the run, else the document's. */
   timestampMs: number;
   value: number | null;
+  /**
+   * `percentiles` metrics: every requested percent keyed as Orion names its columns (`"99.0"`), because
+   * without `target_percentile` Orion makes one column per percent; `value` is then the target percent's
+   * value, or the first requested one's.
+   */
+  percentiles?: Record<string, number | null>;
+  /**
+   * Standard metrics: the document field as stored, since `type: metadata` columns (e.g. a version string)
+   * are not numbers; `value` is its numeric reading or null.
+   */
+  raw?: unknown;
 }
 
 export interface DocumentQuery {
@@ -116,6 +127,11 @@ export interface Source {
   findDocuments(query: DocumentQuery): Promise<Record<string, unknown>[]>;
   /** Distinct values of `field` among matching documents (Orion `group_by` discovery), sorted. */
   distinctValues(query: DocumentQuery & { field: string }): Promise<string[]>;
+  /**
+   * One run's metadata by id (Orion `--uuid` mode, request H), undefined if there is none. Optional because
+   * a store can answer it through `findRuns({ uuids })`; OpenSearch sends Orion's own query.
+   */
+  runMetadata?(query: { index?: string; uuidField: string; uuid: string }): Promise<Record<string, unknown> | undefined>;
   /** Requests sent so far (remote sources); for benchmarks and logs. */
   requestCount(): number;
   close(): Promise<void>;

@@ -41,6 +41,11 @@ export interface OpenSearchTestServer {
   reset(): void;
   /** Deletes every index. */
   clear(): void;
+  /**
+   * Makes matching requests fail with a 500 `exception` (after recording them), to exercise clients'
+   * fallbacks; `undefined` stops failing.
+   */
+  failRequests(predicate: ((r: RecordedRequest) => boolean) | undefined): void;
   /** Direct access to the data, for assertions that should not go through HTTP. */
   readonly cluster: Cluster;
 }
@@ -50,8 +55,12 @@ export const OPENSEARCH_VERSION = '2.18.0';
 export async function startOpenSearchTestServer(): Promise<OpenSearchTestServer> {
   const cluster = new Cluster();
   let recorded: RecordedRequest[] = [];
+  let failing: ((r: RecordedRequest) => boolean) | undefined;
   const server = createServer((req, res) => {
-    void handle(cluster, req, res, (r) => recorded.push(r));
+    void handle(cluster, req, res, (r) => {
+      recorded.push(r);
+      if (failing?.(r)) throw new OpenSearchError(500, 'exception', 'injected failure (test server failRequests)');
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -67,6 +76,9 @@ export async function startOpenSearchTestServer(): Promise<OpenSearchTestServer>
       recorded = [];
     },
     clear: () => cluster.indices.clear(),
+    failRequests: (predicate) => {
+      failing = predicate;
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
