@@ -1,0 +1,272 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from './schema.js';
+import type { DialectName } from './url.js';
+
+/**
+ * Queries over the subunit2sql-style tables (tests, test_runs, test_run_metadata, test_metadata,
+ * attachments). Writes are multi-row and set-based: aggregates are updated with SQL increments inside the
+ * ingest transaction (never read-modify-write), so concurrent ingests cannot lose counts.
+ */
+export type Db = Kysely<Database> | Transaction<Database>;
+
+/** Statuses counted as a pass / a failure (subunit2sql's `increment_counts`, `get_run_totals`). */
+export const PASS_STATUSES = ['success', 'xfail'] as const;
+export const FAIL_STATUSES = ['fail', 'uxsuccess'] as const;
+
+/** Rows per multi-row statement: well under every dialect's bound-parameter limit. */
+export const BATCH = 500;
+
+export interface TestAggregateDelta {
+  name: string;
+  success: number;
+  failure: number;
+  /** This result's duration in seconds (null without timestamps). */
+  runTime: number | null;
+}
+
+/**
+ * Creates missing tests and adds one run's results to the aggregates of existing ones, with subunit2sql's
+ * semantics: run_count = success + failure (skips count nowhere); run_time = cumulative mean of successful
+ * durations, seeded by the first result of any status until a success replaces it. `run_time` is assigned
+ * first because MySQL evaluates SET assignments left to right with already-updated values.
+ */
+export async function addTestAggregates(trx: Db, dialect: DialectName, deltas: TestAggregateDelta[]): Promise<void> {
+  for (let i = 0; i < deltas.length; i += BATCH) {
+    const values = deltas.slice(i, i + BATCH).map((d) => ({
+      test_id: d.name,
+      run_count: d.success + d.failure,
+      success: d.success,
+      failure: d.failure,
+      run_time: d.runTime,
+    }));
+    const insert = trx.insertInto('tests').values(values);
+    if (dialect === 'mysql') {
+      await insert
+        .onDuplicateKeyUpdate({
+          run_time: sql`case when values(success) > 0 and values(run_time) is not null then (coalesce(run_time, 0) * success + values(run_time)) / (success + 1) when run_time is null then values(run_time) else run_time end`,
+          run_count: sql`run_count + values(run_count)`,
+          success: sql`success + values(success)`,
+          failure: sql`failure + values(failure)`,
+        })
+        .execute();
+    } else {
+      await insert
+        .onConflict((oc) =>
+          oc.column('test_id').doUpdateSet({
+            run_time: sql`case when excluded.success > 0 and excluded.run_time is not null then (coalesce(tests.run_time, 0) * tests.success + excluded.run_time) / (tests.success + 1) when tests.run_time is null then excluded.run_time else tests.run_time end`,
+            run_count: sql`tests.run_count + excluded.run_count`,
+            success: sql`tests.success + excluded.success`,
+            failure: sql`tests.failure + excluded.failure`,
+          }),
+        )
+        .execute();
+    }
+  }
+}
+
+/**
+ * Recomputes the aggregates of `testIds` from their remaining test runs (after a run was replaced or a
+ * duplicate result overwritten): counts by status, run_time = mean successful duration, else the duration
+ * of the oldest remaining result — the state an in-order ingest of those runs would have produced.
+ */
+export async function recomputeTestAggregates(trx: Db, testIds: number[]): Promise<void> {
+  for (let i = 0; i < testIds.length; i += BATCH) {
+    const ids = testIds.slice(i, i + BATCH);
+    const rows = await trx
+      .selectFrom('test_runs')
+      .select(['id', 'test_id', 'status', 'start_us', 'stop_us'])
+      .where('test_id', 'in', ids)
+      .orderBy('id')
+      .execute();
+    const byTest = new Map<number, typeof rows>();
+    for (const r of rows) {
+      const list = byTest.get(Number(r.test_id)) ?? [];
+      list.push(r);
+      byTest.set(Number(r.test_id), list);
+    }
+    for (const id of ids) {
+      const runs = byTest.get(id) ?? [];
+      const duration = (r: (typeof rows)[number]) => (r.start_us === null || r.stop_us === null ? null : (Number(r.stop_us) - Number(r.start_us)) / 1e6);
+      const passes = runs.filter((r) => (PASS_STATUSES as readonly string[]).includes(r.status));
+      const failures = runs.filter((r) => (FAIL_STATUSES as readonly string[]).includes(r.status)).length;
+      const timed = passes.map(duration).filter((d): d is number => d !== null);
+      const seed = runs.map(duration).find((d) => d !== null) ?? null;
+      const runTime = timed.length ? timed.reduce((a, b) => a + b, 0) / timed.length : seed;
+      await trx
+        .updateTable('tests')
+        .set({ run_count: passes.length + failures, success: passes.length, failure: failures, run_time: runTime })
+        .where('id', '=', id)
+        .execute();
+    }
+  }
+}
+
+/** Internal ids of tests by name. */
+export async function testIdsByName(trx: Db, names: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (let i = 0; i < names.length; i += BATCH) {
+    const rows = await trx.selectFrom('tests').select(['id', 'test_id']).where('test_id', 'in', names.slice(i, i + BATCH)).execute();
+    for (const r of rows) out.set(r.test_id, Number(r.id));
+  }
+  return out;
+}
+
+export interface NewTestRun {
+  testId: number;
+  status: string;
+  startUs: number | null;
+  stopUs: number | null;
+}
+
+/** Inserts a run's test results; returns test id → test run id. */
+export async function insertTestRuns(trx: Db, runId: number, rows: NewTestRun[]): Promise<Map<number, number>> {
+  const ids = new Map<number, number>();
+  for (let i = 0; i < rows.length; i += BATCH) {
+    const batch = rows.slice(i, i + BATCH);
+    await trx
+      .insertInto('test_runs')
+      .values(batch.map((r) => ({ test_id: r.testId, run_id: runId, status: r.status, start_us: r.startUs, stop_us: r.stopUs })))
+      .execute();
+    const back = await trx
+      .selectFrom('test_runs')
+      .select(['id', 'test_id'])
+      .where('run_id', '=', runId)
+      .where(
+        'test_id',
+        'in',
+        batch.map((r) => r.testId),
+      )
+      .execute();
+    for (const r of back) ids.set(Number(r.test_id), Number(r.id));
+  }
+  return ids;
+}
+
+export async function insertTestRunMetadata(trx: Db, rows: { test_run_id: number; key: string; value: string }[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += BATCH) await trx.insertInto('test_run_metadata').values(rows.slice(i, i + BATCH)).execute();
+}
+
+/** Adds test metadata rows that are not there yet (unique by test, key, value). */
+export async function addTestMetadata(trx: Db, rows: { test_id: number; key: string; value: string }[]): Promise<void> {
+  for (const row of rows) {
+    const existing = await trx
+      .selectFrom('test_metadata')
+      .select('id')
+      .where('test_id', '=', row.test_id)
+      .where('key', '=', row.key)
+      .where('value', '=', row.value)
+      .executeTakeFirst();
+    if (!existing) await trx.insertInto('test_metadata').values(row).execute();
+  }
+}
+
+export interface NewAttachment {
+  test_run_id: number;
+  label: string;
+  content_type: string | null;
+  body: Buffer;
+}
+
+/** Attachments go in small batches: their bodies can be large. */
+export async function insertAttachments(trx: Db, rows: NewAttachment[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 20) await trx.insertInto('attachments').values(rows.slice(i, i + 20)).execute();
+}
+
+/** Deletes a run's test results with their metadata and attachments; returns the tests they belonged to. */
+export async function deleteRunTestResults(trx: Db, runId: number): Promise<number[]> {
+  const rows = await trx.selectFrom('test_runs').select('test_id').where('run_id', '=', runId).execute();
+  const testRunIds = trx.selectFrom('test_runs').select('id').where('run_id', '=', runId);
+  await trx.deleteFrom('test_run_metadata').where('test_run_id', 'in', testRunIds).execute();
+  await trx.deleteFrom('attachments').where('test_run_id', 'in', testRunIds).execute();
+  await trx.deleteFrom('test_runs').where('run_id', '=', runId).execute();
+  return rows.map((r) => Number(r.test_id));
+}
+
+/** Deletes one test result (a duplicate in a stream being replaced by the later one). */
+export async function deleteTestRun(trx: Db, testRunId: number): Promise<void> {
+  await trx.deleteFrom('test_run_metadata').where('test_run_id', '=', testRunId).execute();
+  await trx.deleteFrom('attachments').where('test_run_id', '=', testRunId).execute();
+  await trx.deleteFrom('test_runs').where('id', '=', testRunId).execute();
+}
+
+export interface StoredTestResult {
+  testRunId: number;
+  name: string;
+  status: string;
+  startUs: number | null;
+  stopUs: number | null;
+  metadata: Record<string, string>;
+}
+
+/** A run's results in start order (tests without a start last), with their metadata. */
+export async function runTestResults(db: Db, runId: number): Promise<StoredTestResult[]> {
+  const rows = await db
+    .selectFrom('test_runs')
+    .innerJoin('tests', 'tests.id', 'test_runs.test_id')
+    .select(['test_runs.id as id', 'tests.test_id as name', 'test_runs.status', 'test_runs.start_us', 'test_runs.stop_us'])
+    .where('test_runs.run_id', '=', runId)
+    .orderBy('test_runs.id')
+    .execute();
+  const meta = await db
+    .selectFrom('test_run_metadata')
+    .innerJoin('test_runs', 'test_runs.id', 'test_run_metadata.test_run_id')
+    .select(['test_run_metadata.test_run_id', 'test_run_metadata.key', 'test_run_metadata.value'])
+    .where('test_runs.run_id', '=', runId)
+    .execute();
+  const byRun = new Map<number, Record<string, string>>();
+  for (const m of meta) {
+    const record = byRun.get(Number(m.test_run_id)) ?? {};
+    record[m.key] = m.value;
+    byRun.set(Number(m.test_run_id), record);
+  }
+  return rows.map((r) => ({
+    testRunId: Number(r.id),
+    name: r.name,
+    status: r.status,
+    startUs: r.start_us === null ? null : Number(r.start_us),
+    stopUs: r.stop_us === null ? null : Number(r.stop_us),
+    metadata: byRun.get(Number(r.id)) ?? {},
+  }));
+}
+
+export async function testRunAttachments(db: Db, testRunIds: number[]): Promise<Map<number, { label: string; contentType: string | null; body: Buffer }[]>> {
+  const out = new Map<number, { label: string; contentType: string | null; body: Buffer }[]>();
+  for (let i = 0; i < testRunIds.length; i += BATCH) {
+    const rows = await db
+      .selectFrom('attachments')
+      .select(['test_run_id', 'label', 'content_type', 'body'])
+      .where('test_run_id', 'in', testRunIds.slice(i, i + BATCH))
+      .orderBy('id')
+      .execute();
+    for (const r of rows) {
+      const list = out.get(Number(r.test_run_id)) ?? [];
+      list.push({ label: r.label, contentType: r.content_type, body: Buffer.from(r.body) });
+      out.set(Number(r.test_run_id), list);
+    }
+  }
+  return out;
+}
+
+/**
+ * subunit2sql-db-manage expire: deletes runs older than `cutoffMs` (by run time) and their metadata, test
+ * results, test-result metadata and attachments, in one transaction. The `tests` aggregates are left as
+ * they are (they summarise all history, as in subunit2sql). Returns the number of runs deleted.
+ */
+export async function expireRuns(db: Kysely<Database>, cutoffMs: number): Promise<{ runs: number; testRuns: number }> {
+  return db.transaction().execute(async (trx) => {
+    const old = await trx.selectFrom('runs').select('id').where('timestamp_ms', '<', cutoffMs).execute();
+    let testRuns = 0;
+    for (let i = 0; i < old.length; i += BATCH) {
+      const ids = old.slice(i, i + BATCH).map((r) => Number(r.id));
+      const trIds = trx.selectFrom('test_runs').select('id').where('run_id', 'in', ids);
+      await trx.deleteFrom('test_run_metadata').where('test_run_id', 'in', trIds).execute();
+      await trx.deleteFrom('attachments').where('test_run_id', 'in', trIds).execute();
+      const deleted = await trx.deleteFrom('test_runs').where('run_id', 'in', ids).executeTakeFirst();
+      testRuns += Number(deleted.numDeletedRows);
+      await trx.deleteFrom('run_metadata').where('run_id', 'in', ids).execute();
+      await trx.deleteFrom('documents').where('run_id', 'in', ids).execute();
+      await trx.deleteFrom('runs').where('id', 'in', ids).execute();
+    }
+    return { runs: old.length, testRuns };
+  });
+}
