@@ -1,0 +1,88 @@
+/**
+ * `npm run bench -- detect`: median time of `analyzeSeries` (default options) on noisy step series of
+ * 100 … 20 000 points and on 100 series of 500, then the whole-process time of
+ * `node bin/perfhound.js detect` on a 5 000-point CSV (needs `npm run build` first).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyzeSeries, IncrementalSeries } from '../src/detect/analyze.js';
+import type { Benchmark } from './registry.js';
+
+/** Deterministic noisy series with a level shift every ~250 points (LCG + Box–Muller). */
+function series(n: number, seed: number): number[] {
+  let state = seed >>> 0;
+  const uniform = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return (state + 0.5) / 4294967296;
+  };
+  const out: number[] = [];
+  let level = 100;
+  for (let i = 0; i < n; i++) {
+    if (i > 0 && i % 250 === 0) level *= uniform() < 0.5 ? 0.95 : 1.05;
+    out.push(level + Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()));
+  }
+  return out;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function timeMs(fn: () => void, repeats: number): number {
+  const times: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const t0 = process.hrtime.bigint();
+    fn();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return median(times);
+}
+
+const OTAVA_MS: Record<string, number> = { '100': 1.1, '1000': 20, '5000': 83, '20000': 392, '100x500': 1130 };
+
+async function run(): Promise<void> {
+  const line = (label: string, ms: number) => {
+    const otava = OTAVA_MS[label];
+    console.log(`${label.padStart(8)} points: ${ms.toFixed(3).padStart(9)} ms   (Otava 0.8: ${otava} ms, ×${(otava / ms).toFixed(0)} faster)`);
+  };
+  for (const n of [100, 1000, 5000, 20000]) {
+    const values = series(n, n);
+    analyzeSeries(values); // warm-up
+    line(String(n), timeMs(() => analyzeSeries(values), n >= 5000 ? 15 : 40));
+  }
+  const many = Array.from({ length: 100 }, (_, k) => series(500, k + 1));
+  line('100x500', timeMs(() => many.forEach((v) => analyzeSeries(v)), 10));
+
+  for (const w of [25, 50, 100, 200]) {
+    const values = series(5000, 7);
+    console.log(`  window ${String(w).padStart(3)}, 5000 points: ${timeMs(() => analyzeSeries(values, { windowLen: w }), 7).toFixed(3)} ms`);
+  }
+
+  const values = series(20000, 3);
+  const inc = new IncrementalSeries();
+  inc.append(values.slice(0, 19999)).result();
+  const t0 = process.hrtime.bigint();
+  inc.append(values.slice(19999)).result();
+  console.log(`  incremental: 1 point appended to 19 999: ${(Number(process.hrtime.bigint() - t0) / 1e6).toFixed(3)} ms`);
+
+  const dir = mkdtempSync(join(tmpdir(), 'perfhound-bench-'));
+  try {
+    const csv = join(dir, 'series.csv');
+    const points = series(5000, 11);
+    writeFileSync(csv, 'time,value\n' + points.map((v, i) => `${1700000000 + i * 3600},${v}`).join('\n') + '\n');
+    const bin = join(process.cwd(), 'bin', 'perfhound.js');
+    const wall = timeMs(() => execFileSync(process.execPath, [bin, 'detect', csv, '--output', 'json'], { stdio: 'pipe' }), 5);
+    console.log(`  whole process: node bin/perfhound.js detect (5000-point CSV): ${wall.toFixed(0)} ms (Otava CLI: 2650 ms)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export const detectBenchmark: Benchmark = {
+  name: 'detect',
+  description: 'change point engine (analyzeSeries, default options) and the detect command',
+  run,
+};
