@@ -248,3 +248,23 @@ export async function tableCounts(db: Db): Promise<Record<string, number>> {
   }
   return out;
 }
+
+/**
+ * Replaces a run's documents in the collections given, keeping the run's row and metadata as they are;
+ * creates the run from `fallback` when it does not exist yet (results ingested before their metadata).
+ */
+export async function writeDocuments(
+  trx: Db,
+  fallback: NewRun,
+  documents: NewDocument[],
+): Promise<{ id: number; outcome: WriteOutcome }> {
+  const existing = await trx.selectFrom('runs').select('id').where('uuid', '=', fallback.uuid).executeTakeFirst();
+  if (!existing) return writeRun(trx, fallback, documents);
+  const id = Number(existing.id);
+  const collections = [...new Set(documents.map((d) => d.collection))];
+  if (collections.length) {
+    await trx.deleteFrom('documents').where('run_id', '=', id).where('collection', 'in', collections).execute();
+  }
+  await insertDocuments(trx, id, documents);
+  return { id, outcome: 'replaced' };
+}

@@ -1,0 +1,58 @@
+import type { Command } from 'commander';
+import { openStore, resolveDbUrl, type Store } from '../store/connect.js';
+import { UserError } from '../util/errors.js';
+import { toJson } from '../util/json.js';
+
+/** Adds `--db URL` (documented once, the same everywhere). */
+export function addDbOption(cmd: Command): Command {
+  return cmd.option('--db <url>', 'database: sqlite:PATH, postgres://…, mysql://… (default: $PERFHOUND_DB or sqlite:./perfhound.db)');
+}
+
+/** Opens the store the command's `--db` names, runs `fn`, always closes it. */
+export async function withStore<T>(dbFlag: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(resolveDbUrl(dbFlag));
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Commander collector for repeatable options. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(toJson(value, 2) + '\n');
+}
+
+export function parseOutput<T extends string>(value: string, allowed: readonly T[], flag = '--output'): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UserError(`${flag} must be one of ${allowed.join(', ')} (got "${value}")`, { field: flag });
+  }
+  return value as T;
+}
+
+export function parseDate(value: string, flag: string): Date {
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(ms)) throw new UserError(`"${value}" is not a date (use YYYY-MM-DD or an ISO time)`, { field: flag });
+  return new Date(ms);
+}
+
+export function parsePositiveInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UserError(`"${value}" is not a non-negative integer`, { field: flag });
+  return n;
+}
+
+/** `key=value` pairs of repeatable flags such as `--where`. */
+export function parsePairs(pairs: string[] | undefined, flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UserError(`"${pair}" is not key=value`, { field: flag });
+    out[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return out;
+}

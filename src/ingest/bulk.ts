@@ -1,0 +1,143 @@
+import type { Store } from '../store/connect.js';
+import { getPath, metadataString } from '../store/metadata.js';
+import type { Place } from '../util/errors.js';
+import { scanLines } from './line-scanner.js';
+import { matchesPattern } from './patterns.js';
+import { newReport, type IngestReport } from './report.js';
+import { runColumnsFromMetadata } from './run-fields.js';
+import { RunGroups, attributeOrphans, earliest, salvageUuid } from './run-groups.js';
+import { parseTimestamp } from './timestamps.js';
+import { writeGroups } from './write-groups.js';
+
+/** Options of `perfhound ingest bulk`. */
+export interface BulkOptions {
+  /** Collections (index names, `*` patterns) whose documents are run metadata. */
+  metadataCollections: string[];
+  /** Run id fields tried in order; `*` patterns match top-level field names (`*_uuid`). */
+  uuidFields: string[];
+  timestampField: string;
+  versionField: string;
+  runMeta: Record<string, string>;
+  /** Label shown in messages (the path, or `-` for stdin). */
+  label?: string;
+  onProgress?(done: number, total: number): void;
+}
+
+/** Orion's production metadata index, and any collection named like one. */
+export const DEFAULT_METADATA_COLLECTIONS = ['perf_scale_ci*', '*metadata*'];
+
+/** `uuid`, else a field named like one (browbeat's `browbeat_uuid`). */
+export const DEFAULT_UUID_FIELDS = ['uuid', '*_uuid', '*Uuid'];
+
+/**
+ * Ingests an OpenSearch/Elasticsearch `_bulk` NDJSON file (action line + document): documents of a
+ * metadata collection become runs, the others documents of their run in a collection named after `_index`.
+ * Two passes over the file keep memory bounded: the first validates every line and notes where each run's
+ * documents are, the second writes each run in one transaction.
+ */
+export async function ingestBulk(store: Store, path: string, options: BulkOptions): Promise<IngestReport> {
+  const file = options.label ?? path;
+  const report = newReport(file, 'bulk');
+  const groups = new RunGroups();
+  groups.paths.push(path);
+  const isMetadata = (collection: string) => options.metadataCollections.some((p) => matchesPattern(collection, p));
+
+  let pendingAction: { collection: string; line: number; text: string } | undefined;
+  for await (const line of scanLines(path)) {
+    if (!line.text.trim()) continue;
+    const place: Place = { file, line: line.line };
+    if (!pendingAction) {
+      const action = parseAction(line.text);
+      if ('error' in action) {
+        groups.fail(undefined, action.error, place);
+        continue;
+      }
+      pendingAction = { collection: action.collection, line: line.line, text: line.text };
+      continue;
+    }
+    const collection = pendingAction.collection;
+    const context = pendingAction.text + '\n' + line.text;
+    pendingAction = undefined;
+    let doc: unknown;
+    try {
+      doc = JSON.parse(line.text);
+    } catch (err) {
+      groups.fail(salvageUuid(line.text, options.uuidFields[0]), `malformed JSON document: ${(err as Error).message}`, place, context);
+      continue;
+    }
+    if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+      groups.fail(undefined, 'the document is not a JSON object', place, context);
+      continue;
+    }
+    const record = doc as Record<string, unknown>;
+    const uuid = findRunId(record, options.uuidFields);
+    if (uuid === undefined) {
+      const fields = options.uuidFields.join(', ');
+      groups.fail(undefined, `the document has no run id (tried fields ${fields})`, { ...place, field: options.uuidFields[0] }, context);
+      continue;
+    }
+    const rawTs = getPath(record, options.timestampField);
+    const timestampMs = parseTimestamp(rawTs);
+    if (isMetadata(collection)) {
+      if (timestampMs === null) {
+        groups.fail(uuid, `run ${uuid} has no valid timestamp (got ${JSON.stringify(rawTs) ?? 'nothing'})`, {
+          ...place,
+          field: options.timestampField,
+        });
+        continue;
+      }
+      groups.setMetadata(uuid, line.line, { ...record, ...options.runMeta }, place, { collection, timestampMs });
+      continue;
+    }
+    const metricName = typeof record.metricName === 'string' ? record.metricName : null;
+    groups.addDocument(uuid, { line: line.line, offset: line.offset, length: line.length, timestampMs, metricName, collection });
+  }
+  if (pendingAction) groups.fail(undefined, 'the action line has no document after it', { file, line: pendingAction.line }, pendingAction.text);
+  attributeOrphans(groups);
+
+  await writeGroups(store, groups, report, {
+    onProgress: options.onProgress,
+    toRun: (group) => {
+      const metadata = group.metadata ?? { ...options.runMeta };
+      return {
+        uuid: group.uuid,
+        timestampMs: group.timestampMs ?? earliest(group.timestamps) ?? 0,
+        source: 'bulk',
+        collection: group.metadataCollection ?? group.collections[0] ?? 'runs',
+        metadata,
+        ...runColumnsFromMetadata(metadata, options.versionField),
+      };
+    },
+  });
+  return report;
+}
+
+/** The collection of an `index`/`create` action line. */
+function parseAction(text: string): { collection: string } | { error: string } {
+  let action: unknown;
+  try {
+    action = JSON.parse(text);
+  } catch (err) {
+    return { error: `malformed bulk action line: ${(err as Error).message}` };
+  }
+  if (action === null || typeof action !== 'object') return { error: 'a bulk action line must be a JSON object' };
+  const [verb, meta] = Object.entries(action as Record<string, unknown>)[0] ?? [];
+  if (verb !== 'index' && verb !== 'create') {
+    return { error: `unsupported bulk action "${verb ?? ''}" (only index and create carry documents)` };
+  }
+  const index = (meta as Record<string, unknown> | undefined)?._index;
+  if (typeof index !== 'string' || !index) return { error: `the ${verb} action has no _index` };
+  return { collection: index };
+}
+
+/** The first usable run id among the fields (patterns match top-level field names). */
+export function findRunId(doc: Record<string, unknown>, fields: string[]): string | undefined {
+  for (const field of fields) {
+    const candidates = field.includes('*') ? Object.keys(doc).filter((k) => matchesPattern(k, field)) : [field];
+    for (const key of candidates) {
+      const value = getPath(doc, key);
+      if (typeof value === 'string' ? value !== '' : typeof value === 'number') return metadataString(value);
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,82 @@
+import { open } from 'node:fs/promises';
+
+/** A line of a file with its place: 1-based line number and byte range (without the newline). */
+export interface ScannedLine {
+  text: string;
+  line: number;
+  offset: number;
+  length: number;
+}
+
+const CHUNK = 1 << 20;
+const MAX_GAP = 64 * 1024;
+
+/**
+ * Streams a file's lines with their byte offsets, reading 1 MB at a time: memory stays bounded by the
+ * longest line, whatever the file size. `\r\n` endings are accepted.
+ */
+export async function* scanLines(path: string): AsyncGenerator<ScannedLine> {
+  const handle = await open(path, 'r');
+  try {
+    let carry = Buffer.alloc(0);
+    let carryOffset = 0;
+    let position = 0;
+    let line = 0;
+    const buffer = Buffer.allocUnsafe(CHUNK);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK, position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      const data = carry.length ? Buffer.concat([carry, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead);
+      let start = 0;
+      for (let nl = data.indexOf(10, start); nl !== -1; nl = data.indexOf(10, start)) {
+        line++;
+        const end = nl > start && data[nl - 1] === 13 ? nl - 1 : nl;
+        yield { text: data.toString('utf8', start, end), line, offset: carryOffset + start, length: end - start };
+        start = nl + 1;
+      }
+      carryOffset += start;
+      carry = Buffer.from(data.subarray(start));
+    }
+    if (carry.length) {
+      line++;
+      const end = carry[carry.length - 1] === 13 ? carry.length - 1 : carry.length;
+      yield { text: carry.toString('utf8', 0, end), line, offset: carryOffset, length: end };
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Reads byte ranges of a file back, coalescing adjacent ranges into one read (a run's documents are
+ * usually contiguous in a bulk file).
+ */
+export async function readRanges(path: string, ranges: Array<{ offset: number; length: number }>): Promise<string[]> {
+  const handle = await open(path, 'r');
+  try {
+    const out: string[] = new Array(ranges.length);
+    let i = 0;
+    while (i < ranges.length) {
+      let j = i;
+      // Extend over small gaps (bulk action lines between documents) while the span stays a few MB.
+      while (j + 1 < ranges.length) {
+        const end = ranges[j].offset + ranges[j].length;
+        const gap = ranges[j + 1].offset - end;
+        if (gap < 0 || gap > MAX_GAP || ranges[j + 1].offset + ranges[j + 1].length - ranges[i].offset > 8 * CHUNK) break;
+        j++;
+      }
+      const from = ranges[i].offset;
+      const to = ranges[j].offset + ranges[j].length;
+      const buf = Buffer.allocUnsafe(to - from);
+      await handle.read(buf, 0, to - from, from);
+      for (let k = i; k <= j; k++) {
+        out[k] = buf.toString('utf8', ranges[k].offset - from, ranges[k].offset - from + ranges[k].length);
+      }
+      i = j + 1;
+    }
+    return out;
+  } finally {
+    await handle.close();
+  }
+}

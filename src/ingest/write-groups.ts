@@ -1,0 +1,67 @@
+import type { Store } from '../store/connect.js';
+import { writeDocuments, writeRun, type NewDocument, type NewRun } from '../store/runs.js';
+import { errorMessage } from '../util/errors.js';
+import { readRanges } from './line-scanner.js';
+import { placeMessage, type IngestReport } from './report.js';
+import type { RunGroup, RunGroups } from './run-groups.js';
+
+export interface WriteGroupsOptions {
+  /** Builds the run row of a group (from its metadata document, `--run-meta`, its documents). */
+  toRun(group: RunGroup): NewRun;
+  onProgress?(done: number, total: number): void;
+}
+
+/**
+ * The second pass: each run of the first pass is written in its own transaction — all of it or,
+ * when any of its lines was bad or the database refuses it, none of it.
+ */
+export async function writeGroups(store: Store, groups: RunGroups, report: IngestReport, options: WriteGroupsOptions): Promise<void> {
+  for (const e of groups.orphanErrors) report.errors.push(placeMessage(e.message, e.place));
+  const total = groups.groups.size;
+  let done = 0;
+  for (const group of groups.groups.values()) {
+    done++;
+    if (group.error) {
+      report.runs.push({ uuid: group.uuid, outcome: 'failed', documents: 0, error: placeMessage(group.error.message, group.error.place) });
+      continue;
+    }
+    const texts = await readGroupTexts(groups.paths, group);
+    const documents: NewDocument[] = texts.map((body, i) => ({
+      collection: group.collections[i],
+      timestampMs: group.timestamps[i],
+      metricName: group.metricNames[i],
+      body: body.trim(),
+    }));
+    try {
+      const run = options.toRun(group);
+      const { outcome } = await store.transaction((trx) =>
+        group.metadata ? writeRun(trx, run, documents) : writeDocuments(trx, run, documents),
+      );
+      report.runs.push({ uuid: group.uuid, outcome, documents: documents.length });
+    } catch (err) {
+      report.runs.push({
+        uuid: group.uuid,
+        outcome: 'failed',
+        documents: 0,
+        error: placeMessage(`database refused the run: ${errorMessage(err)}`, { file: report.file, line: group.firstLine }),
+      });
+    }
+    options.onProgress?.(done, total);
+  }
+}
+
+/** The documents of a group, read back from their files in order. */
+async function readGroupTexts(paths: string[], group: RunGroup): Promise<string[]> {
+  const texts: string[] = new Array(group.offsets.length);
+  const byFile = new Map<number, number[]>();
+  group.files.forEach((f, i) => {
+    let list = byFile.get(f);
+    if (!list) byFile.set(f, (list = []));
+    list.push(i);
+  });
+  for (const [file, indexes] of byFile) {
+    const read = await readRanges(paths[file], indexes.map((i) => ({ offset: group.offsets[i], length: group.lengths[i] })));
+    indexes.forEach((docIndex, k) => (texts[docIndex] = read[k]));
+  }
+  return texts;
+}
