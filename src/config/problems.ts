@@ -43,7 +43,10 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') {
     return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
   }
-  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
+  // A missing key: zod reports the type (or union) mismatch of `undefined`.
+  if ((issue.code === 'invalid_type' || issue.code === 'invalid_union') && 'input' in issue && issue.input === undefined) {
+    return 'is required';
+  }
   const got = 'input' in issue && issue.input !== undefined ? ` (got ${describeValue(issue.input)})` : '';
   return issue.message + got;
 }
