@@ -6,3 +6,4 @@ export interface Benchmark {
 
 /** Every benchmark; add yours with one line. */
 export const benchmarks: Benchmark[] = [];
+benchmarks.push((await import('./detect.js')).detectBenchmark);

@@ -1,0 +1,134 @@
+import { Option, type Command } from 'commander';
+import { UserError } from '../util/errors.js';
+import type { ChangePoint, DetectMode } from '../detect/types.js';
+
+interface DetectFlags {
+  timeColumn: string;
+  metric?: string[];
+  window: string;
+  pValue: string;
+  magnitude: string;
+  mode: DetectMode;
+  origEdivisive?: boolean;
+  seed: string;
+  output: 'text' | 'json';
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+function parseNumberFlag(value: string, flag: string, check: (n: number) => boolean, expectation: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || !check(n)) throw new UserError(`${flag} must be ${expectation} (got "${value}")`, { field: flag });
+  return n;
+}
+
+export function registerDetect(program: Command): void {
+  program
+    .command('detect')
+    .description('change points of the metric columns of a CSV file (E-divisive with Hunter\'s split/merge, as Apache Otava 0.8)')
+    .argument('<file>', 'CSV in Otava\'s layout: header row, rows in file order, empty cell = missing, "nan" = NaN')
+    .option('--time-column <name>', 'the time column', 'time')
+    .option('--metric <name>', 'a metric column to analyse (repeatable; default: every numeric column)', collect)
+    .option('--window <n>', 'window length of the split step', '50')
+    .option('-P, --p-value <p>', 'maximum p-value of a change point', '0.001')
+    .option('-M, --magnitude <m>', 'minimum relative magnitude of a change point', '0')
+    .addOption(
+      new Option('--mode <mode>', 'perfhound: leave out points without a value (and say so); otava: forward-fill them as Otava does')
+        .choices(['perfhound', 'otava'])
+        .default('perfhound'),
+    )
+    .option('--orig-edivisive', 'the original E-divisive with a 100-permutation test over the whole series (no windows, no merge)')
+    .option('--seed <n>', 'seed of the permutation test (numpy default_rng-compatible)', '0')
+    .addOption(new Option('--output <format>', 'text or json').choices(['text', 'json']).default('text'))
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 when the analysis ran (whether or not change points were found), 1 on bad input.\n' +
+        '\nExample:\n  perfhound detect results.csv --metric throughput -P 0.01 --window 30 --output json',
+    )
+    .action(async (file: string, flags: DetectFlags) => {
+      // Loaded here so that other commands do not pay for them at start-up.
+      const { readFileSync } = await import('node:fs');
+      const { parseOtavaCsv } = await import('../detect/otava-csv.js');
+      const windowLen = parseNumberFlag(flags.window, '--window', (n) => Number.isInteger(n) && n >= 2, 'an integer ≥ 2');
+      const maxPvalue = parseNumberFlag(flags.pValue, '-P', (n) => n >= 0 && n <= 1, 'a number in [0, 1]');
+      const minMagnitude = parseNumberFlag(flags.magnitude, '-M', (n) => n >= 0, 'a number ≥ 0');
+      const seed = parseNumberFlag(flags.seed, '--seed', (n) => Number.isSafeInteger(n) && n >= 0, 'a non-negative integer');
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (err) {
+        throw new UserError(`cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { file });
+      }
+      const { times, metrics } = parseOtavaCsv(text, file, { timeColumn: flags.timeColumn, metrics: flags.metric });
+      const results = new Map<string, ChangePoint[]>();
+      if (flags.origEdivisive) {
+        const { origEDivisive } = await import('../detect/orig-edivisive.js');
+        const { dropMissing, fillMissing } = await import('../detect/prepare.js');
+        for (const [metric, values] of metrics) {
+          const prepared = flags.mode === 'otava' ? fillMissing(values) : dropMissing(values);
+          for (const w of prepared.warnings) process.stderr.write(`perfhound: warning: metric ${metric}: ${w}\n`);
+          const found = origEDivisive(Array.from(prepared.series), { pvalue: maxPvalue, seed });
+          results.set(metric, found.map((cp) => ({ ...cp, index: prepared.positions[cp.index] })));
+        }
+      } else {
+        const { analyzeSeries } = await import('../detect/analyze.js');
+        for (const [metric, values] of metrics) {
+          const result = analyzeSeries(values, { windowLen, maxPvalue, minMagnitude, mode: flags.mode });
+          for (const w of result.warnings) process.stderr.write(`perfhound: warning: metric ${metric}: ${w}\n`);
+          results.set(metric, result.changePoints);
+        }
+      }
+      if (flags.output === 'json') {
+        const { toJson } = await import('../util/json.js');
+        const out: Record<string, unknown[]> = {};
+        for (const [metric, cps] of results) out[metric] = cps.map((cp) => jsonChangePoint(cp, times[cp.index]));
+        process.stdout.write(toJson(out, 2) + '\n');
+      } else {
+        const { renderTable } = await import('../output/table.js');
+        const blocks: string[] = [];
+        for (const [metric, cps] of results) blocks.push(textBlock(metric, cps, times, renderTable));
+        process.stdout.write(blocks.join('\n\n') + '\n');
+      }
+    });
+}
+
+function jsonChangePoint(cp: ChangePoint, time: number | string): Record<string, unknown> {
+  return {
+    index: cp.index,
+    time,
+    mean_before: cp.meanBefore,
+    mean_after: cp.meanAfter,
+    stddev_before: cp.stddevBefore,
+    stddev_after: cp.stddevAfter,
+    pvalue: cp.pvalue,
+    forward_change_percent: cp.forwardChangePercent,
+    backward_change_percent: cp.backwardChangePercent,
+    magnitude: cp.magnitude,
+    qhat: cp.qhat,
+  };
+}
+
+function fmt(x: number): string {
+  return Number.isFinite(x) ? Number(x.toPrecision(6)).toString() : String(x);
+}
+
+function textBlock(
+  metric: string,
+  cps: ChangePoint[],
+  times: (number | string)[],
+  renderTable: (headers: string[], rows: Array<Array<string | number>>, align?: Array<'left' | 'right'>) => string,
+): string {
+  const title = `${metric}: ${cps.length === 0 ? 'no change point' : cps.length === 1 ? '1 change point' : `${cps.length} change points`}`;
+  if (cps.length === 0) return title;
+  const rows = cps.map((cp) => [
+    cp.index,
+    String(times[cp.index]),
+    `${fmt(cp.meanBefore)} ± ${fmt(cp.stddevBefore)}`,
+    `${fmt(cp.meanAfter)} ± ${fmt(cp.stddevAfter)}`,
+    `${cp.forwardChangePercent >= 0 ? '+' : ''}${cp.forwardChangePercent.toFixed(1)}%`,
+    cp.pvalue.toPrecision(3),
+  ]);
+  return `${title}\n${renderTable(['index', 'time', 'before', 'after', 'change', 'p-value'], rows, ['right', 'left', 'right', 'right', 'right', 'right'])}`;
+}

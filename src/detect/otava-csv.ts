@@ -1,0 +1,113 @@
+import { splitCsvLine } from '../util/csv.js';
+import { UserError } from '../util/errors.js';
+
+/**
+ * Metric series from a CSV in Otava's layout: a header row, one row per run in file order, a time
+ * column, metric columns; an empty cell is a missing value and the text `nan` is NaN. Without an
+ * explicit metric list every column whose cells are all numbers (or empty / nan) is a metric; other
+ * columns (commit, branch, …) are attributes.
+ *
+ * @example
+ * parseOtavaCsv('time,value\n1,10\n2,\n', 'runs.csv') // → { times: [1, 2], metrics: Map { value → [10, null] } }
+ */
+export interface CsvSeries {
+  /** the time cell of every row: a number when it is one, else the text as written */
+  times: (number | string)[];
+  metrics: Map<string, (number | null)[]>;
+}
+
+export interface CsvSeriesOptions {
+  timeColumn?: string;
+  metrics?: string[];
+  delimiter?: string;
+}
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(inf|infinity)$/i;
+
+function parseNumber(cell: string): number | null | undefined {
+  const text = cell.trim();
+  if (text === '') return null;
+  if (text.toLowerCase() === 'nan') return NaN;
+  if (!NUMBER.test(text)) return undefined;
+  const lower = text.toLowerCase();
+  if (lower.endsWith('inf') || lower.endsWith('infinity')) return lower.startsWith('-') ? -Infinity : Infinity;
+  return Number(text);
+}
+
+const DATE_TIME = /^(\d{4})[.\-/](\d{1,2})[.\-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * Unix seconds of a time cell: a number as is; `YYYY-MM-DD[ HH:MM[:SS]][ ±HHMM|Z]` (also with `.` or `/`
+ * between the date parts, as in Otava's examples; UTC when no zone is given); anything else `Date.parse`
+ * understands. Text that is no time is kept as written.
+ */
+export function parseTime(cell: string): number | string {
+  const asNumber = parseNumber(cell);
+  if (typeof asNumber === 'number' && Number.isFinite(asNumber)) return asNumber;
+  const m = DATE_TIME.exec(cell);
+  if (m) {
+    const [, y, mo, d, h = '0', mi = '0', sec = '0', frac = '', zone] = m;
+    let ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec)) + (frac ? Number(`0.${frac}`) * 1000 : 0);
+    if (zone && zone !== 'Z') {
+      const digits = zone.replace(':', '');
+      const offsetMinutes = Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5));
+      ms -= (zone.startsWith('-') ? -1 : 1) * offsetMinutes * 60_000;
+    }
+    return ms / 1000;
+  }
+  const parsed = Date.parse(cell);
+  return Number.isNaN(parsed) ? cell : parsed / 1000;
+}
+
+export function parseOtavaCsv(text: string, file: string, options: CsvSeriesOptions = {}): CsvSeries {
+  const timeColumn = options.timeColumn ?? 'time';
+  const delimiter = options.delimiter ?? ',';
+  const lines = text.split(/\r?\n/);
+  const rows: { line: number; fields: string[] }[] = [];
+  lines.forEach((raw, i) => {
+    if (raw.trim() === '') return;
+    const split = splitCsvLine(raw, delimiter);
+    if ('error' in split) throw new UserError(split.error, { file, line: i + 1 });
+    rows.push({ line: i + 1, fields: split.fields });
+  });
+  if (rows.length === 0) throw new UserError('empty file: expected a header row', { file, line: 1 });
+  const header = rows[0].fields.map((h) => h.trim());
+  const timeIndex = header.indexOf(timeColumn);
+  if (timeIndex < 0) {
+    throw new UserError(`no time column "${timeColumn}" (columns: ${header.join(', ')}); use --time-column`, { file, line: rows[0].line });
+  }
+  const data = rows.slice(1);
+  for (const row of data) {
+    if (row.fields.length !== header.length) {
+      throw new UserError(`expected ${header.length} cells as in the header, found ${row.fields.length}`, { file, line: row.line });
+    }
+  }
+  let metricColumns: number[];
+  if (options.metrics && options.metrics.length) {
+    metricColumns = options.metrics.map((name) => {
+      const at = header.indexOf(name);
+      if (at < 0) throw new UserError(`no column "${name}" (columns: ${header.join(', ')})`, { file, line: rows[0].line, metric: name });
+      return at;
+    });
+  } else {
+    metricColumns = header
+      .map((_, at) => at)
+      .filter((at) => at !== timeIndex && data.every((row) => parseNumber(row.fields[at]) !== undefined));
+    if (metricColumns.length === 0) throw new UserError('no numeric metric column found; name one with --metric', { file, line: rows[0].line });
+  }
+  const metrics = new Map<string, (number | null)[]>();
+  for (const at of metricColumns) {
+    metrics.set(
+      header[at],
+      data.map((row) => {
+        const value = parseNumber(row.fields[at]);
+        if (value === undefined) {
+          throw new UserError(`column ${at + 1} (${header[at]}): not a number: "${row.fields[at]}"`, { file, line: row.line, metric: header[at] });
+        }
+        return value;
+      }),
+    );
+  }
+  const times = data.map((row) => parseTime(row.fields[timeIndex].trim()));
+  return { times, metrics };
+}

@@ -1,0 +1,69 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { registerDetect } from '../../src/cli/detect.js';
+import { UserError } from '../../src/util/errors.js';
+import { close, FIXTURES, loadExpected, loadManifest, num, type Json } from './golden.js';
+
+async function runDetect(args: string[]): Promise<string> {
+  const program = new Command().exitOverride();
+  registerDetect(program);
+  let out = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  await program.parseAsync(['node', 'perfhound', 'detect', ...args]);
+  vi.restoreAllMocks();
+  return out;
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+const csvCases = loadManifest().filter(
+  (c) => c.kind === 'batch' && !c.options.orig_edivisive && c.type !== 'histostat' && !c.csv_delimiter && !c.branch &&
+    Object.entries(c.metrics ?? {}).every(([name, spec]) => (spec.column ?? name) === name),
+);
+
+describe('perfhound detect', () => {
+  it.each(csvCases.map((c) => [c.name, c] as const))('--mode otava --output json reproduces Otava on %s', async (_name, c) => {
+    const expected = loadExpected(c.name);
+    const metrics = expected.metrics as Record<string, { change_points: Json[] }>;
+    const args = [`${FIXTURES}cases/${c.csv}`, '--mode', 'otava', '--window', String(c.options.window_len), '-P', String(c.options.max_pvalue), '-M', String(c.options.min_magnitude), '--output', 'json'];
+    for (const metric of Object.keys(metrics)) args.push('--metric', metric);
+    const out = JSON.parse(await runDetect(args)) as Record<string, Json[]>;
+    expect(Object.keys(out).sort()).toEqual(Object.keys(metrics).sort());
+    for (const [metric, want] of Object.entries(metrics)) {
+      const got = out[metric];
+      expect(got.map((g) => [g.index, g.time])).toEqual(want.change_points.map((w) => [w.index, w.time]));
+      got.forEach((g, k) => {
+        for (const key of ['mean_before', 'mean_after', 'stddev_before', 'stddev_after', 'magnitude', 'forward_change_percent', 'backward_change_percent', 'qhat']) {
+          expect(close(num(g[key]), num(want.change_points[k][key]), 1e-9), `${metric}.${key}`).toBe(true);
+        }
+        expect(close(num(g.pvalue), num(want.change_points[k].pvalue), 1e-6, 1e-300)).toBe(true);
+      });
+    }
+  });
+
+  it('prints a table per metric and names the place of a bad cell', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perfhound-detect-'));
+    const good = join(dir, 'good.csv');
+    writeFileSync(good, 'time,commit,value\n' + Array.from({ length: 40 }, (_, i) => `${i},c${i},${i < 20 ? 10 + (i % 3) * 0.1 : 20 + (i % 3) * 0.1}`).join('\n') + '\n');
+    const text = await runDetect([good]);
+    expect(text).toMatch(/^value: 1 change point/);
+    expect(text).toMatch(/\n\s+20\s+20\s/);
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, 'time,value\n1,2\n2,3\n3,oops\n');
+    await expect(runDetect([bad, '--metric', 'value'])).rejects.toThrow(UserError);
+    await expect(runDetect([bad, '--metric', 'value'])).rejects.toThrow(/bad\.csv:4: .*column 2 \(value\): not a number: "oops"/);
+    await expect(runDetect([good, '--window', '1'])).rejects.toThrow(/--window must be an integer ≥ 2/);
+  });
+
+  it('--orig-edivisive runs the permutation test with the given seed', async () => {
+    const out = JSON.parse(await runDetect([`${FIXTURES}cases/upstream_cpd_sequence.csv`, '--orig-edivisive', '--seed', '1', '-P', '0.01', '--output', 'json'])) as Record<string, Json[]>;
+    expect(out.value.map((cp) => cp.index)).toEqual([5, 8]);
+  });
+});
