@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it on a fresh machine: installs dependencies, makes sure the database
+# servers the integration tests talk to are up on loopback, builds, lints and runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '== %s\n' "$*" >&2; }
+
+wait_for() { # name, check command...
+  local name=$1; shift
+  for _ in $(seq 1 60); do "$@" >/dev/null 2>&1 && return 0; sleep 1; done
+  log "$name did not come up"; return 1
+}
+
+ensure_postgres() {
+  if pg_isready -h 127.0.0.1 -p 5432 >/dev/null 2>&1; then return; fi
+  log "starting PostgreSQL"
+  if command -v pg_ctlcluster >/dev/null 2>&1; then
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+  fi
+  wait_for PostgreSQL pg_isready -h 127.0.0.1 -p 5432
+}
+
+ensure_mariadb() {
+  if mysqladmin --protocol=tcp -h 127.0.0.1 -P 3306 -u root ping >/dev/null 2>&1; then return; fi
+  log "starting MariaDB"
+  start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd || true
+  wait_for MariaDB mysqladmin --protocol=tcp -h 127.0.0.1 -P 3306 -u root ping
+}
+
+ensure_postgres
+ensure_mariadb
+
+log "installing dependencies"
+if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+
+log "lint (typecheck + eslint)"
+npm run lint
+
+log "tests"
+npm test
