@@ -52,7 +52,8 @@ export function renderTemplate(template: string, vars: TemplateVariables, file?:
 export function requiredVariables(template: string): string[] {
   if (!/\{[{%#]/.test(template)) return [];
   const names = new Set<string>();
-  walkUnguardedSymbols(parseTemplate(template), new Set(), (symbol) => names.add(symbol.value));
+  const root = parseTemplate(template);
+  walkUnguardedSymbols(root, boundNames(root, new Set()), (symbol) => names.add(symbol.value));
   return [...names];
 }
 
@@ -108,9 +109,15 @@ function children(node: TemplateNode): { field: string; child: TemplateNode }[] 
   return out;
 }
 
-/** Names bound inside the template (`{% set %}`, `{% for %}`, macro arguments) count as defined. */
+/**
+ * Names bound inside the template (`{% set %}`, `{% for %}`, macro arguments) count as defined; so do
+ * names tested with `is defined` anywhere, since their uses are then presumably inside the test's branch
+ * (a static check cannot tell which branch runs).
+ */
 function boundNames(node: TemplateNode, into: Set<string>): Set<string> {
   const binders: Record<string, string[]> = { Set: ['targets'], For: ['name'], Macro: ['args'], Caller: ['args'] };
+  const tested = guardedChild(node);
+  if (node.typename === 'Is' && tested && typeof tested.value === 'string') into.add(tested.value);
   for (const { field, child } of children(node)) {
     if ((binders[node.typename] ?? []).includes(field)) collectSymbols(child, into);
     boundNames(child, into);
@@ -133,7 +140,6 @@ function walkUnguardedSymbols(
   visit: (symbol: SymbolNode) => void,
   guarded = new Set<TemplateNode>(),
 ): void {
-  if (bound.size === 0) boundNames(node, bound);
   if (node.typename === 'Symbol' && typeof node.value === 'string') {
     if (!bound.has(node.value) && !guarded.has(node)) visit(node as SymbolNode);
     return;
@@ -168,7 +174,7 @@ function guardedChild(node: TemplateNode): TemplateNode | undefined {
 
 function findUndefinedVariable(root: TemplateNode, vars: TemplateVariables): { name: string; line: number } | undefined {
   let found: { name: string; line: number } | undefined;
-  walkUnguardedSymbols(root, new Set(), (symbol) => {
+  walkUnguardedSymbols(root, boundNames(root, new Set()), (symbol) => {
     if (found || symbol.value in vars || symbol.value in nunjucksGlobals) return;
     found = { name: symbol.value, line: symbol.lineno + 1 };
   });
