@@ -7,3 +7,5 @@ export interface Benchmark {
 /** Every benchmark; add yours with one line. */
 export const benchmarks: Benchmark[] = [];
 benchmarks.push((await import('./detect.js')).detectBenchmark);
+benchmarks.push((await import('./ingest.js')).ingestBenchmark);
+benchmarks.push((await import('./config.js')).configBenchmark);

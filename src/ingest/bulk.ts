@@ -6,7 +6,7 @@ import { matchesPattern } from './patterns.js';
 import { newReport, type IngestReport } from './report.js';
 import { runColumnsFromMetadata } from './run-fields.js';
 import { RunGroups, attributeOrphans, earliest, salvageUuid } from './run-groups.js';
-import { parseTimestamp } from './timestamps.js';
+import { TimestampCache } from './timestamps.js';
 import { writeGroups } from './write-groups.js';
 
 /** Options of `perfhound ingest bulk`. */
@@ -40,14 +40,29 @@ export async function ingestBulk(store: Store, path: string, options: BulkOption
   const report = newReport(file, 'bulk');
   const groups = new RunGroups();
   groups.paths.push(path);
-  const isMetadata = (collection: string) => options.metadataCollections.some((p) => matchesPattern(collection, p));
+  const metadataByCollection = new Map<string, boolean>();
+  const isMetadata = (collection: string) => {
+    let yes = metadataByCollection.get(collection);
+    if (yes === undefined) {
+      yes = options.metadataCollections.some((p) => matchesPattern(collection, p));
+      metadataByCollection.set(collection, yes);
+    }
+    return yes;
+  };
+  // Action lines repeat (`{"index":{"_index":"x"}}`): parse each distinct one once.
+  const actions = new Map<string, ReturnType<typeof parseAction>>();
+  const timestamps = new TimestampCache();
 
   let pendingAction: { collection: string; line: number; text: string } | undefined;
   for await (const line of scanLines(path)) {
     if (!line.text.trim()) continue;
     const place: Place = { file, line: line.line };
     if (!pendingAction) {
-      const action = parseAction(line.text);
+      let action = actions.get(line.text);
+      if (!action) {
+        action = parseAction(line.text);
+        if (actions.size < 10_000) actions.set(line.text, action);
+      }
       if ('error' in action) {
         groups.fail(undefined, action.error, place);
         continue;
@@ -77,7 +92,7 @@ export async function ingestBulk(store: Store, path: string, options: BulkOption
       continue;
     }
     const rawTs = getPath(record, options.timestampField);
-    const timestampMs = parseTimestamp(rawTs);
+    const timestampMs = timestamps.parse(rawTs);
     if (isMetadata(collection)) {
       if (timestampMs === null) {
         groups.fail(uuid, `run ${uuid} has no valid timestamp (got ${JSON.stringify(rawTs) ?? 'nothing'})`, {

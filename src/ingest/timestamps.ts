@@ -25,3 +25,19 @@ export function parseTimestamp(value: unknown): number | null {
 function epochToMs(n: number): number {
   return Math.abs(n) < 1e11 ? Math.round(n * 1000) : Math.round(n);
 }
+
+/** Documents of a run repeat the same timestamp strings: remembers the last few parses. */
+export class TimestampCache {
+  private readonly cache = new Map<unknown, number | null>();
+
+  parse(value: unknown): number | null {
+    if (typeof value !== 'string') return parseTimestamp(value);
+    let ms = this.cache.get(value);
+    if (ms === undefined) {
+      ms = parseTimestamp(value);
+      if (this.cache.size > 1000) this.cache.clear();
+      this.cache.set(value, ms);
+    }
+    return ms;
+  }
+}

@@ -68,6 +68,7 @@ async function createDialect(location: StoreLocation): Promise<Dialect> {
       database.pragma('journal_mode = WAL');
       database.pragma('synchronous = NORMAL');
       database.pragma('busy_timeout = 10000');
+      database.pragma('cache_size = -65536');
       return new SqliteDialect({ database });
     }
     case 'postgres': {

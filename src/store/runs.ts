@@ -54,7 +54,8 @@ export interface NewDocument {
 
 export type WriteOutcome = 'created' | 'replaced';
 
-const DOCUMENT_BATCH = 500;
+/** Rows per INSERT: large enough to amortise statement preparation, within every dialect's parameter limit. */
+const DOCUMENT_BATCH = 1000;
 
 /**
  * Writes a run (inside the caller's transaction). Idempotent by uuid: an existing run keeps its internal

@@ -48,9 +48,4 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     dialect,
   ).execute();
   await db.schema.createIndex('ix_documents_run').on('documents').columns(['run_id', 'collection']).execute();
-  await db.schema
-    .createIndex('ix_documents_collection_metric')
-    .on('documents')
-    .columns(['collection', 'metric_name', 'run_id'])
-    .execute();
 }
