@@ -108,20 +108,9 @@ export class NumpyPcg64 {
     return low;
   }
 
-  /** numpy `random_interval(max)`: uniform integer in [0, max] by masked rejection (max < 2³²). */
+  /** numpy `random_interval(max)` over this generator. */
   interval(max: number): number {
-    if (max === 0) return 0;
-    let mask = max;
-    mask |= mask >>> 1;
-    mask |= mask >>> 2;
-    mask |= mask >>> 4;
-    mask |= mask >>> 8;
-    mask |= mask >>> 16;
-    mask >>>= 0;
-    let value: number;
-    do value = (this.next32() & mask) >>> 0;
-    while (value > max);
-    return value;
+    return numpyRandomInterval(() => this.next32(), max);
   }
 
   /** `Generator.shuffle(x[start:end])`. */
@@ -132,5 +121,20 @@ export class NumpyPcg64 {
       x[start + j] = x[start + i];
       x[start + i] = tmp;
     }
+  }
+}
+
+/**
+ * numpy's `random_interval(max)`: a uniform integer in [0, max] by masked rejection sampling over 32-bit
+ * draws (max < 2³²). Shared by every numpy-compatible generator (PCG64 here, MT19937 elsewhere).
+ */
+export function numpyRandomInterval(next32: () => number, max: number): number {
+  if (max === 0) return 0;
+  let mask = max;
+  for (let shift = 1; shift <= 16; shift *= 2) mask |= mask >>> shift;
+  mask >>>= 0;
+  for (;;) {
+    const value = (next32() & mask) >>> 0;
+    if (value <= max) return value;
   }
 }
