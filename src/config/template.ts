@@ -38,7 +38,7 @@ export function renderTemplate(template: string, vars: TemplateVariables, file?:
   if (undefinedUse) {
     throw new UserError(
       `undefined template variable "${undefinedUse.name}" (define it with --input-vars or an environment variable)`,
-      { file, line: undefinedUse.line, field: undefinedUse.name },
+      { file, line: undefinedUse.line },
     );
   }
   try {

@@ -141,7 +141,9 @@ export interface AnalysisSeries {
   column: string;
   /**
    * What to ask the source for. `selector.name` equals `column` (unique within a test); for percentiles
-   * `selector.agg.targetPercentile` is this column's percent and `percents` all of the block's.
+   * `selector.agg.targetPercentile` is this column's percent and `percents` all of the block's — so the
+   * series of one percentiles block may also be fetched once (any of their selectors) and split by
+   * `MetricRow.percentiles[pythonFloatStr(series.percentile)]`.
    */
   selector: MetricSelector;
   /** For percentile series: the percent this column holds. */

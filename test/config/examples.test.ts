@@ -231,11 +231,11 @@ describe('Orion example configs', () => {
 
   it('names the undefined variable, file and line when a variable is missing', async () => {
     await expect(loadAnalysisConfig(join(ROOT, 'orion-ci/configurations/ci-tests.yaml'), { env: {} })).rejects.toThrow(
-      /ci-tests\.yaml:12: field version: undefined template variable "version"/,
+      /ci-tests\.yaml:12: undefined template variable "version"/,
     );
     // The variable may be missing in an included file: that file is named.
     await expect(loadAnalysisConfig(join(ROOT, 'examples/ols-load-generator.yaml'), { inputVars: { ols_test_workers: 1 }, env: {} })).rejects.toThrow(
-      /config\/ols-load-generator-config\.yaml:\d+: field version: undefined template variable "version"/,
+      /config\/ols-load-generator-config\.yaml:\d+: undefined template variable "version"/,
     );
   });
 

@@ -16,7 +16,7 @@ describe('templates', () => {
   });
 
   it('rejects an unguarded undefined variable anywhere, even where nunjucks would print nothing', () => {
-    expect(() => renderTemplate('a: 1\nb: {{ "v" ~ missing }}', {}, 'f.yaml')).toThrow(/^f\.yaml:2: field missing: undefined template variable "missing"/);
+    expect(() => renderTemplate('a: 1\nb: {{ "v" ~ missing }}', {}, 'f.yaml')).toThrow(/^f\.yaml:2: undefined template variable "missing"/);
     expect(() => renderTemplate('{% if flag %}x{% endif %}', {}, 'f.yaml')).toThrow(/undefined template variable "flag"/);
     expect(() => renderTemplate('a: {{ cfg.depth }}', {}, 'f.yaml')).toThrow(/undefined template variable "cfg"/);
   });
