@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import { NotFoundError } from '../util/errors.js';
 import { flattenMetadata, indexedValue } from './metadata.js';
 import type { Database } from './schema.js';
@@ -117,19 +117,30 @@ async function insertRunRow(trx: Db, row: Record<string, unknown> & { uuid: stri
 
 export async function insertDocuments(trx: Db, runId: number, documents: NewDocument[]): Promise<void> {
   for (let i = 0; i < documents.length; i += DOCUMENT_BATCH) {
-    await trx
-      .insertInto('documents')
-      .values(
-        documents.slice(i, i + DOCUMENT_BATCH).map((d) => ({
-          run_id: runId,
-          collection: d.collection,
-          timestamp_ms: d.timestampMs,
-          metric_name: d.metricName,
-          body: d.body,
-        })),
-      )
-      .execute();
+    const batch = documents.slice(i, i + DOCUMENT_BATCH);
+    const parameters: unknown[] = [];
+    for (const d of batch) parameters.push(runId, d.collection, d.timestampMs, d.metricName, d.body);
+    // Kysely builds and compiles the statement once per batch size; later batches only bind new values
+    // (building a 1 000-row INSERT tree per batch cost more than SQLite's own work).
+    const template = documentInsertTemplate(trx, batch.length);
+    await trx.executeQuery({ ...template, parameters });
   }
+}
+
+const documentInsertTemplates = new WeakMap<object, Map<number, CompiledQuery>>();
+
+function documentInsertTemplate(trx: Db, rows: number): CompiledQuery {
+  // Keyed by the executor's adapter, so each dialect gets its own SQL.
+  const key = trx.getExecutor().adapter;
+  let byRows = documentInsertTemplates.get(key);
+  if (!byRows) documentInsertTemplates.set(key, (byRows = new Map()));
+  let template = byRows.get(rows);
+  if (!template) {
+    const placeholder = { run_id: 0, collection: '', timestamp_ms: 0, metric_name: '', body: '' };
+    template = trx.insertInto('documents').values(new Array(rows).fill(placeholder)).compile();
+    byRows.set(rows, template);
+  }
+  return template;
 }
 
 export interface RunFilter {

@@ -68,6 +68,18 @@ for (const dialect of DIALECTS) {
         expect(after.documents).toBe(before.documents);
         expect((await getRun(store.db, 'u0')).metadata).toEqual({ platform: 'GCP' });
         expect(await documentCounts(store.db, 'u0')).toEqual({ metrics: 1 });
+        const doc = await store.db
+          .selectFrom('documents')
+          .innerJoin('runs', 'runs.id', 'documents.run_id')
+          .select(['documents.collection', 'documents.timestamp_ms', 'documents.metric_name', 'documents.body'])
+          .where('runs.uuid', '=', 'u1')
+          .executeTakeFirstOrThrow();
+        expect(doc).toEqual({
+          collection: 'metrics',
+          timestamp_ms: base,
+          metric_name: 'cpu',
+          body: JSON.stringify({ uuid: 'u1', metricName: 'cpu', value: 1.5, labels: { ns: 'a' } }),
+        });
       } finally {
         await store.close();
       }
