@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { UserError, errorMessage } from '../util/errors.js';
 import { registerCommands } from './commands.js';
+import { setLogLevel } from '../util/log.js';
 import { EXIT_ERROR } from './exit-codes.js';
 
 export function buildProgram(): Command {
@@ -14,6 +15,9 @@ export function buildProgram(): Command {
     .option('--debug', 'verbose logs and stack traces on errors')
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP);
+  program.hook('preAction', () => {
+    if (program.opts<{ debug?: boolean }>().debug) setLogLevel('debug');
+  });
   registerCommands(program);
   return program;
 }
