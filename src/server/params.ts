@@ -65,6 +65,12 @@ export function rejectUnknown(query: Query, known: readonly string[], options: {
 /** `run-meta` → `runMeta`: query parameters may be spelled like the CLI's flags or in camelCase. */
 export function camelKeys(query: Query): Query {
   const out: Query = {};
-  for (const [key, value] of Object.entries(query)) out[key.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase())] = value;
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    const camel = key.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+    const before = out[camel];
+    // Both spellings given: their values add up, as repeated parameters do.
+    out[camel] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), ...(Array.isArray(value) ? value : [value])];
+  }
   return out;
 }
