@@ -9,3 +9,4 @@ export const benchmarks: Benchmark[] = [];
 benchmarks.push((await import('./detect.js')).detectBenchmark);
 benchmarks.push((await import('./ingest.js')).ingestBenchmark);
 benchmarks.push((await import('./config.js')).configBenchmark);
+benchmarks.push((await import('./subunit.js')).subunitBenchmark);
