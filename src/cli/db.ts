@@ -2,7 +2,8 @@ import { Command, Option } from 'commander';
 import { migrateToLatest, openStore, resolveDbUrl, schemaStatus } from '../store/connect.js';
 import { tableCounts } from '../store/runs.js';
 import { renderTable } from '../output/table.js';
-import { addDbOption, printJson, withStore } from './common.js';
+import { addDbOption, parsePositiveInt, printJson, withStore } from './common.js';
+import { expireRuns } from '../store/tests.js';
 
 export function registerDb(program: Command): void {
   const db = program.command('db').description('database administration: migrations, status');
@@ -37,4 +38,12 @@ export function registerDb(program: Command): void {
     process.stdout.write(`database: ${display}\nschema version: ${status.version ?? '(none)'}${status.pending.length ? ` (pending: ${status.pending.join(', ')})` : ''}\n\n`);
     process.stdout.write(renderTable(['table', 'rows'], Object.entries(counts), ['left', 'right']) + '\n');
   });
+
+  addDbOption(db.command('expire').description('delete runs older than N days with their test results (tests aggregates are kept)').requiredOption('--days <n>', 'age in days (subunit2sql default: 186)')).action(
+    async (flags: { db?: string; days: string }) => {
+      const days = parsePositiveInt(flags.days, '--days');
+      const result = await withStore(flags.db, (store) => expireRuns(store.db, Date.now() - days * 86_400_000));
+      process.stdout.write(`deleted ${result.runs} runs and ${result.testRuns} test results older than ${days} days\n`);
+    },
+  );
 }
