@@ -106,9 +106,10 @@ function parseTermsOrder(order: unknown, name: string): (a: BucketEntry, b: Buck
 
 function filterAgg(spec: unknown, sub: CompiledAggs): CompiledAgg {
   const query: Query = compileQuery(spec);
+  // Bound once per index for the whole search (aggregations are compiled per request), not per bucket.
+  const bound = new Map<IndexState, BoundQuery>();
   return {
     run(hits) {
-      const bound = new Map<IndexState, BoundQuery>();
       const matching = hits.filter((hit) => {
         let q = bound.get(hit.index);
         if (!q) bound.set(hit.index, (q = query(hit.index)));

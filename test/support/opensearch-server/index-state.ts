@@ -32,6 +32,8 @@ export interface ResolvedField {
   type: FieldType;
   /** True for the dynamic `.keyword` sub-field, which skips values longer than 256 characters. */
   ignoreAbove?: number;
+  /** The key of the field's values in `StoredDoc.cache`. */
+  key: string;
 }
 
 export class IndexState {
@@ -43,6 +45,8 @@ export class IndexState {
   private readonly objectPaths = new Set<string>();
   private readonly postings = new Map<string, Map<IndexedValue, StoredDoc[]>>();
   private ordered: StoredDoc[] | undefined;
+  /** Field name → its resolution; cleared whenever the mapping grows. */
+  private readonly resolved = new Map<string, ResolvedField | undefined>();
 
   constructor(readonly name: string) {}
 
@@ -50,13 +54,15 @@ export class IndexState {
   put(id: string, source: Record<string, unknown>): 'created' | 'updated' {
     const leaves = flatten(source);
     const added = this.mappingFor(leaves);
+    const cache = this.typedValues(leaves, added); // throws on a value the type cannot take, before any change
+    if (added.size) this.resolved.clear();
     for (const [path, mapping] of added) {
       this.mapping.set(path, mapping);
       for (const prefix of prefixes(path)) this.objectPaths.add(prefix);
     }
     const existed = this.docs.has(id);
     this.docs.delete(id);
-    this.docs.set(id, { id, seq: this.seq++, source, leaves, cache: new Map() });
+    this.docs.set(id, { id, seq: this.seq++, source, leaves, cache });
     this.changed();
     return existed ? 'updated' : 'created';
   }
@@ -67,23 +73,27 @@ export class IndexState {
     return existed;
   }
 
-  /** Documents in insertion order. */
+  /** Documents in insertion order (a replaced document moves to the end, as its new `seq` says). */
   orderedDocs(): StoredDoc[] {
-    this.ordered ??= [...this.docs.values()].sort((a, b) => a.seq - b.seq);
+    this.ordered ??= [...this.docs.values()];
     return this.ordered;
   }
 
   resolve(field: string): ResolvedField | undefined {
+    if (this.resolved.has(field)) return this.resolved.get(field);
+    let result: ResolvedField | undefined;
     const direct = this.mapping.get(field);
-    if (direct) return { path: field, type: direct.type };
-    if (field.endsWith('.keyword')) {
+    if (direct) {
+      result = { path: field, type: direct.type, key: field };
+    } else if (field.endsWith('.keyword')) {
       const base = field.slice(0, -'.keyword'.length);
       const parent = this.mapping.get(base);
       if (parent?.type === 'text' && parent.keywordSubfield) {
-        return { path: base, type: 'keyword', ignoreAbove: KEYWORD_IGNORE_ABOVE };
+        result = { path: base, type: 'keyword', ignoreAbove: KEYWORD_IGNORE_ABOVE, key: field };
       }
     }
-    return undefined;
+    this.resolved.set(field, result);
+    return result;
   }
 
   /** Whether `field` names an object (so `exists` looks at its sub-fields). */
@@ -93,7 +103,7 @@ export class IndexState {
 
   /** The indexed values of `field` in `doc`: tokens for text, strings for keyword, numbers otherwise. */
   values(doc: StoredDoc, field: ResolvedField): readonly IndexedValue[] {
-    const key = field.ignoreAbove ? field.path + '.keyword' : field.path;
+    const key = field.key;
     let values = doc.cache.get(key);
     if (values) return values;
     const raw = doc.leaves.get(field.path) ?? [];
@@ -110,7 +120,7 @@ export class IndexState {
 
   /** value → documents holding it in `field` (in insertion order), built once per field between writes. */
   postingsOf(field: ResolvedField): Map<IndexedValue, StoredDoc[]> {
-    const key = field.ignoreAbove ? field.path + '.keyword' : field.path;
+    const key = field.key;
     let map = this.postings.get(key);
     if (map) return map;
     map = new Map();
@@ -137,6 +147,7 @@ export class IndexState {
         continue;
       }
       const type = explicitType(spec.type, path);
+      this.resolved.clear();
       this.mapping.set(path, { type, keywordSubfield: type === 'text' && spec.fields?.keyword?.type === 'keyword' });
       for (const p of prefixes(path)) this.objectPaths.add(p);
     }
@@ -158,16 +169,22 @@ export class IndexState {
           throw new OpenSearchError(400, 'mapper_parsing_exception', `failed to parse field [${prefix}] of type [${leaf.type}]`);
         }
       }
-      let mapping = this.mapping.get(path);
-      if (!mapping) {
+      if (!this.mapping.has(path)) {
         const type = inferFieldType(values[0]);
-        if (!type) continue;
-        mapping = { type, keywordSubfield: type === 'text' };
-        added.set(path, mapping);
+        if (type) added.set(path, { type, keywordSubfield: type === 'text' });
       }
-      for (const value of values) coerceForIndex(mapping.type, value, path);
     }
     return added;
+  }
+
+  /** The indexed values of numeric, date and boolean fields, computed once at index time. */
+  private typedValues(leaves: Map<string, unknown[]>, added: Map<string, FieldMapping>): Map<string, readonly IndexedValue[]> {
+    const cache = new Map<string, readonly IndexedValue[]>();
+    for (const [path, values] of leaves) {
+      const type = (this.mapping.get(path) ?? added.get(path))?.type;
+      if (type && type !== 'text' && type !== 'keyword') cache.set(path, values.map((v) => coerceForIndex(type, v, path)));
+    }
+    return cache;
   }
 
   private changed(): void {

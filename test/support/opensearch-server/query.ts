@@ -266,15 +266,20 @@ function anyOf(index: IndexState, field: ResolvedField, values: IndexedValue[]):
   const postings = index.postingsOf(field);
   const lists = values.map((v) => postings.get(v) ?? []);
   const candidates = lists.length === 1 ? lists[0] : unionInOrder(lists);
-  const wanted = new Set(candidates);
-  return { candidates, test: (doc) => wanted.has(doc) };
+  // Testing the document's own values keeps `test` O(values of the doc), however long the posting lists.
+  const wanted = new Set(values);
+  return { candidates, test: (doc) => index.values(doc, field).some((v) => wanted.has(v)) };
 }
 
 function allOf(index: IndexState, field: ResolvedField, tokens: string[]): BoundQuery {
-  const postings = index.postingsOf(field);
-  const sets = tokens.map((t) => new Set(postings.get(t) ?? []));
-  const candidates = postings.get(tokens[0]) ?? [];
-  return { candidates, test: (doc) => sets.every((s) => s.has(doc)) };
+  const candidates = index.postingsOf(field).get(tokens[0]) ?? [];
+  return {
+    candidates,
+    test(doc) {
+      const own = new Set(index.values(doc, field));
+      return tokens.every((t) => own.has(t));
+    },
+  };
 }
 
 function unionInOrder(lists: readonly (readonly StoredDoc[])[]): StoredDoc[] {

@@ -39,8 +39,9 @@ export function search(indices: readonly IndexState[], body: Record<string, unkn
 
   let ordered: { hit: Hit; sort?: SortValue[] }[] = hits.map((hit) => ({ hit }));
   if (specs.length) {
-    const values = sortValues(specs, hits, indices);
-    ordered = hits.map((hit, i) => ({ hit, sort: values[i] }));
+    // With size 0 nothing is returned, so only the sort's validity matters (its errors still apply).
+    const values = sortValues(specs, size === 0 ? [] : hits, indices);
+    ordered = size === 0 ? [] : hits.map((hit, i) => ({ hit, sort: values[i] }));
     ordered.sort((a, b) => compareSortValues(specs, a.sort ?? [], b.sort ?? []));
     if (after) ordered = ordered.filter((h) => compareSortValues(specs, h.sort ?? [], after) > 0);
   }
