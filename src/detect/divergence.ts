@@ -21,8 +21,24 @@ export class DivergenceCalculator {
   private rowAcc: Float64Array;
   private suffix: Float64Array;
   private firstNaNColumn: Int32Array;
+  /**
+   * The B and C coefficients of Otava's Q matrix, (2(κ−τ))/((κ−s)(τ−s−1)) and (2(τ−s))/((κ−s)(κ−τ−1)),
+   * precomputed for intervals up to `tableSize` (the same doubles as dividing each time).
+   */
+  private readonly tableSize: number;
+  private readonly coefB: Float64Array;
+  private readonly coefC: Float64Array;
 
-  constructor(capacity: number) {
+  constructor(capacity: number, tableSize = Math.min(capacity, 256)) {
+    this.tableSize = tableSize;
+    this.coefB = new Float64Array(tableSize * tableSize);
+    this.coefC = new Float64Array(tableSize * tableSize);
+    for (let j = 0; j < tableSize; j++) {
+      for (let i = 0; i <= j; i++) {
+        if (i > 0) this.coefB[i * tableSize + j] = (2 * (j - i + 1)) / ((j + 2) * i);
+        if (i < j) this.coefC[i * tableSize + j] = (2 * (i + 1)) / ((j + 2) * (j - i));
+      }
+    }
     this.cv = new Float64Array(capacity);
     this.rowAcc = new Float64Array(capacity);
     this.suffix = new Float64Array(capacity);
@@ -45,22 +61,9 @@ export class DivergenceCalculator {
   candidate(x: ArrayLike<number>, s: number, e: number, mayHaveNonFinite: boolean): Candidate {
     const m = e - s - 1;
     this.ensureCapacity(m);
-    const { cv, rowAcc, suffix, firstNaNColumn } = this;
-
-    // V[c] = Σ_{r<col} D(r, col) − Σ_{r<s} D(r, col) with col = s+c+1, both sums from row 0 (Otava's
-    // `self.V[start:end] - distances[0:start, ...].sum(axis=0)`); CV = cumulative sum of V.
-    for (let c = 0; c < m; c++) {
-      const col = s + c + 1;
-      const xc = x[col];
-      let acc = 0;
-      let head = 0;
-      for (let r = 0; r < col; r++) {
-        if (r === s) head = acc;
-        acc += Math.abs(x[r] - xc);
-      }
-      const v = acc - head;
-      cv[c] = c === 0 ? v : cv[c - 1] + v;
-    }
+    const { cv, rowAcc, suffix, firstNaNColumn, coefB, coefC } = this;
+    const stride = this.tableSize;
+    const tabulated = m <= stride;
 
     let bestQ = 0;
     let bestI = 0;
@@ -69,9 +72,21 @@ export class DivergenceCalculator {
     for (let j = 0; j < m; j++) {
       const col = s + j + 1;
       const xc = x[col];
+      // V[j] = Σ_{r<col} D(r, col) − Σ_{r<s} D(r, col), both sums from row 0 as Otava's
+      // `self.V[start:end] - distances[0:start, ...].sum(axis=0)`; CV = its cumulative sum. Row j of the
+      // Q matrix needs CV only up to j − 1, so it can be built column by column.
+      let acc = 0;
+      for (let r = 0; r < s; r++) acc += Math.abs(x[r] - xc);
+      const head = acc;
       // rowAcc[t] = H(s+t, col) = Σ_{u=s+t+1..col} D(s+t, u), accumulated left to right like numpy's cumsum.
       rowAcc[j] = 0;
-      for (let t = 0; t <= j; t++) rowAcc[t] += Math.abs(x[s + t] - xc);
+      for (let t = 0; t <= j; t++) {
+        const d = Math.abs(x[s + t] - xc);
+        rowAcc[t] += d;
+        acc += d;
+      }
+      const v = acc - head;
+      cv[j] = j === 0 ? v : cv[j - 1] + v;
       // suffix[i] = Σ_{t=j..i+1} rowAcc[t], summed from the bottom (Otava's flipped cumsum).
       let suf = 0;
       for (let t = j; t >= 1; t--) {
@@ -88,9 +103,10 @@ export class DivergenceCalculator {
           q = coefA * ch;
         } else {
           const prev = cv[i - 1];
-          q = coefA * (ch - prev) - ((2 * (j - i + 1)) / (kappaOffset * i)) * prev;
+          const b = tabulated ? coefB[i * stride + j] : (2 * (j - i + 1)) / (kappaOffset * i);
+          q = coefA * (ch - prev) - b * prev;
         }
-        if (i < j) q -= ((2 * (i + 1)) / (kappaOffset * (j - i))) * suffix[i];
+        if (i < j) q -= (tabulated ? coefC[i * stride + j] : (2 * (i + 1)) / (kappaOffset * (j - i))) * suffix[i];
         if (j === 0) {
           bestQ = q; // (0, 0) is the first entry in row-major order
         } else if (q > bestQ || (q === bestQ && i < bestI)) {
