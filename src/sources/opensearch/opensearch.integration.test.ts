@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadBulk, loadBulkFile, startOpenSearchTestServer, type OpenSearchTestServer } from '../../../test/support/opensearch-server/index.js';
 import { captureOf, readOrionCaptures, type OrionCapture } from '../../../test/support/opensearch-server/orion-captures.js';
+import { UserError } from '../../util/errors.js';
 import type { MetricSelector, RunQuery } from '../types.js';
 import { OpenSearchSource } from './source.js';
 
@@ -225,6 +226,15 @@ describe("Orion's request bodies", () => {
     expect(request.headers['content-encoding']).toBe('gzip');
     expect(request.headers['accept-encoding']).toContain('gzip');
     expect(source.requestCount() - before).toBe(server.requestCount());
+  });
+
+  it('an unreachable server is a UserError that does not print the password', async () => {
+    const down = new OpenSearchSource({ url: 'http://perf:hunter2@127.0.0.1:1', metadataIndex: METADATA_INDEX, maxRetries: 0 });
+    const failure = await down.runMetadata({ uuidField: 'uuid', uuid: 'u1' }).catch((err: unknown) => err);
+    await down.close();
+    expect(failure).toBeInstanceOf(UserError);
+    expect(String((failure as Error).message)).toMatch(/^OpenSearch http:\/\/perf:\*\*\*@127\.0\.0\.1:1 orion-integration-test-data\*\/_search: /);
+    expect(String((failure as Error).message)).not.toContain('hunter2');
   });
 
   it('reads basic-auth credentials from the URL', async () => {

@@ -1,2 +1,2 @@
-export { startOpenSearchTestServer, OPENSEARCH_VERSION, type OpenSearchTestServer, type RecordedRequest } from './server.js';
+export { startOpenSearchTestServer, OPENSEARCH_VERSION, type OpenSearchTestServer, type OpenSearchTestServerOptions, type RecordedRequest } from './server.js';
 export { loadBulkFile, loadBulk } from './load-bulk-file.js';

@@ -52,13 +52,22 @@ export interface OpenSearchTestServer {
 
 export const OPENSEARCH_VERSION = '2.18.0';
 
-export async function startOpenSearchTestServer(): Promise<OpenSearchTestServer> {
+export interface OpenSearchTestServerOptions {
+  /**
+   * Keep each request's body in `requests()` (default true). Benchmarks that load large bulk files and only
+   * count requests can turn it off (or call `reset()` after loading) to keep memory figures honest.
+   */
+  recordBodies?: boolean;
+}
+
+export async function startOpenSearchTestServer(options: OpenSearchTestServerOptions = {}): Promise<OpenSearchTestServer> {
+  const recordBodies = options.recordBodies ?? true;
   const cluster = new Cluster();
   let recorded: RecordedRequest[] = [];
   let failing: ((r: RecordedRequest) => boolean) | undefined;
   const server = createServer((req, res) => {
     void handle(cluster, req, res, (r) => {
-      recorded.push(r);
+      recorded.push(recordBodies ? r : { ...r, bodyText: '', body: undefined });
       if (failing?.(r)) throw new OpenSearchError(500, 'exception', 'injected failure (test server failRequests)');
     });
   });
