@@ -1,0 +1,202 @@
+/**
+ * The analysis service: an Orion config + flags → an {@link AnalysisReport}, following Orion's pipeline
+ * (reference/orion.md §2.2, §3): per test, run discovery → one series per metric → change points (E-divisive,
+ * CMR or isolation forest) → filters (direction, acks from files and the store, threshold, correlation) →
+ * early-change-point widening (§3.4) → `percentage_change`. No printing: the CLI and the daemon format
+ * the report with `src/output/`.
+ *
+ * Differences from Orion, on purpose (§7): a run missing a metric is left out of that series with a
+ * warning naming it (Orion's NaN silences detection); a test without data is reported and the other
+ * tests still run (Orion aborts at the first); acks match on the configured uuid field.
+ *
+ * @example
+ * const config = await loadAnalysisConfig('ci-tests.yaml', { inputVars: { version: '4.20' } });
+ * const report = await runAnalysis(config, { lookback: '15d', since: '2026-01-20', nodeCount: true },
+ *   { source: new StoreSource(store), store });
+ * report.regression; // true → exit 2
+ */
+import { filterAcks, timeWindow, type AnalysisConfig, type AnalysisTest } from '../config/index.js';
+import type { Source } from '../sources/types.js';
+import { anomalyChangePoints, cmrChangePoints, collapseForCmr, hunterChangePoints, type RawChangePoint } from './algorithms.js';
+import { filterDirectionOnly, filterHunter, type AckKey } from './filters.js';
+import { recordRegressions, storeAcks } from './record.js';
+import { discoverRuns, type DiscoveryOptions } from './runs.js';
+import { buildTable } from './table.js';
+import type { Algorithm, AnalysisDeps, AnalysisOptions, AnalysisReport, RegressionGroup, ReportChangePoint, ReportRow, TestReport } from './types.js';
+
+export const DEFAULT_LOOKBACK_SIZE = 10_000;
+export const DEFAULT_ANOMALY_WINDOW = 5;
+export const DEFAULT_MIN_ANOMALY_PERCENT = 10;
+/** Orion `CHANGEPOINT_BUFFER`: change points before this row are re-checked with more history. */
+export const CHANGEPOINT_BUFFER = 5;
+/** Orion `EXPAND_POINTS`: how many more runs the widened lookback asks for. */
+export const EXPAND_POINTS = 5;
+
+export async function runAnalysis(config: AnalysisConfig, options: AnalysisOptions, deps: AnalysisDeps): Promise<AnalysisReport> {
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    warnings.push(message);
+    deps.warn?.(message);
+  };
+  for (const w of config.warnings) warn(w.message);
+  const tests: TestReport[] = [];
+  for (const test of config.tests) {
+    const report = await analyzeTest(test, options, deps, warn);
+    if (deps.store && deps.recordRegressions !== false) await recordRegressions(deps.store, report, (options.now ?? new Date()).getTime());
+    tests.push(report);
+  }
+  return {
+    tests,
+    regression: tests.some((t) => t.changePoints.length > 0),
+    noData: tests.some((t) => t.noData),
+    warnings,
+    requests: deps.source.requestCount(),
+  };
+}
+
+/** One test, including the §3.4 widening when a change point lands in the first rows. */
+export async function analyzeTest(test: AnalysisTest, options: AnalysisOptions, deps: AnalysisDeps, warn: (m: string) => void): Promise<TestReport> {
+  const { after, before } = timeWindow({ lookback: options.lookback, since: options.since, now: options.now });
+  const discovery: DiscoveryOptions = {
+    metadataIndex: options.metadataIndex || test.metadataIndex,
+    benchmarkIndex: options.benchmarkIndex || test.benchmarkIndex,
+    after,
+    before,
+    limit: options.lookbackSize ?? DEFAULT_LOOKBACK_SIZE,
+    uuid: options.uuid || undefined,
+    baseline: options.baseline?.filter(Boolean),
+    nodeCount: options.nodeCount ?? false,
+  };
+  const acks = await acksFor(test, options, deps);
+  const first = await analyzeOnce(test, options, discovery, deps.source, acks, warn);
+  const algorithm = options.algorithm ?? 'hunter';
+  if (algorithm === 'cmr' || !first.changePoints.some((cp) => cp.index < CHANGEPOINT_BUFFER)) return first;
+
+  const widened = await analyzeOnce(
+    test,
+    options,
+    { ...discovery, after: undefined, before: undefined, limit: first.rows.length + EXPAND_POINTS },
+    deps.source,
+    acks,
+    () => undefined,
+  );
+  if (widened.rows.length > first.rows.length) {
+    warn(`test ${test.name}: a change point within the first ${CHANGEPOINT_BUFFER} runs; re-analysed with ${widened.rows.length} runs`);
+    return { ...widened, warnings: [...first.warnings, ...widened.warnings] };
+  }
+  const early = first.changePoints.filter((cp) => cp.index < CHANGEPOINT_BUFFER);
+  warn(`test ${test.name}: ${early.length} change point(s) within the first ${CHANGEPOINT_BUFFER} runs dropped: no older runs to confirm them`);
+  const kept = first.changePoints.filter((cp) => cp.index >= CHANGEPOINT_BUFFER);
+  return { ...first, changePoints: kept, regressions: groupRegressions(first.rows, kept, first.columns) };
+}
+
+async function acksFor(test: AnalysisTest, options: AnalysisOptions, deps: AnalysisDeps): Promise<AckKey[]> {
+  const version = test.metadata[test.versionField];
+  const benchmark = test.metadata['benchmark.keyword'];
+  const fromFiles = filterAcks(options.acks ?? [], {
+    version: typeof version === 'string' ? version : undefined,
+    test: typeof benchmark === 'string' ? benchmark : undefined,
+  }).map((a) => ({ uuid: a.uuid, metric: a.metric }));
+  const fromStore = deps.store ? await storeAcks(deps.store, test.name) : [];
+  return [...fromFiles, ...fromStore];
+}
+
+async function analyzeOnce(
+  test: AnalysisTest,
+  options: AnalysisOptions,
+  discovery: DiscoveryOptions,
+  source: Source,
+  acks: AckKey[],
+  warn: (m: string) => void,
+): Promise<TestReport> {
+  const algorithm: Algorithm = options.algorithm ?? 'hunter';
+  const warnings: string[] = [];
+  const testWarn = (m: string) => {
+    warnings.push(m);
+    warn(m);
+  };
+  const base = { name: test.name, uuidField: test.uuidField, versionField: test.versionField, algorithm, warnings };
+  const runs = await discoverRuns(test, source, discovery, testWarn);
+  if (runs.length === 0) {
+    testWarn(`test ${test.name}: no runs match its metadata`);
+    return { ...base, columns: [], rows: [], changePoints: [], regressions: [], noData: true };
+  }
+  const table = await buildTable(test, runs, source, { benchmarkIndex: discovery.benchmarkIndex, display: options.display ?? ['buildUrl'] }, testWarn);
+  if (table.rows.length === 0) {
+    testWarn(`test ${test.name}: none of its ${runs.length} run(s) has metric values`);
+    return { ...base, columns: table.columns, rows: [], changePoints: [], regressions: [], noData: true };
+  }
+  warnMissingValues(test.name, table.rows, table.columns.filter((c) => !c.isMetadata).map((c) => c.name), algorithm, testWarn);
+
+  let rows = table.rows;
+  let raw: RawChangePoint[];
+  if (algorithm === 'cmr') {
+    rows = collapseForCmr(rows, table.columns);
+    raw = filterDirectionOnly(cmrChangePoints(rows, table.columns), table.columns);
+  } else if (algorithm === 'anomaly') {
+    const analysed = table.columns.filter((c) => !c.isMetadata);
+    rows = rows.filter((r) => analysed.every((c) => typeof r.values[c.name] === 'number' && Number.isFinite(r.values[c.name])));
+    raw = filterDirectionOnly(
+      anomalyChangePoints(rows, table.columns, {
+        window: options.anomalyWindow ?? DEFAULT_ANOMALY_WINDOW,
+        minPercent: options.minAnomalyPercent ?? DEFAULT_MIN_ANOMALY_PERCENT,
+      }),
+      table.columns,
+    );
+  } else {
+    const correlations = new Map(
+      test.metrics.filter((m) => m.correlation).flatMap((m) => m.series.map((s) => [s.column, { column: m.correlation as string, context: m.context }] as const)),
+    );
+    raw = filterHunter({ changePoints: hunterChangePoints(rows, table.columns), rows, columns: table.columns, correlations, acks });
+  }
+  const changePoints = raw.map((cp) => toReportChangePoint(cp, rows)).sort((a, b) => a.index - b.index || a.column.localeCompare(b.column));
+  return { ...base, columns: table.columns, rows, changePoints, regressions: groupRegressions(rows, changePoints, table.columns), noData: false };
+}
+
+/** A missing value never blanks detection silently: the runs left out of each series are named. */
+function warnMissingValues(testName: string, rows: readonly ReportRow[], columns: string[], algorithm: Algorithm, warn: (m: string) => void): void {
+  for (const column of columns) {
+    const missing = rows.filter((r) => r.values[column] === null || r.values[column] === undefined).map((r) => r.uuid);
+    if (missing.length === 0) continue;
+    const what = algorithm === 'anomaly' ? 'rows dropped from anomaly detection' : `left out of the ${column} series`;
+    warn(`test ${testName}: metric ${column} has no value for run(s) ${missing.join(', ')} (${what})`);
+  }
+}
+
+function toReportChangePoint(cp: RawChangePoint, rows: readonly ReportRow[]): ReportChangePoint {
+  return {
+    column: cp.column,
+    index: cp.index,
+    uuid: rows[cp.index]?.uuid ?? '',
+    meanBefore: cp.meanBefore,
+    meanAfter: cp.meanAfter,
+    pvalue: cp.pvalue,
+    percentageChange: ((cp.meanAfter - cp.meanBefore) / cp.meanBefore) * 100,
+    forwardChangePercent: cp.forwardChangePercent,
+  };
+}
+
+/** Change points grouped by row: Orion's regression summary entries. */
+export function groupRegressions(rows: readonly ReportRow[], changePoints: readonly ReportChangePoint[], columns: TestReport['columns']): RegressionGroup[] {
+  const labels = new Map(columns.map((c) => [c.name, c.labels]));
+  const groups = new Map<number, RegressionGroup>();
+  for (const cp of changePoints) {
+    const row = rows[cp.index];
+    if (!row) continue;
+    let group = groups.get(cp.index);
+    if (!group) {
+      group = {
+        index: cp.index,
+        uuid: row.uuid,
+        timestampMs: row.timestampMs,
+        ...(row.version !== undefined ? { badVersion: row.version } : {}),
+        ...(rows[cp.index - 1]?.version !== undefined ? { previousVersion: rows[cp.index - 1].version } : {}),
+        ...(row.buildUrl !== undefined ? { buildUrl: row.buildUrl } : {}),
+        metrics: [],
+      };
+      groups.set(cp.index, group);
+    }
+    group.metrics.push({ name: cp.column, value: row.values[cp.column] ?? null, percentageChange: cp.percentageChange, labels: labels.get(cp.column) ?? [] });
+  }
+  return [...groups.values()].sort((a, b) => a.index - b.index);
+}

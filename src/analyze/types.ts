@@ -1,0 +1,132 @@
+/**
+ * The analysis service's inputs and its result model. The CLI (`perfhound analyze`) and the daemon both
+ * call {@link runAnalysis} (pipeline.ts) and hand the {@link AnalysisReport} to a formatter in
+ * `src/output/`; nothing here prints.
+ */
+import type { AckEntry, AnalysisConfig, Direction } from '../config/index.js';
+import type { Source } from '../sources/types.js';
+import type { Store } from '../store/connect.js';
+
+/** Which algorithm decides the change points (Orion's three mutually exclusive flags). */
+export type Algorithm = 'hunter' | 'cmr' | 'anomaly';
+
+export interface AnalysisOptions {
+  /** Default `hunter` (E-divisive, Orion `--hunter-analyze`). */
+  algorithm?: Algorithm;
+  /** `--anomaly-window` (default 5): rolling-mean window of anomaly detection. */
+  anomalyWindow?: number;
+  /** `--min-anomaly-percent` (default 10). */
+  minAnomalyPercent?: number;
+  /** `--lookback XdYh`. */
+  lookback?: string;
+  /** `--since YYYY-MM-DD`. */
+  since?: string;
+  /** `--lookback-size` (default 10000): newest N metadata hits. */
+  lookbackSize?: number;
+  /** `--uuid`: select runs by this run's metadata; with `baseline`, compare exactly baseline + uuid. */
+  uuid?: string;
+  /** `--baseline`: run ids. */
+  baseline?: string[];
+  /** `--metadata-index` (else the test's `metadata_index`, else the source default). */
+  metadataIndex?: string;
+  /** `--benchmark-index` (else the test's `benchmark_index`, else the source default). */
+  benchmarkIndex?: string;
+  /** `--node-count` (default false): false applies the kube-burner jobIterations filter. */
+  nodeCount?: boolean;
+  /** `--display` metadata fields shown as columns (default `['buildUrl']`). */
+  display?: string[];
+  /** Acks from ack files (the store's `acks` table is read too when a store is given). */
+  acks?: AckEntry[];
+  /** "Now" for `--lookback` without `--since` (tests). */
+  now?: Date;
+}
+
+export interface AnalysisDeps {
+  source: Source;
+  /** When given: acks are read from its `acks` table and regressions recorded in `regressions`. */
+  store?: Store;
+  /** Record detected regressions in the store (default true when a store is given). */
+  recordRegressions?: boolean;
+  /** Receives warnings as they happen (they are also in the report). */
+  warn?: (message: string) => void;
+}
+
+/** A metric column of a test's table. */
+export interface ColumnInfo {
+  /** Orion's column name, e.g. `OCP-84094_catalogdCPU_GCP_avg`. */
+  name: string;
+  labels: string[];
+  direction: Direction;
+  threshold: number;
+  /** `type: metadata`: shown as an attribute, never analysed. */
+  isMetadata: boolean;
+}
+
+/** One row of a test's table: a run (or, for `--cmr`, the averaged history). */
+export interface ReportRow {
+  uuid: string;
+  /** Epoch milliseconds (the run's time on the series axis). */
+  timestampMs: number;
+  version?: string;
+  buildUrl?: string;
+  /** `--display` fields (missing ones are `N/A`). */
+  display: Record<string, unknown>;
+  /** Analysed metric values; null = the run has no value (it is left out of that series). */
+  values: Record<string, number | null>;
+  /** `type: metadata` columns (strings such as a version). */
+  attributes: Record<string, unknown>;
+}
+
+/** A change point that survived the filters. */
+export interface ReportChangePoint {
+  column: string;
+  /** Row index in `TestReport.rows` (the first row of the new regime). */
+  index: number;
+  uuid: string;
+  meanBefore: number;
+  meanAfter: number;
+  pvalue: number;
+  /** (meanAfter − meanBefore) / meanBefore · 100: Orion's `percentage_change`. */
+  percentageChange: number;
+  /** Otava's `forward_change_percent` (meanAfter / meanBefore − 1, 0 when meanBefore is 0) · 100: the text band. */
+  forwardChangePercent: number;
+}
+
+/** Change points grouped by row, as Orion's regression summary lists them. */
+export interface RegressionGroup {
+  index: number;
+  uuid: string;
+  timestampMs: number;
+  badVersion?: string;
+  previousVersion?: string;
+  buildUrl?: string;
+  metrics: { name: string; value: number | null; percentageChange: number; labels: string[] }[];
+}
+
+export interface TestReport {
+  name: string;
+  uuidField: string;
+  versionField: string;
+  algorithm: Algorithm;
+  columns: ColumnInfo[];
+  /** Oldest first. */
+  rows: ReportRow[];
+  changePoints: ReportChangePoint[];
+  regressions: RegressionGroup[];
+  /** No runs or no metric values matched: Orion's exit 3. */
+  noData: boolean;
+  warnings: string[];
+}
+
+export interface AnalysisReport {
+  tests: TestReport[];
+  /** Some test has a regression (exit 2). */
+  regression: boolean;
+  /** Some test found no data (exit 3 when nothing regressed). */
+  noData: boolean;
+  warnings: string[];
+  /** Requests (OpenSearch) or queries (store) the source sent. */
+  requests: number;
+}
+
+export type { AnalysisConfig };

@@ -1,0 +1,206 @@
+import { writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import { Command, Option } from 'commander';
+import { runAnalysis } from '../analyze/index.js';
+import type { Algorithm, AnalysisReport } from '../analyze/index.js';
+import { loadAckFile, loadAnalysisConfig, mergeAcks } from '../config/index.js';
+import { formatCsv, formatTestCsv } from '../output/csv.js';
+import { formatJson, testToJsonRows } from '../output/json.js';
+import { formatJunit } from '../output/junit.js';
+import { formatTestText, formatText } from '../output/text.js';
+import { openSource, SOURCE_KINDS, type SourceKind } from '../sources/index.js';
+import { UserError } from '../util/errors.js';
+import { toJson } from '../util/json.js';
+import { setLogLevel } from '../util/log.js';
+import { addDbOption, parseOutput, parsePositiveInt } from './common.js';
+import { EXIT_NO_DATA, EXIT_OK, EXIT_REGRESSION } from './exit-codes.js';
+
+const FORMATS = ['text', 'json', 'junit', 'csv'] as const;
+type Format = (typeof FORMATS)[number];
+
+interface AnalyzeFlags {
+  config?: string;
+  hunterAnalyze?: boolean;
+  cmr?: boolean;
+  anomalyDetection?: boolean;
+  anomalyWindow?: string;
+  minAnomalyPercent?: string;
+  lookback?: string;
+  since?: string;
+  lookbackSize: string;
+  uuid?: string;
+  baseline?: string;
+  outputFormat: string;
+  saveOutputPath?: string;
+  saveDataPath?: string;
+  collapse?: boolean;
+  display: string;
+  columnGroupSize: string;
+  ack?: string;
+  inputVars: string;
+  esServer?: string;
+  metadataIndex?: string;
+  benchmarkIndex?: string;
+  nodeCount: string;
+  source?: string;
+  csv?: string;
+  db?: string;
+}
+
+export function registerAnalyze(program: Command): void {
+  const cmd = program
+    .command('analyze')
+    .alias('cmd-mode')
+    .description('find regressions with an Orion config over the store, OpenSearch or a CSV file (Orion-compatible flags)')
+    .option('--config <file>', 'Orion analysis config (YAML, Jinja2-templated)')
+    .option('--hunter-analyze', 'E-divisive change point detection (the default)')
+    .option('--cmr', 'compare the most recent run with the mean of the previous ones')
+    .option('--anomaly-detection', 'isolation forest + rolling-mean deviation')
+    .option('--anomaly-window <n>', 'rolling-mean window of --anomaly-detection (default 5)')
+    .option('--min-anomaly-percent <n>', 'minimum deviation in percent of --anomaly-detection (default 10)')
+    .option('--lookback <XdYh>', 'only runs newer than this (e.g. 15d, 12h, 1d12h) before --since or now')
+    .option('--since <YYYY-MM-DD>', 'only runs before this day')
+    .option('--lookback-size <n>', 'newest N runs at most', '10000')
+    .option('--uuid <id>', "select runs by this run's metadata instead of the config's")
+    .option('--baseline <ids>', 'with --uuid: compare exactly these runs (comma/space separated) and the uuid')
+    .option('-o, --output-format <format>', `output: ${FORMATS.join('|')}`, 'text')
+    .option('--save-output-path <path>', 'also write per-test files: <base>_table_<test>.txt, <base>_<test>.json, <base>_<test>.xml')
+    .option('--save-data-path <path>', 'also write each test\'s data to <path without extension>-<test>.csv')
+    .option('--collapse', 'text: only the regression summary; json: only rows at change points and their neighbours')
+    .option('--display <fields>', 'metadata fields shown as columns (comma list; "" for none)', 'buildUrl')
+    .option('--column-group-size <n>', 'metric columns per text table', '5')
+    .option('--ack <files>', 'Orion ack files (comma list)')
+    .option('--input-vars <json>', 'template variables for the config (override environment variables)', '{}')
+    .addOption(new Option('--es-server <url>', 'OpenSearch/Elasticsearch URL').env('ES_SERVER'))
+    .addOption(new Option('--metadata-index <pattern>', 'metadata index (store: run collection pattern)').env('ES_METADATA_INDEX'))
+    .addOption(new Option('--benchmark-index <pattern>', 'benchmark index (store: document collection pattern)').env('ES_BENCHMARK_INDEX'))
+    .option('--node-count <bool>', 'false: compare only kube-burner runs with the newest run\'s jobIterations', 'false')
+    .addOption(new Option('--source <kind>', 'where the data is (default: opensearch with --es-server, else store)').choices([...SOURCE_KINDS]))
+    .option('--csv <file>', 'with --source csv: the CSV file (Otava layout)')
+    .addHelpText('after', '\nExit codes: 0 no regression, 1 error, 2 regression found, 3 no data.');
+  addDbOption(cmd).action(async (flags: AnalyzeFlags, command: Command) => {
+    if (command.optsWithGlobals().debug) setLogLevel('debug');
+    process.exitCode = await analyzeCommand(flags);
+  });
+}
+
+async function analyzeCommand(flags: AnalyzeFlags): Promise<number> {
+  if (!flags.config) throw new UserError('--config FILE is required', { field: '--config' });
+  const algorithm = chooseAlgorithm(flags);
+  const format = parseOutput<Format>(flags.outputFormat, FORMATS, '--output-format');
+  const inputVars = parseInputVars(flags.inputVars);
+  const config = await loadAnalysisConfig(flags.config, { inputVars });
+  const acks = flags.ack ? mergeAcks(await Promise.all(splitList(flags.ack).map((p) => loadAckFile(p)))) : [];
+  const opened = await openSource({
+    source: flags.source as SourceKind | undefined,
+    esServer: flags.esServer || undefined,
+    db: flags.db,
+    csvFile: flags.csv,
+    metadataIndex: flags.metadataIndex || undefined,
+    benchmarkIndex: flags.benchmarkIndex || undefined,
+  });
+  let report: AnalysisReport;
+  try {
+    report = await runAnalysis(
+      config,
+      {
+        algorithm,
+        anomalyWindow: flags.anomalyWindow !== undefined ? positive(flags.anomalyWindow, '--anomaly-window') : undefined,
+        minAnomalyPercent: flags.minAnomalyPercent !== undefined ? parsePositiveInt(flags.minAnomalyPercent, '--min-anomaly-percent') : undefined,
+        lookback: flags.lookback,
+        since: flags.since,
+        lookbackSize: positive(flags.lookbackSize, '--lookback-size'),
+        uuid: flags.uuid,
+        baseline: flags.baseline ? splitList(flags.baseline, /[\s,]+/) : undefined,
+        metadataIndex: flags.metadataIndex || undefined,
+        benchmarkIndex: flags.benchmarkIndex || undefined,
+        nodeCount: parseBool(flags.nodeCount, '--node-count'),
+        display: splitList(flags.display),
+        acks,
+      },
+      { source: opened.source, store: opened.store, warn: (m) => process.stderr.write(`warning: ${m}\n`) },
+    );
+  } finally {
+    await opened.close();
+  }
+  const options = { collapse: flags.collapse, columnGroupSize: positive(flags.columnGroupSize, '--column-group-size') };
+  process.stdout.write(render(report, format, options));
+  await saveFiles(report, format, flags, options);
+  if (report.regression) return EXIT_REGRESSION;
+  return report.noData ? EXIT_NO_DATA : EXIT_OK;
+}
+
+function render(report: AnalysisReport, format: Format, options: { collapse?: boolean; columnGroupSize: number }): string {
+  switch (format) {
+    case 'json':
+      return formatJson(report, options);
+    case 'junit':
+      return formatJunit(report);
+    case 'csv':
+      return formatCsv(report);
+    case 'text':
+      return formatText(report, options);
+  }
+}
+
+/** Orion's per-test files; written only when asked for (Orion writes output.txt / data.csv by default). */
+async function saveFiles(report: AnalysisReport, format: Format, flags: AnalyzeFlags, options: { collapse?: boolean; columnGroupSize: number }): Promise<void> {
+  for (const test of report.tests) {
+    if (flags.saveOutputPath) {
+      const base = withoutExtension(flags.saveOutputPath);
+      const single: AnalysisReport = { ...report, tests: [test] };
+      if (format === 'json') await writeFile(`${base}_${test.name}.json`, toJson(testToJsonRows(test, options), 2) + '\n');
+      else if (format === 'junit') await writeFile(`${base}_${test.name}.xml`, formatJunit(single));
+      else if (format === 'text') await writeFile(`${base}_table_${test.name}.txt`, formatTestText(test, { ...options, collapse: false }));
+    }
+    if (flags.saveDataPath) await writeFile(`${withoutExtension(flags.saveDataPath)}-${test.name}.csv`, formatTestCsv(test));
+  }
+}
+
+/** The path without its extension (Orion's `split('.')` would cut `./out/data.csv` at the first dot). */
+function withoutExtension(path: string): string {
+  return join(dirname(path), basename(path, extname(path)));
+}
+
+function chooseAlgorithm(flags: AnalyzeFlags): Algorithm {
+  const chosen: Algorithm[] = [];
+  if (flags.hunterAnalyze) chosen.push('hunter');
+  if (flags.cmr) chosen.push('cmr');
+  if (flags.anomalyDetection) chosen.push('anomaly');
+  if (chosen.length > 1) throw new UserError('--hunter-analyze, --cmr and --anomaly-detection are mutually exclusive', { field: '--' + chosen.join('/') });
+  if ((flags.anomalyWindow !== undefined || flags.minAnomalyPercent !== undefined) && !flags.anomalyDetection) {
+    throw new UserError('--anomaly-window and --min-anomaly-percent need --anomaly-detection', { field: '--anomaly-window' });
+  }
+  return chosen[0] ?? 'hunter';
+}
+
+function parseInputVars(text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new UserError(`not valid JSON: ${(err as Error).message}`, { field: '--input-vars' });
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new UserError('must be a JSON object', { field: '--input-vars' });
+  return value as Record<string, unknown>;
+}
+
+function parseBool(text: string, flag: string): boolean {
+  const t = text.trim().toLowerCase();
+  if (['true', '1', 'yes', 'y', 't', 'on'].includes(t)) return true;
+  if (['false', '0', 'no', 'n', 'f', 'off'].includes(t)) return false;
+  throw new UserError(`"${text}" is not a boolean (true/false)`, { field: flag });
+}
+
+function positive(text: string, flag: string): number {
+  const n = parsePositiveInt(text, flag);
+  if (n === 0) throw new UserError('must be at least 1', { field: flag });
+  return n;
+}
+
+function splitList(text: string, separator: RegExp = /,/): string[] {
+  return text
+    .split(separator)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}

@@ -1,0 +1,113 @@
+/**
+ * Text output as Orion prints it (reference/orion.md §1.4): per test a title, `=` underline, the annotated
+ * table(s) — time, uuid, version and `type: metadata` columns, metric columns in groups of
+ * `--column-group-size`, then the `--display` columns — with a three-line band (`····`, `+404.5%`, `····`)
+ * under each changed metric before its change point row; then the regression summary. `--collapse`
+ * prints only the summary.
+ */
+import type { AnalysisReport, ColumnInfo, RegressionGroup, TestReport } from '../analyze/types.js';
+import { changePointIndex, formatTime } from './rows.js';
+import { formatG, tabulate } from './tabulate.js';
+
+export interface TextOptions {
+  collapse?: boolean;
+  /** Metric columns per table (default 5). */
+  columnGroupSize?: number;
+}
+
+export function formatText(report: AnalysisReport, options: TextOptions = {}): string {
+  return report.tests.map((t) => formatTestText(t, options)).join('\n');
+}
+
+export function formatTestText(test: TestReport, options: TextOptions = {}): string {
+  const parts: string[] = [];
+  if (!options.collapse) {
+    parts.push(`${test.name}\n${'='.repeat(test.name.length)}`);
+    if (test.rows.length === 0) parts.push('No data');
+    else parts.push(...formatTables(test, options.columnGroupSize ?? 5));
+  }
+  parts.push(formatSummary(test));
+  return parts.join('\n\n') + '\n';
+}
+
+/** The annotated tables of a test, one per group of metric columns. */
+export function formatTables(test: TestReport, groupSize: number): string[] {
+  const metrics = test.columns.filter((c) => !c.isMetadata);
+  const attributes = test.columns.filter((c) => c.isMetadata);
+  const groups: ColumnInfo[][] = [];
+  for (let i = 0; i < metrics.length; i += Math.max(1, groupSize)) groups.push(metrics.slice(i, i + Math.max(1, groupSize)));
+  if (groups.length === 0) groups.push([]);
+  return groups.map((group) => formatTable(test, attributes, group));
+}
+
+function formatTable(test: TestReport, attributes: ColumnInfo[], metrics: ColumnInfo[]): string {
+  const displayKeys = Object.keys(test.rows[0]?.display ?? {});
+  const headers = ['time', 'uuid', test.versionField, ...attributes.map((c) => c.name), ...metrics.map((c) => c.name), ...displayKeys];
+  const firstMetric = 3 + attributes.length;
+  const rows = test.rows.map((row) => [
+    formatTime(row.timestampMs),
+    row.uuid,
+    row.version ?? '',
+    ...attributes.map((c) => stringOf(row.attributes[c.name])),
+    ...metrics.map((c) => (row.values[c.name] === null || row.values[c.name] === undefined ? '' : formatG(row.values[c.name] as number))),
+    ...displayKeys.map((k) => stringOf(row.display[k])),
+  ]);
+  const right = headers.map((_, i) => i >= firstMetric && i < firstMetric + metrics.length);
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const render = (cells: string[]) => cells.map((c, i) => (right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const lines = [render(headers), render(widths.map((w) => '-'.repeat(w)))];
+  const cps = changePointIndex(test);
+  test.rows.forEach((_, r) => {
+    const here = cps.get(r);
+    const changed = metrics.map((c, j) => ({ cp: here?.get(c.name), col: firstMetric + j })).filter((x) => x.cp);
+    if (changed.length) {
+      const dots = headers.map(() => '');
+      const pct = headers.map(() => '');
+      for (const { cp, col } of changed) {
+        dots[col] = '·'.repeat(widths[col]);
+        pct[col] = formatPercent(cp?.forwardChangePercent ?? 0);
+      }
+      const band = (cells: string[]) => cells.map((c, i) => (right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+      lines.push(band(dots), band(pct), band(dots));
+    }
+    lines.push(render(rows[r]));
+  });
+  return lines.join('\n');
+}
+
+/** Otava's band label: `+404.5%`. */
+export function formatPercent(percent: number): string {
+  return `${percent >= 0 ? '+' : '-'}${Math.abs(percent).toFixed(1)}%`;
+}
+
+/** Orion's `print_regression_summary`. */
+export function formatSummary(test: TestReport): string {
+  if (test.regressions.length === 0) return test.noData ? `No data for test ${test.name}` : 'No regressions found';
+  const lines = ['Regression(s) found :', '-'.repeat(50)];
+  for (const group of test.regressions) lines.push(...formatRegression(test, group), '');
+  return lines.join('\n').trimEnd();
+}
+
+function formatRegression(test: TestReport, group: RegressionGroup): string[] {
+  const table = tabulate(
+    ['Metric', 'Value', 'Percentage change', 'Labels'],
+    group.metrics.map((m) => [m.name, m.value, `${m.percentageChange.toFixed(2)}%`, m.labels.join(' ')]),
+    'outline',
+  );
+  return [
+    `Test: ${test.name}:`,
+    `Changepoint at:      ${group.badVersion ?? group.uuid}`,
+    `Previous version:    ${group.previousVersion ?? 'N/A'}`,
+    `Run:                 ${group.uuid} (${formatTime(group.timestampMs)})`,
+    ...(group.buildUrl ? [`Build:               ${group.buildUrl}`] : []),
+    '',
+    'Affected Metrics',
+    table,
+  ];
+}
+
+function stringOf(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'number') return formatG(value);
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}

@@ -1,0 +1,1 @@
+export { CsvSource } from './source.js';

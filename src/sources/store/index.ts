@@ -1,0 +1,1 @@
+export { StoreSource, selectCollections, type StoreSourceOptions } from './source.js';

@@ -1,0 +1,65 @@
+/**
+ * Metric rows of one run from its documents, with Orion's semantics: aggregated metrics (§2.3 D) over the
+ * documents matching the metric's filters, standard metrics (§2.3 F) from the newest document routed to
+ * the metric. Shared by the store and CSV sources.
+ */
+import { getNested, toEpochMs, toNumber } from '../opensearch/fields.js';
+import { routeDocument } from '../opensearch/routing.js';
+import type { MetricRow, MetricSelector } from '../types.js';
+import { aggregate, numericValues } from './aggregate.js';
+import { matchesFilters, type MatchableDocument } from './match.js';
+
+export interface StoredDocument {
+  runId: number;
+  collection: string;
+  timestampMs: number | null;
+  doc: MatchableDocument;
+}
+
+export function documentTime(d: StoredDocument, timestampField: string): number {
+  const raw = getNested(d.doc.body, timestampField);
+  const ms = raw === undefined ? Number.NaN : toEpochMs(raw);
+  return Number.isNaN(ms) ? (d.timestampMs ?? Number.NaN) : ms;
+}
+
+/**
+ * D: the run's value of an aggregated metric, and its time = the mean time of all the run's documents in
+ * the collection (Orion's `time` agg has no metric filter). A run whose documents all miss the metric gets
+ * a null row, so the pipeline can name it.
+ */
+export function aggregatedRow(uuid: string, docs: readonly StoredDocument[], metric: MetricSelector, defaultTimestampField: string): MetricRow {
+  const timestampField = metric.timestampField ?? defaultTimestampField;
+  let timeSum = 0;
+  let timeCount = 0;
+  const values: unknown[] = [];
+  let matched = 0;
+  for (const d of docs) {
+    const ts = documentTime(d, timestampField);
+    if (!Number.isNaN(ts)) {
+      timeSum += ts;
+      timeCount++;
+    }
+    if (!matchesFilters(d.doc, metric.filters, metric.not)) continue;
+    matched++;
+    values.push(...d.doc.values(metric.metricOfInterest));
+  }
+  const timestampMs = timeCount ? timeSum / timeCount : Number.NaN;
+  if (matched === 0 || !metric.agg) return { uuid, timestampMs, value: null };
+  return { uuid, timestampMs, ...aggregate(numericValues(values), metric.agg) };
+}
+
+/** F: each document goes to the first metric it equals; a run keeps its newest document per metric. */
+export function standardRows(uuid: string, docs: readonly StoredDocument[], metrics: readonly MetricSelector[], defaultTimestampField: string): Map<string, MetricRow> {
+  const out = new Map<string, MetricRow>();
+  if (metrics.length === 0) return out;
+  for (const d of docs) {
+    const metric = routeDocument(d.doc.body, metrics);
+    if (!metric) continue;
+    const timestampMs = documentTime(d, metric.timestampField ?? defaultTimestampField);
+    const existing = out.get(metric.name);
+    if (existing && !(timestampMs > existing.timestampMs)) continue;
+    const raw = getNested(d.doc.body, metric.metricOfInterest);
+    out.set(metric.name, { uuid, timestampMs, value: toNumber(raw), raw });
+  }
+  return out;
+}

@@ -1,0 +1,302 @@
+/**
+ * The built-in store as an Orion source: runs are the metadata documents (`runs` rows of a metadata
+ * collection, and documents of a collection the metadata pattern names — Orion allows the metadata index
+ * to be the metrics index), metric values come from the runs' `documents` — with OpenSearch's filter and
+ * aggregation semantics (match.ts, aggregate.ts), so one config answers the same over both.
+ *
+ * What SQL can narrow is pushed down (collections, run ids, `metricName.keyword` filters); the rest is
+ * evaluated over parsed bodies. Parsed runs are kept for the life of the source (one analysis), and the
+ * documents of the last run set are kept too, so the jobIterations lookup, `group_by` discovery and the
+ * metric values of one test read each document once.
+ *
+ * @example
+ * const source = new StoreSource(store, { metadataCollection: 'perf_scale_ci*' });
+ * const runs = await source.findRuns({ selector, uuidField: 'uuid', versionField: 'ocpVersion', timestampField: 'timestamp' });
+ * const values = await source.fetchMetrics({ uuids: runs.map((r) => r.uuid), uuidField: 'uuid', timestampField: 'timestamp', metrics });
+ */
+import type { Store } from '../../store/connect.js';
+import { getNested, toEpochMs } from '../opensearch/fields.js';
+import type { DocumentQuery, FieldValue, MetricQuery, MetricRow, MetricSelector, RunInfo, RunQuery, Source } from '../types.js';
+import { MatchableDocument, matchesFilters, matchesSelector, stripKeyword } from './match.js';
+import { aggregatedRow, documentTime, standardRows, type StoredDocument } from './metric-rows.js';
+import { wildcardToRegExp } from './text-analysis.js';
+
+export interface StoreSourceOptions {
+  /** Default pattern(s) of metadata collections (comma-separated, `*`); absent = every run. */
+  metadataCollection?: string;
+  /** Default pattern(s) of document collections; absent = every document. */
+  benchmarkCollection?: string;
+}
+
+/** A metadata document: a run row, or a document of a collection used as metadata. */
+interface MetadataDoc {
+  runId: number;
+  runUuid: string;
+  /** runs.timestamp_ms (used when the document lacks the timestamp field). */
+  timestampMs: number;
+  buildUrl: string | null;
+  doc: MatchableDocument;
+}
+
+
+/** Keeps SQL `IN` lists well under every dialect's parameter limit. */
+const IN_CHUNK = 1000;
+
+export class StoreSource implements Source {
+  readonly kind = 'store';
+  private readonly metadataCache = new Map<string, Promise<MetadataDoc[]>>();
+  /** run uuid (as the config's uuid field reads it) → run ids, learnt from findRuns. */
+  private readonly runIds = new Map<string, Set<number>>();
+  private documentCache: { key: string; docs: Promise<StoredDocument[]> } | undefined;
+  private queries = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: StoreSourceOptions = {},
+  ) {}
+
+  requestCount(): number {
+    return this.queries;
+  }
+
+  async close(): Promise<void> {
+    // The store belongs to the caller.
+  }
+
+  async findRuns(query: RunQuery): Promise<RunInfo[]> {
+    const candidates = await this.metadataDocs(query.index ?? this.options.metadataCollection);
+    const after = query.after?.getTime();
+    const before = query.before?.getTime();
+    const wanted = query.uuids ? new Set(query.uuids) : undefined;
+    const hits: { meta: MetadataDoc; uuid: string; timestampMs: number }[] = [];
+    for (const meta of candidates) {
+      const rawUuid = getNested(meta.doc.body, query.uuidField);
+      const uuid = rawUuid === undefined || rawUuid === null || rawUuid === '' ? meta.runUuid : String(rawUuid);
+      if (wanted && !wanted.has(uuid)) continue;
+      const rawTs = getNested(meta.doc.body, query.timestampField);
+      const timestampMs = rawTs === undefined ? meta.timestampMs : toEpochMs(rawTs);
+      if (Number.isNaN(timestampMs)) continue;
+      if (after !== undefined && !(timestampMs > after)) continue;
+      if (before !== undefined && !(timestampMs < before)) continue;
+      if (!matchesSelector(meta.doc, query.selector)) continue;
+      hits.push({ meta, uuid, timestampMs });
+    }
+    // Newest first, `limit` hits at most, the newest document of a run wins (as over OpenSearch).
+    hits.sort((a, b) => b.timestampMs - a.timestampMs);
+    const limited = query.limit !== undefined ? hits.slice(0, query.limit) : hits;
+    const runs = new Map<string, RunInfo>();
+    for (const { meta, uuid, timestampMs } of limited) {
+      const ids = this.runIds.get(uuid) ?? new Set<number>();
+      ids.add(meta.runId);
+      this.runIds.set(uuid, ids);
+      if (runs.has(uuid)) continue;
+      const body = meta.doc.body;
+      const version = getNested(body, query.versionField);
+      const buildUrl = body.buildUrl ?? body.build_url ?? meta.buildUrl;
+      runs.set(uuid, {
+        uuid,
+        timestampMs,
+        ...(version !== undefined && version !== null ? { version: String(version) } : {}),
+        ...(typeof buildUrl === 'string' ? { buildUrl } : {}),
+        metadata: body,
+      });
+    }
+    return [...runs.values()].sort((a, b) => a.timestampMs - b.timestampMs);
+  }
+
+  async runMetadata(query: { index?: string; uuidField: string; uuid: string }): Promise<Record<string, unknown> | undefined> {
+    const candidates = await this.metadataDocs(query.index ?? this.options.metadataCollection);
+    const found = candidates.find((m) => String(getNested(m.doc.body, query.uuidField) ?? m.runUuid) === query.uuid);
+    return found?.doc.body;
+  }
+
+  async fetchMetrics(query: MetricQuery): Promise<Map<string, MetricRow[]>> {
+    const out = new Map<string, MetricRow[]>(query.metrics.map((m) => [m.name, []]));
+    if (query.uuids.length === 0 || query.metrics.length === 0) return out;
+    const byRun = await this.documentsByUuid(query, keywordMetricNames(query.metrics));
+    const aggregated = query.metrics.filter((m) => m.agg);
+    const standard = query.metrics.filter((m) => !m.agg);
+    for (const [uuid, docs] of byRun) {
+      if (docs.length === 0) continue;
+      for (const metric of aggregated) out.get(metric.name)?.push(aggregatedRow(uuid, docs, metric, query.timestampField));
+      for (const [name, row] of standardRows(uuid, docs, standard, query.timestampField)) out.get(name)?.push(row);
+    }
+    for (const rows of out.values()) rows.sort((a, b) => a.timestampMs - b.timestampMs);
+    return out;
+  }
+
+  async findDocuments(query: DocumentQuery): Promise<Record<string, unknown>[]> {
+    const byRun = await this.documentsByUuid(query);
+    const matching: { body: Record<string, unknown>; ts: number }[] = [];
+    for (const docs of byRun.values()) {
+      for (const d of docs) {
+        if (!matchesFilters(d.doc, query.filters, query.not)) continue;
+        matching.push({ body: d.doc.body, ts: documentTime(d, query.timestampField) });
+      }
+    }
+    return matching.sort((a, b) => b.ts - a.ts).map((m) => m.body);
+  }
+
+  async distinctValues(query: DocumentQuery & { field: string }): Promise<string[]> {
+    const values = new Set<string>();
+    for (const body of await this.findDocuments(query)) {
+      const value = getNested(body, stripKeyword(query.field));
+      for (const v of Array.isArray(value) ? value : [value]) {
+        if (v !== undefined && v !== null && typeof v !== 'object') values.add(String(v));
+      }
+    }
+    return [...values].sort();
+  }
+
+  /** Metadata documents of the collections the pattern names (parsed once per pattern). */
+  private metadataDocs(pattern: string | undefined): Promise<MetadataDoc[]> {
+    const key = pattern ?? '*';
+    let cached = this.metadataCache.get(key);
+    if (!cached) {
+      cached = this.loadMetadataDocs(pattern);
+      this.metadataCache.set(key, cached);
+    }
+    return cached;
+  }
+
+  private async loadMetadataDocs(pattern: string | undefined): Promise<MetadataDoc[]> {
+    const db = this.store.db;
+    this.queries++;
+    const runCollections = (await db.selectFrom('runs').select('collection').distinct().execute()).map((r) => r.collection);
+    const chosenRuns = selectCollections(runCollections, pattern);
+    const out: MetadataDoc[] = [];
+    if (chosenRuns.length) {
+      this.queries++;
+      const rows = await db
+        .selectFrom('runs')
+        .select(['id', 'uuid', 'timestamp_ms', 'build_url', 'metadata'])
+        .where('collection', 'in', chosenRuns)
+        .execute();
+      for (const r of rows) {
+        out.push({ runId: r.id, runUuid: r.uuid, timestampMs: Number(r.timestamp_ms), buildUrl: r.build_url, doc: new MatchableDocument(parseBody(r.metadata)) });
+      }
+    }
+    // An explicit pattern may name a document collection (Orion: metadata index = metrics index).
+    if (pattern !== undefined) {
+      this.queries++;
+      const docCollections = (await db.selectFrom('documents').select('collection').distinct().execute()).map((r) => r.collection);
+      const chosenDocs = selectCollections(docCollections, pattern);
+      if (chosenDocs.length) {
+        this.queries++;
+        const rows = await db
+          .selectFrom('documents')
+          .innerJoin('runs', 'runs.id', 'documents.run_id')
+          .select(['documents.run_id as runId', 'runs.uuid as uuid', 'runs.build_url as buildUrl', 'documents.timestamp_ms as ts', 'runs.timestamp_ms as runTs', 'documents.body as body'])
+          .where('documents.collection', 'in', chosenDocs)
+          .execute();
+        for (const r of rows) {
+          const ts = r.ts === null ? Number(r.runTs) : Number(r.ts);
+          out.push({ runId: r.runId, runUuid: r.uuid, timestampMs: ts, buildUrl: r.buildUrl, doc: new MatchableDocument(parseBody(r.body)) });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The documents of the query's runs (per uuid), from the collections its index names. */
+  private async documentsByUuid(query: { index?: string; uuids: string[] }, metricNames?: string[]): Promise<Map<string, StoredDocument[]>> {
+    const runIdsByUuid = await this.resolveRunIds(query.uuids);
+    const allIds = [...new Set([...runIdsByUuid.values()].flatMap((s) => [...s]))].sort((a, b) => a - b);
+    const pattern = query.index ?? this.options.benchmarkCollection;
+    const key = `${pattern ?? '*'}|${metricNames?.join('\u0000') ?? ''}|${allIds.join(',')}`;
+    // A cached superset (no metric-name narrowing) serves narrower queries too.
+    const wideKey = `${pattern ?? '*'}||${allIds.join(',')}`;
+    let docs: Promise<StoredDocument[]>;
+    if (this.documentCache && (this.documentCache.key === key || this.documentCache.key === wideKey)) {
+      docs = this.documentCache.docs;
+    } else {
+      docs = this.loadDocuments(allIds, pattern, metricNames);
+      this.documentCache = { key, docs };
+    }
+    const byRunId = new Map<number, StoredDocument[]>();
+    for (const d of await docs) {
+      const list = byRunId.get(d.runId);
+      if (list) list.push(d);
+      else byRunId.set(d.runId, [d]);
+    }
+    const out = new Map<string, StoredDocument[]>();
+    for (const [uuid, ids] of runIdsByUuid) out.set(uuid, [...ids].flatMap((id) => byRunId.get(id) ?? []));
+    return out;
+  }
+
+  private async resolveRunIds(uuids: string[]): Promise<Map<string, Set<number>>> {
+    const out = new Map<string, Set<number>>();
+    const unknown: string[] = [];
+    for (const uuid of uuids) {
+      const ids = this.runIds.get(uuid);
+      if (ids) out.set(uuid, ids);
+      else unknown.push(uuid);
+    }
+    for (let i = 0; i < unknown.length; i += IN_CHUNK) {
+      this.queries++;
+      const rows = await this.store.db.selectFrom('runs').select(['id', 'uuid']).where('uuid', 'in', unknown.slice(i, i + IN_CHUNK)).execute();
+      for (const r of rows) {
+        const ids = out.get(r.uuid) ?? new Set<number>();
+        ids.add(r.id);
+        out.set(r.uuid, ids);
+      }
+    }
+    return out;
+  }
+
+  private async loadDocuments(runIds: number[], pattern: string | undefined, metricNames?: string[]): Promise<StoredDocument[]> {
+    const db = this.store.db;
+    let collections: string[] | undefined;
+    if (pattern !== undefined) {
+      this.queries++;
+      const all = (await db.selectFrom('documents').select('collection').distinct().execute()).map((r) => r.collection);
+      collections = selectCollections(all, pattern);
+      if (collections.length === 0) return [];
+    }
+    const out: StoredDocument[] = [];
+    for (let i = 0; i < runIds.length; i += IN_CHUNK) {
+      this.queries++;
+      let q = db
+        .selectFrom('documents')
+        .select(['run_id', 'collection', 'timestamp_ms', 'body'])
+        .where('run_id', 'in', runIds.slice(i, i + IN_CHUNK));
+      if (collections) q = q.where('collection', 'in', collections);
+      if (metricNames) q = q.where('metric_name', 'in', metricNames);
+      for (const r of await q.execute()) {
+        out.push({
+          runId: r.run_id,
+          collection: r.collection,
+          timestampMs: r.timestamp_ms === null ? null : Number(r.timestamp_ms),
+          doc: new MatchableDocument(parseBody(r.body)),
+        });
+      }
+    }
+    return out;
+  }
+}
+
+/** Collections named by a comma-separated list of `*` patterns (all of them when absent). */
+export function selectCollections(collections: string[], pattern: string | undefined): string[] {
+  if (pattern === undefined || pattern === '') return collections;
+  const patterns = pattern.split(',').map((p) => p.trim()).filter(Boolean).map(wildcardToRegExp);
+  return collections.filter((c) => patterns.some((p) => p.test(c)));
+}
+
+/**
+ * The metric names SQL may narrow documents to: only when every metric filters on `metricName.keyword`
+ * (exact, like the `metric_name` column); a text `match` on `metricName` is token-based and stays in TS.
+ */
+function keywordMetricNames(metrics: readonly MetricSelector[]): string[] | undefined {
+  const names = new Set<string>();
+  for (const m of metrics) {
+    const name: FieldValue | undefined = m.filters['metricName.keyword'];
+    if (typeof name !== 'string') return undefined;
+    names.add(name);
+  }
+  return [...names];
+}
+
+function parseBody(text: string): Record<string, unknown> {
+  const value: unknown = JSON.parse(text);
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
