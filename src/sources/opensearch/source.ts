@@ -200,6 +200,11 @@ export class OpenSearchSource implements Source {
       if (maxHits !== undefined && all.length >= maxHits) return all.slice(0, maxHits);
       const last = hits[hits.length - 1];
       if (hits.length < size || !last?.sort) return all;
+      if (hits.length > 1 && JSON.stringify(hits[hits.length - 2].sort) === JSON.stringify(last.sort)) {
+        // Orion's bodies sort on the timestamp alone; OpenSearch's search_after skips every hit tying with
+        // the last one, so equal timestamps across a page boundary lose documents. Say so.
+        logger().warn({ index, sort: last.sort }, 'documents with equal sort values span a page boundary; some may be skipped by search_after');
+      }
       page = { ...body, search_after: last.sort };
     }
   }
