@@ -1,19 +1,41 @@
 import type { Command } from 'commander';
-import { registerDb } from './db.js';
-import { registerDemo } from './demo.js';
-import { registerIngest } from './ingest.js';
-import { registerRuns } from './runs.js';
-import { registerServe } from './serve.js';
-import { registerToken } from './token.js';
-import { registerDetect } from './detect.js';
 
-/** Every command of the CLI, one module each. Order is the order of `perfhound --help`. */
-export function registerCommands(program: Command): void {
-  registerDemo(program);
-  registerIngest(program);
-  registerRuns(program);
-  registerDetect(program);
-  registerServe(program);
-  registerToken(program);
-  registerDb(program);
+type Register = (program: Command) => void;
+
+interface CommandEntry {
+  /** The command's name and aliases as typed on the command line. */
+  names: string[];
+  load(): Promise<Register>;
+}
+
+/**
+ * Every command of the CLI, one module each, in the order of `perfhound --help`. Modules are loaded
+ * only when needed: `perfhound detect x.csv` loads the detect command alone, not the daemon's HTTP stack
+ * or the OpenSearch client — start-up time is part of every command's run time.
+ */
+const COMMANDS: CommandEntry[] = [
+  { names: ['demo'], load: async () => (await import('./demo.js')).registerDemo },
+  { names: ['ingest'], load: async () => (await import('./ingest.js')).registerIngest },
+  { names: ['runs'], load: async () => (await import('./runs.js')).registerRuns },
+  { names: ['detect'], load: async () => (await import('./detect.js')).registerDetect },
+  { names: ['analyze', 'cmd-mode'], load: async () => (await import('./analyze.js')).registerAnalyze },
+  { names: ['tests'], load: async () => (await import('./tests.js')).registerTests },
+  { names: ['export'], load: async () => (await import('./export.js')).registerExport },
+  { names: ['serve', 'daemon-mode'], load: async () => (await import('./serve.js')).registerServe },
+  { names: ['token'], load: async () => (await import('./token.js')).registerToken },
+  { names: ['db'], load: async () => (await import('./db.js')).registerDb },
+];
+
+/**
+ * Registers the command named in `argv` — all of them when none is (`perfhound --help`, an unknown
+ * command), none for a bare `--version`.
+ */
+export async function registerCommands(program: Command, argv: string[] = []): Promise<void> {
+  const args = argv.slice(2);
+  const word = args.find((a) => !a.startsWith('-'));
+  const named = COMMANDS.filter((c) => word !== undefined && c.names.includes(word));
+  const versionOnly = word === undefined && (args.includes('--version') || args.includes('-V'));
+  const selected = named.length ? named : versionOnly ? [] : COMMANDS;
+  const registers = await Promise.all(selected.map((c) => c.load()));
+  for (const register of registers) register(program);
 }

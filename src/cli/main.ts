@@ -1,25 +1,34 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { UserError, errorMessage } from '../util/errors.js';
 import { registerCommands } from './commands.js';
-import { setLogLevel } from '../util/log.js';
 import { EXIT_ERROR } from './exit-codes.js';
 
-export function buildProgram(): Command {
+export async function buildProgram(argv: string[] = []): Promise<Command> {
   const program = new Command('perfhound')
     .description(
       'Find performance regressions in test results and keep the long-term record that makes them findable.\n\n' +
-        'Results go to stdout, logs to stderr. The database is chosen by --db or PERFHOUND_DB\n' +
+        'Results go to stdout, logs to stderr. The database is chosen by --db or PERFHOUND_DB ' +
         '(sqlite:PATH, postgres://…, mysql://…); the default is sqlite:./perfhound.db.',
     )
-    .version(process.env.npm_package_version ?? '0.1.0')
+    .version(packageVersion())
     .option('--debug', 'verbose logs and stack traces on errors')
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP);
-  program.hook('preAction', () => {
-    if (program.opts<{ debug?: boolean }>().debug) setLogLevel('debug');
+  program.hook('preAction', async () => {
+    if (program.opts<{ debug?: boolean }>().debug) (await import('../util/log.js')).setLogLevel('debug');
   });
-  registerCommands(program);
+  await registerCommands(program, argv);
   return program;
+}
+
+function packageVersion(): string {
+  try {
+    // src/cli and dist/cli both sit two levels below the package root.
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
 }
 
 const EXIT_CODES_HELP = `
@@ -30,7 +39,7 @@ Exit codes:
   3  analyze: no data matched the config`;
 
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   program.exitOverride();
   const debug = argv.includes('--debug');
   try {
