@@ -30,7 +30,8 @@ export interface AuthOptions {
 export function authHook(options: AuthOptions) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const access: Access = request.routeOptions.config.access ?? 'read';
-    if (access === 'public') return;
+    // An unknown route answers 404 to anyone: it reveals nothing.
+    if (access === 'public' || request.is404) return;
     const header = request.headers.authorization;
     if (header === undefined) {
       if (access === 'read' && options.readPublic) return;

@@ -28,7 +28,10 @@ export function ingestRoutes(app: FastifyInstance, store: Store, metrics: Server
       if (Number.isFinite(declared) && declared > limit) {
         throw new UserError(`the body is larger than the limit of ${limit} bytes`, { field: 'body' }, 413);
       }
-      const report = await withSpooledBody(request.raw, limit, (path) => format.ingest(store, path, query));
+      const report = await withSpooledBody(request.raw, limit, (path, size) => {
+        if (size === 0) throw new UserError(`the body is empty (send the ${format.name} file as the request body)`, { field: 'body' });
+        return format.ingest(store, path, query);
+      });
       for (const outcome of ['created', 'replaced', 'failed'] as const) {
         metrics.observeIngest(format.name, outcome, report.runs.filter((r) => r.outcome === outcome).length);
       }
