@@ -1,4 +1,4 @@
-import { normal, seededRandom } from './random.js';
+import { normal, seededRandom } from '../util/random.js';
 
 /**
  * The bundled demo data set: three kube-burner-style CI jobs, 64 nightly runs each over nine weeks, in the

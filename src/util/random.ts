@@ -1,6 +1,14 @@
 /**
- * A small seeded PRNG (mulberry32) and normal deviates: the demo data set is the same on every machine.
+ * A small seeded PRNG (mulberry32) and normal deviates, for data that must be the same on every machine
+ * (the demo data set, the synthetic series of the detection tests).
+ *
+ * ```ts
+ * const random = seededRandom(42);
+ * const noise = 10 * normal(random); // the same value on every run with seed 42
+ * ```
  */
+
+/** mulberry32: uniform in [0, 1). */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -12,6 +20,7 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** A standard normal deviate drawn from two uniforms of `random`. */
 export function normal(random: () => number): number {
   // Box–Muller; 1 - u keeps log away from 0.
   const u = 1 - random();

@@ -2,26 +2,7 @@
  * Deterministic synthetic series in the style of the golden cases (levels with steps, Gaussian noise,
  * outliers, gaps), for checks that need no Otava: invariants and the naive reference implementation.
  */
-
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function gaussian(random: () => number): () => number {
-  return () => {
-    const u = 1 - random();
-    const v = random();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  };
-}
+import { normal as standardNormal, seededRandom } from '../../src/util/random.js';
 
 export interface GeneratedSeries {
   seed: number;
@@ -40,8 +21,8 @@ export interface GeneratorOptions {
 }
 
 export function generateSeries(seed: number, options: GeneratorOptions = {}): GeneratedSeries {
-  const random = rng(seed);
-  const normal = gaussian(random);
+  const random = seededRandom(seed);
+  const normal = () => standardNormal(random);
   const [minLen, maxLen] = options.length ?? [20, 400];
   const n = minLen + Math.floor(random() * (maxLen - minLen + 1));
   const stepCount = Math.floor(random() * ((options.maxSteps ?? 4) + 1));
