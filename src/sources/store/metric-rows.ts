@@ -16,10 +16,23 @@ export interface StoredDocument {
   doc: MatchableDocument;
 }
 
+const timeCache = new WeakMap<StoredDocument, Map<string, number>>();
+
+/** Epoch ms of the document's timestamp field (else its stored time); memoised per document and field. */
 export function documentTime(d: StoredDocument, timestampField: string): number {
-  const raw = getNested(d.doc.body, timestampField);
-  const ms = raw === undefined ? Number.NaN : toEpochMs(raw);
-  return Number.isNaN(ms) ? (d.timestampMs ?? Number.NaN) : ms;
+  let byField = timeCache.get(d);
+  if (!byField) {
+    byField = new Map();
+    timeCache.set(d, byField);
+  }
+  let ms = byField.get(timestampField);
+  if (ms === undefined) {
+    const raw = getNested(d.doc.body, timestampField);
+    const parsed = raw === undefined ? Number.NaN : toEpochMs(raw);
+    ms = Number.isNaN(parsed) ? (d.timestampMs ?? Number.NaN) : parsed;
+    byField.set(timestampField, ms);
+  }
+  return ms;
 }
 
 /**

@@ -73,8 +73,7 @@ export class StoreSource implements Source {
       const rawUuid = getNested(meta.doc.body, query.uuidField);
       const uuid = rawUuid === undefined || rawUuid === null || rawUuid === '' ? meta.runUuid : String(rawUuid);
       if (wanted && !wanted.has(uuid)) continue;
-      const rawTs = getNested(meta.doc.body, query.timestampField);
-      const timestampMs = rawTs === undefined ? meta.timestampMs : toEpochMs(rawTs);
+      const timestampMs = metadataTime(meta, query.timestampField);
       if (Number.isNaN(timestampMs)) continue;
       if (after !== undefined && !(timestampMs > after)) continue;
       if (before !== undefined && !(timestampMs < before)) continue;
@@ -273,6 +272,24 @@ export class StoreSource implements Source {
     }
     return out;
   }
+}
+
+const metadataTimes = new WeakMap<MetadataDoc, Map<string, number>>();
+
+/** A metadata document's time: its timestamp field, else the run's stored time (memoised per field). */
+function metadataTime(meta: MetadataDoc, timestampField: string): number {
+  let byField = metadataTimes.get(meta);
+  if (!byField) {
+    byField = new Map();
+    metadataTimes.set(meta, byField);
+  }
+  let ms = byField.get(timestampField);
+  if (ms === undefined) {
+    const raw = getNested(meta.doc.body, timestampField);
+    ms = raw === undefined ? meta.timestampMs : toEpochMs(raw);
+    byField.set(timestampField, ms);
+  }
+  return ms;
 }
 
 /** Collections named by a comma-separated list of `*` patterns (all of them when absent). */
