@@ -1,5 +1,6 @@
 import { splitCsvLine } from '../util/csv.js';
 import { UserError } from '../util/errors.js';
+import { parseDateTime } from '../util/time.js';
 
 /**
  * Metric series from a CSV in Otava's layout: a header row, one row per run in file order, a time
@@ -34,29 +35,16 @@ function parseNumber(cell: string): number | null | undefined {
   return Number(text);
 }
 
-const DATE_TIME = /^(\d{4})[.\-/](\d{1,2})[.\-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
-
 /**
- * Unix seconds of a time cell: a number as is; `YYYY-MM-DD[ HH:MM[:SS]][ ±HHMM|Z]` (also with `.` or `/`
- * between the date parts, as in Otava's examples; UTC when no zone is given); anything else `Date.parse`
- * understands. Text that is no time is kept as written.
+ * Unix seconds of a time cell: a number as is; a date-time text as {@link parseDateTime} reads it
+ * (`YYYY-MM-DD[ HH:MM[:SS]][ ±HHMM|Z]`, also with `.` or `/` between the date parts as in Otava's
+ * examples, UTC when no zone is given). Text that is no time is kept as written.
  */
 export function parseTime(cell: string): number | string {
   const asNumber = parseNumber(cell);
   if (typeof asNumber === 'number' && Number.isFinite(asNumber)) return asNumber;
-  const m = DATE_TIME.exec(cell);
-  if (m) {
-    const [, y, mo, d, h = '0', mi = '0', sec = '0', frac = '', zone] = m;
-    let ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec)) + (frac ? Number(`0.${frac}`) * 1000 : 0);
-    if (zone && zone !== 'Z') {
-      const digits = zone.replace(':', '');
-      const offsetMinutes = Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5));
-      ms -= (zone.startsWith('-') ? -1 : 1) * offsetMinutes * 60_000;
-    }
-    return ms / 1000;
-  }
-  const parsed = Date.parse(cell);
-  return Number.isNaN(parsed) ? cell : parsed / 1000;
+  const ms = parseDateTime(cell);
+  return ms === null ? cell : ms / 1000;
 }
 
 export function parseOtavaCsv(text: string, file: string, options: CsvSeriesOptions = {}): CsvSeries {

@@ -1,5 +1,6 @@
 import { getPath, metadataString } from '../store/metadata.js';
 import type { NewRun } from '../store/runs.js';
+import { parseTimestamp } from './timestamps.js';
 
 /**
  * The well-known fields of a run's metadata document, under the names the perf-scale CI indexers use
@@ -15,9 +16,7 @@ export function runColumnsFromMetadata(metadata: Record<string, unknown>, versio
   };
   const time = (...keys: string[]) => {
     const s = str(...keys);
-    if (s === null) return null;
-    const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(s) ? s : s.replace(' ', 'T') + 'Z');
-    return Number.isNaN(ms) ? null : ms;
+    return s === null ? null : parseTimestamp(s);
   };
   return {
     buildUrl: str('buildUrl', 'build_url'),

@@ -3,6 +3,8 @@
  * that themselves contain dots, which OpenSearch treats the same way), timestamps in any form OpenSearch
  * accepts become epoch milliseconds.
  */
+import { epochToMs, parseDateTime } from '../../util/time.js';
+
 export function getNested(doc: unknown, path: string): unknown {
   if (doc === null || typeof doc !== 'object') return undefined;
   const obj = doc as Record<string, unknown>;
@@ -18,22 +20,16 @@ export function getNested(doc: unknown, path: string): unknown {
   return undefined;
 }
 
-/** Epoch values below this are seconds (Orion's `standardize_timestamp` treats ints as seconds). */
-const SECONDS_LIMIT = 1e11;
-
 /**
  * Epoch ms of a document timestamp: ISO-8601 (no zone = UTC, as OpenSearch reads it), epoch seconds or
- * epoch ms numbers (or numeric strings). NaN when absent or unreadable.
+ * epoch ms numbers (or numeric strings; Orion's `standardize_timestamp` treats ints as seconds). NaN when
+ * absent or unreadable.
  */
 export function toEpochMs(value: unknown): number {
-  if (typeof value === 'number') return Math.abs(value) < SECONDS_LIMIT ? value * 1000 : value;
+  if (typeof value === 'number') return epochToMs(value);
   if (typeof value !== 'string' || value.trim() === '') return Number.NaN;
-  if (/^-?\d+(\.\d+)?$/.test(value)) return toEpochMs(Number(value));
-  const hasZone = /(Z|[+-]\d{2}(:?\d{2})?)$/.test(value) && /T|\s/.test(value);
-  const iso = hasZone || !/\d{2}:\d{2}/.test(value) ? value : value + 'Z';
-  const normalised = iso.replace(/(\.\d{3})\d+/, '$1');
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(normalised) ? normalised + 'T00:00:00Z' : normalised);
-  return ms;
+  if (/^-?\d+(\.\d+)?$/.test(value)) return epochToMs(Number(value));
+  return parseDateTime(value) ?? Number.NaN;
 }
 
 /** A metric value as a number: numbers as is, numeric strings parsed, anything else null. */
