@@ -61,18 +61,23 @@ export function aggregatedRow(uuid: string, docs: readonly StoredDocument[], met
   return { uuid, timestampMs, ...aggregate(numericValues(values), metric.agg) };
 }
 
-/** F: each document goes to the first metric it equals; a run keeps its newest document per metric. */
+/**
+ * F: a document serves every metric whose filters it equals exactly (routing.ts) and that finds its
+ * `metric_of_interest` in it; a run keeps its newest document per metric. Orion routes a document to the
+ * first such metric only, which starves a second metric reading another field of the same documents
+ * (P50 and P99 of one quantile document, the columns of one CSV row).
+ */
 export function standardRows(uuid: string, docs: readonly StoredDocument[], metrics: readonly MetricSelector[], defaultTimestampField: string): Map<string, MetricRow> {
   const out = new Map<string, MetricRow>();
-  if (metrics.length === 0) return out;
   for (const d of docs) {
-    const metric = routeDocument(d.doc.body, metrics);
-    if (!metric) continue;
-    const timestampMs = documentTime(d, metric.timestampField ?? defaultTimestampField);
-    const existing = out.get(metric.name);
-    if (existing && !(timestampMs > existing.timestampMs)) continue;
-    const raw = getNested(d.doc.body, metric.metricOfInterest);
-    out.set(metric.name, { uuid, timestampMs, value: toNumber(raw), raw });
+    for (const metric of metrics) {
+      const raw = getNested(d.doc.body, metric.metricOfInterest);
+      if (raw === undefined || !routeDocument(d.doc.body, [metric])) continue;
+      const timestampMs = documentTime(d, metric.timestampField ?? defaultTimestampField);
+      const existing = out.get(metric.name);
+      if (existing && !(timestampMs > existing.timestampMs)) continue;
+      out.set(metric.name, { uuid, timestampMs, value: toNumber(raw), raw });
+    }
   }
   return out;
 }
