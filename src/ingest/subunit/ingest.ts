@@ -73,7 +73,7 @@ function isStored(record: TestRecord, name: string): boolean {
   return record.status !== 'exists' && name !== 'process-returncode';
 }
 
-export async function ingestTestRecords(store: Store, records: AsyncIterable<TestRecord>, options: TestIngestOptions): Promise<TestIngestSummary> {
+export async function ingestTestRecords(store: Store, records: AsyncIterable<TestRecord | readonly TestRecord[]>, options: TestIngestOptions): Promise<TestIngestSummary> {
   const attrRegex = new RegExp(options.attrRegex ?? DEFAULT_ATTR_REGEX);
   const runId = options.runId ?? randomUUID();
   return store.transaction(async (trx) => {
@@ -95,7 +95,7 @@ export async function ingestTestRecords(store: Store, records: AsyncIterable<Tes
       if (batch.size) await storeBatch(trx, store, id, [...batch.values()], options, aggregate);
       batch = new Map();
     };
-    for await (const record of records) {
+    for await (const item of records) for (const record of Array.isArray(item) ? item : [item]) {
       const { name, attrs } = splitTestName(record.testId, attrRegex);
       if (!isStored(record, name)) continue;
       const pending: Pending = { name, attrs, record };

@@ -5,6 +5,18 @@
  */
 export function normaliseMime(mime: string | null): string {
   if (mime === null) return 'application/octet-stream';
+  let normalised = normalisedByRaw.get(mime);
+  if (normalised === undefined) {
+    // Streams repeat a handful of types; the bound only guards against a stream of distinct ones.
+    if (normalisedByRaw.size >= 256) normalisedByRaw.clear();
+    normalisedByRaw.set(mime, (normalised = normalise(mime)));
+  }
+  return normalised;
+}
+
+const normalisedByRaw = new Map<string, string>();
+
+function normalise(mime: string): string {
   const [full, ...rawParams] = splitParams(mime);
   const params = new Map<string, string>();
   for (const p of rawParams) {

@@ -1,23 +1,56 @@
-import { groupTests } from './records.js';
+import { TestGrouper } from './records.js';
 import { readV1Events } from './v1-reader.js';
-import { readV2Events, SIGNATURE } from './v2-reader.js';
+import { readV2EventBatches, SIGNATURE } from './v2-reader.js';
 import type { ByteSource, SubunitEvent, SubunitReadOptions, TestRecord } from './types.js';
 
 /**
  * Entry points: any subunit stream (v1 or v2, told apart by its first bytes unless `version` says) → events
- * or per-test records, streamed chunk by chunk.
+ * or per-test records, streamed chunk by chunk. The `…Batches` forms hand over one array per input chunk
+ * (the fast path: one await per chunk, not per packet); the others flatten them.
  */
 export interface ReadOptions extends SubunitReadOptions {
   version?: 1 | 2 | 'auto';
 }
 
-export async function* readSubunitEvents(source: ByteSource, options: ReadOptions = {}): AsyncGenerator<SubunitEvent> {
+/** v1 events are produced one by one; they are handed on in arrays of this many. */
+const V1_BATCH = 512;
+
+export async function* readSubunitEventBatches(source: ByteSource, options: ReadOptions = {}): AsyncGenerator<SubunitEvent[]> {
   const { version, chunks } = await sniffVersion(source, options.version ?? 'auto');
-  yield* version === 1 ? readV1Events(chunks, options) : readV2Events(chunks, options);
+  if (version === 2) {
+    // Without kept attachment bytes only their lengths are read, right away: views need no copy.
+    yield* readV2EventBatches(chunks, { ...options, copyFileBytes: options.keepAttachmentBytes ?? true });
+    return;
+  }
+  let batch: SubunitEvent[] = [];
+  for await (const event of readV1Events(chunks, options)) {
+    batch.push(event);
+    if (batch.length >= V1_BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
 }
 
-export function readSubunitTests(source: ByteSource, options: ReadOptions = {}): AsyncGenerator<TestRecord> {
-  return groupTests(readSubunitEvents(source, options), options);
+export async function* readSubunitEvents(source: ByteSource, options: ReadOptions = {}): AsyncGenerator<SubunitEvent> {
+  for await (const events of readSubunitEventBatches(source, options)) yield* events;
+}
+
+export async function* readSubunitTestBatches(source: ByteSource, options: ReadOptions = {}): AsyncGenerator<TestRecord[]> {
+  const grouper = new TestGrouper(options.keepAttachmentBytes ?? true);
+  for await (const events of readSubunitEventBatches(source, options)) {
+    const records: TestRecord[] = [];
+    grouper.push(events, records);
+    if (records.length) yield records;
+  }
+  const records: TestRecord[] = [];
+  grouper.end(records);
+  if (records.length) yield records;
+}
+
+export async function* readSubunitTests(source: ByteSource, options: ReadOptions = {}): AsyncGenerator<TestRecord> {
+  for await (const records of readSubunitTestBatches(source, options)) yield* records;
 }
 
 const V1_LINE = /^(test|testing|success|successful|failure|error|skip|xfail|uxsuccess|tags|time|progress):? /m;

@@ -44,8 +44,8 @@ export interface TestRecord {
   stopUs: number | null;
   /** Duration when the format gives one without start/stop (JUnit without a suite timestamp). */
   durationUs?: number | null;
-  /** Attachment name → content, in order of first appearance. */
-  details: Map<string, Attachment>;
+  /** Attachment name → content, in order of first appearance (readers may share one empty map). */
+  details: ReadonlyMap<string, Attachment>;
 }
 
 /** Where damage was found and what the reader did about it (lenient mode records, strict mode throws). */
