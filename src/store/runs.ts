@@ -1,7 +1,8 @@
-import { sql, type CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { sql, type CompiledQuery, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { NotFoundError } from '../util/errors.js';
+import { bumpDataVersion } from './data-version.js';
 import { flattenMetadata, indexedValue } from './metadata.js';
-import type { Database } from './schema.js';
+import type { Database, RunsTable } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -97,11 +98,8 @@ export async function writeRun(trx: Db, run: NewRun, documents: NewDocument[] = 
       .values(flat.slice(i, i + DOCUMENT_BATCH).map(([key, value]) => ({ run_id: id, key, value: indexedValue(value) })))
       .execute();
   }
-  if (existing && documents.length) {
-    const collections = [...new Set(documents.map((d) => d.collection))];
-    await trx.deleteFrom('documents').where('run_id', '=', id).where('collection', 'in', collections).execute();
-  }
-  await insertDocuments(trx, id, documents);
+  await (existing ? replaceDocuments(trx, id, documents) : insertDocuments(trx, id, documents));
+  await bumpDataVersion(trx);
   return { id, outcome: existing ? 'replaced' : 'created' };
 }
 
@@ -115,7 +113,7 @@ async function insertRunRow(trx: Db, row: Record<string, unknown> & { uuid: stri
   return Number(back.id);
 }
 
-export async function insertDocuments(trx: Db, runId: number, documents: NewDocument[]): Promise<void> {
+async function insertDocuments(trx: Db, runId: number, documents: NewDocument[]): Promise<void> {
   for (let i = 0; i < documents.length; i += DOCUMENT_BATCH) {
     const batch = documents.slice(i, i + DOCUMENT_BATCH);
     const parameters: unknown[] = [];
@@ -209,23 +207,7 @@ export async function documentCounts(db: Db, uuid: string): Promise<Record<strin
   return Object.fromEntries(rows.map((r) => [r.collection, Number(r.n)]));
 }
 
-export function toRunRecord(row: {
-  uuid: string;
-  timestamp_ms: number;
-  start_ms: number | null;
-  end_ms: number | null;
-  status: string | null;
-  build_url: string | null;
-  version: string | null;
-  artifacts: string | null;
-  source: string;
-  collection: string;
-  passes: number | null;
-  fails: number | null;
-  skips: number | null;
-  run_time: number | null;
-  metadata: string;
-}): RunRecord {
+function toRunRecord(row: Omit<Selectable<RunsTable>, 'id' | 'ingested_ms'>): RunRecord {
   const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
   return {
     uuid: row.uuid,
@@ -273,10 +255,15 @@ export async function writeDocuments(
   const existing = await trx.selectFrom('runs').select('id').where('uuid', '=', fallback.uuid).executeTakeFirst();
   if (!existing) return writeRun(trx, fallback, documents);
   const id = Number(existing.id);
-  const collections = [...new Set(documents.map((d) => d.collection))];
-  if (collections.length) {
-    await trx.deleteFrom('documents').where('run_id', '=', id).where('collection', 'in', collections).execute();
-  }
-  await insertDocuments(trx, id, documents);
+  await replaceDocuments(trx, id, documents);
+  await bumpDataVersion(trx);
   return { id, outcome: 'replaced' };
+}
+
+/** Replaces a run's documents in the collections `documents` belong to; other collections stay. */
+async function replaceDocuments(trx: Db, runId: number, documents: NewDocument[]): Promise<void> {
+  const collections = [...new Set(documents.map((d) => d.collection))];
+  if (!collections.length) return;
+  await trx.deleteFrom('documents').where('run_id', '=', runId).where('collection', 'in', collections).execute();
+  await insertDocuments(trx, runId, documents);
 }
