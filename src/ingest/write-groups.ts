@@ -20,33 +20,37 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
   const total = groups.groups.size;
   let done = 0;
   for (const group of groups.groups.values()) {
-    done++;
-    if (group.error) {
-      report.runs.push({ uuid: group.uuid, outcome: 'failed', documents: 0, error: placeMessage(group.error.message, group.error.place) });
-      continue;
-    }
-    const texts = await readGroupTexts(groups.paths, group);
-    const documents: NewDocument[] = texts.map((body, i) => ({
-      collection: group.collections[i],
-      timestampMs: group.timestamps[i],
-      metricName: group.metricNames[i],
-      body: body.trim(),
-    }));
-    try {
-      const run = options.toRun(group);
-      const { outcome } = await store.transaction((trx) =>
-        group.metadata ? writeRun(trx, run, documents) : writeDocuments(trx, run, documents),
-      );
-      report.runs.push({ uuid: group.uuid, outcome, documents: documents.length });
-    } catch (err) {
-      report.runs.push({
-        uuid: group.uuid,
-        outcome: 'failed',
-        documents: 0,
-        error: placeMessage(`database refused the run: ${errorMessage(err)}`, { file: report.file, line: group.firstLine }),
-      });
-    }
-    options.onProgress?.(done, total);
+    await writeGroup(store, group, groups.paths, report, options);
+    options.onProgress?.(++done, total);
+  }
+}
+
+/** Writes one run in its own transaction, or reports why it is not written. */
+async function writeGroup(store: Store, group: RunGroup, paths: string[], report: IngestReport, options: WriteGroupsOptions): Promise<void> {
+  if (group.error) {
+    report.runs.push({ uuid: group.uuid, outcome: 'failed', documents: 0, error: placeMessage(group.error.message, group.error.place) });
+    return;
+  }
+  const texts = await readGroupTexts(paths, group);
+  const documents: NewDocument[] = texts.map((body, i) => ({
+    collection: group.collections[i],
+    timestampMs: group.timestamps[i],
+    metricName: group.metricNames[i],
+    body: body.trim(),
+  }));
+  try {
+    const run = options.toRun(group);
+    const { outcome } = await store.transaction((trx) =>
+      group.metadata ? writeRun(trx, run, documents) : writeDocuments(trx, run, documents),
+    );
+    report.runs.push({ uuid: group.uuid, outcome, documents: documents.length });
+  } catch (err) {
+    report.runs.push({
+      uuid: group.uuid,
+      outcome: 'failed',
+      documents: 0,
+      error: placeMessage(`database refused the run: ${errorMessage(err)}`, { file: report.file, line: group.firstLine }),
+    });
   }
 }
 
