@@ -1,4 +1,4 @@
-import { splitCsvLine } from '../util/csv.js';
+import { parseNumberCell, splitCsvLine } from '../util/csv.js';
 import { UserError } from '../util/errors.js';
 import { parseDateTime } from '../util/time.js';
 
@@ -23,25 +23,13 @@ export interface CsvSeriesOptions {
   delimiter?: string;
 }
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(inf|infinity)$/i;
-
-function parseNumber(cell: string): number | null | undefined {
-  const text = cell.trim();
-  if (text === '') return null;
-  if (text.toLowerCase() === 'nan') return NaN;
-  if (!NUMBER.test(text)) return undefined;
-  const lower = text.toLowerCase();
-  if (lower.endsWith('inf') || lower.endsWith('infinity')) return lower.startsWith('-') ? -Infinity : Infinity;
-  return Number(text);
-}
-
 /**
  * Unix seconds of a time cell: a number as is; a date-time text as {@link parseDateTime} reads it
  * (`YYYY-MM-DD[ HH:MM[:SS]][ ±HHMM|Z]`, also with `.` or `/` between the date parts as in Otava's
  * examples, UTC when no zone is given). Text that is no time is kept as written.
  */
 export function parseTime(cell: string): number | string {
-  const asNumber = parseNumber(cell);
+  const asNumber = parseNumberCell(cell);
   if (typeof asNumber === 'number' && Number.isFinite(asNumber)) return asNumber;
   const ms = parseDateTime(cell);
   return ms === null ? cell : ms / 1000;
@@ -80,7 +68,7 @@ export function parseOtavaCsv(text: string, file: string, options: CsvSeriesOpti
   } else {
     metricColumns = header
       .map((_, at) => at)
-      .filter((at) => at !== timeIndex && data.every((row) => parseNumber(row.fields[at]) !== undefined));
+      .filter((at) => at !== timeIndex && data.every((row) => parseNumberCell(row.fields[at]) !== undefined));
     if (metricColumns.length === 0) throw new UserError('no numeric metric column found; name one with --metric', { file, line: rows[0].line });
   }
   const metrics = new Map<string, (number | null)[]>();
@@ -88,7 +76,7 @@ export function parseOtavaCsv(text: string, file: string, options: CsvSeriesOpti
     metrics.set(
       header[at],
       data.map((row) => {
-        const value = parseNumber(row.fields[at]);
+        const value = parseNumberCell(row.fields[at]);
         if (value === undefined) {
           throw new UserError(`column ${at + 1} (${header[at]}): not a number: "${row.fields[at]}"`, { file, line: row.line, metric: header[at] });
         }

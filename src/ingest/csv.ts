@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Store } from '../store/connect.js';
 import { writeRun, type NewRun } from '../store/runs.js';
-import { UserError, errorMessage } from '../util/errors.js';
-import { splitCsvLine } from '../util/csv.js';
+import { UserError, errorMessage, type Place } from '../util/errors.js';
+import { parseNumberCell, splitCsvLine } from '../util/csv.js';
 import { scanLines } from './line-scanner.js';
 import { newReport, placeMessage, type IngestReport } from './report.js';
 import { parseTimestamp } from './timestamps.js';
@@ -34,6 +34,7 @@ export async function ingestCsv(store: Store, path: string, options: CsvOptions)
   const file = options.label ?? path;
   const report = newReport(file, 'csv');
   let header: string[] | undefined;
+  let headerLine = 1;
   let metricIdx: number[] = [];
   let attrIdx: number[] = [];
   let timeIdx = -1;
@@ -49,11 +50,12 @@ export async function ingestCsv(store: Store, path: string, options: CsvOptions)
     const cells = split.fields.map((c) => c.trim());
     if (!header) {
       header = cells;
-      timeIdx = column(header, options.timeColumn, file, 'time column');
-      uuidIdx = options.uuidColumn ? column(header, options.uuidColumn, file, 'uuid column') : header.indexOf('uuid');
+      headerLine = line.line;
+      timeIdx = column(header, options.timeColumn, { file, line: headerLine }, 'time column');
+      uuidIdx = options.uuidColumn ? column(header, options.uuidColumn, { file, line: headerLine }, 'uuid column') : header.indexOf('uuid');
       continue;
     }
-    if (!metricIdx.length) ({ metricIdx, attrIdx } = classifyColumns(header, cells, timeIdx, uuidIdx, options, file));
+    if (!metricIdx.length) ({ metricIdx, attrIdx } = classifyColumns(header, cells, timeIdx, uuidIdx, options, { file, line: headerLine }));
     const place = { file, line: line.line };
     const outcome = rowToRun(header, cells, { timeIdx, uuidIdx, metricIdx, attrIdx }, options);
     if ('error' in outcome) {
@@ -74,19 +76,19 @@ export async function ingestCsv(store: Store, path: string, options: CsvOptions)
   return report;
 }
 
-function column(header: string[], name: string, file: string, what: string): number {
+function column(header: string[], name: string, headerPlace: Place, what: string): number {
   const i = header.indexOf(name);
-  if (i === -1) throw new UserError(`${what} "${name}" is not in the header (${header.join(', ')})`, { file, line: 1, field: name });
+  if (i === -1) throw new UserError(`${what} "${name}" is not in the header (${header.join(', ')})`, { ...headerPlace, field: name });
   return i;
 }
 
-function classifyColumns(header: string[], firstRow: string[], timeIdx: number, uuidIdx: number, options: CsvOptions, file: string) {
-  const named = (names: string[]) => names.map((n) => column(header, n, file, 'column'));
+function classifyColumns(header: string[], firstRow: string[], timeIdx: number, uuidIdx: number, options: CsvOptions, headerPlace: Place) {
+  const named = (names: string[]) => names.map((n) => column(header, n, headerPlace, 'column'));
   const free = header.map((_, i) => i).filter((i) => i !== timeIdx && i !== uuidIdx);
-  const looksNumeric = (v: string | undefined) => v === undefined || v === '' || /^nan$/i.test(v) || Number.isFinite(Number(v));
+  const looksNumeric = (v: string | undefined) => v === undefined || parseNumberCell(v) !== undefined;
   const metricIdx = options.metrics?.length ? named(options.metrics) : free.filter((i) => !options.attributes?.includes(header[i]) && looksNumeric(firstRow[i]));
   const attrIdx = options.attributes?.length ? named(options.attributes) : free.filter((i) => !metricIdx.includes(i));
-  if (!metricIdx.length) throw new UserError('no metric columns (give them with --metric)', { file, line: 1 });
+  if (!metricIdx.length) throw new UserError('no metric columns (give them with --metric)', headerPlace);
   return { metricIdx, attrIdx };
 }
 
@@ -95,7 +97,7 @@ function rowToRun(
   cells: string[],
   cols: { timeIdx: number; uuidIdx: number; metricIdx: number[]; attrIdx: number[] },
   options: CsvOptions,
-): { run: NewRun; body: Record<string, unknown> } | { error: string; field: string; uuid: string } {
+): { run: NewRun; body: Record<string, unknown> } | { error: string; field?: string; uuid: string } {
   const time = cells[cols.timeIdx] ?? '';
   const timestampMs = parseTimestamp(time);
   const attributes: Record<string, string> = {};
@@ -103,14 +105,17 @@ function rowToRun(
   const uuid = cols.uuidIdx >= 0 && cells[cols.uuidIdx]
     ? cells[cols.uuidIdx]
     : 'csv-' + createHash('sha1').update(JSON.stringify([options.runCollection, time, attributes])).digest('hex').slice(0, 20);
+  // A short row (a truncated file) would otherwise be written with metrics silently missing.
+  if (cells.length !== header.length) return { error: `expected ${header.length} cells as in the header, found ${cells.length}`, uuid };
   if (timestampMs === null) return { error: `"${time}" is not a time`, field: header[cols.timeIdx], uuid };
   const timestamp = new Date(timestampMs).toISOString();
   const body: Record<string, unknown> = { uuid, timestamp };
   for (const i of cols.metricIdx) {
-    const cell = cells[i] ?? '';
-    if (cell === '' || /^nan$/i.test(cell)) continue;
-    const value = Number(cell);
-    if (!Number.isFinite(value)) return { error: `"${cell}" is not a number`, field: header[i], uuid };
+    const value = parseNumberCell(cells[i] ?? '');
+    if (value === null || Number.isNaN(value)) continue;
+    if (value === undefined) return { error: `"${cells[i]}" is not a number`, field: header[i], uuid };
+    // JSON has no infinity: refuse the row rather than store a value that reads back as something else.
+    if (!Number.isFinite(value)) return { error: `"${cells[i]}" is not a finite number`, field: header[i], uuid };
     body[header[i]] = value;
   }
   const metadata = { uuid, timestamp, ...attributes, ...options.runMeta };

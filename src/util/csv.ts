@@ -41,3 +41,23 @@ export function splitCsvLine(line: string, delimiter = ','): { fields: string[] 
   }
   return { fields };
 }
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(inf|infinity)$/i;
+
+/**
+ * The number in a CSV cell as Otava reads one: empty (or blank) is "no value" (null), `nan` is NaN,
+ * `inf`/`infinity` with an optional sign are ±Infinity, decimal and exponent forms are numbers; anything
+ * else (`0x10`, `12ms`, `v1.2`) is no number (undefined).
+ *
+ * @example
+ * [' 1.5e3', '', 'nan', '-inf', '0x10'].map(parseNumberCell) // → [1500, null, NaN, -Infinity, undefined]
+ */
+export function parseNumberCell(cell: string): number | null | undefined {
+  const text = cell.trim();
+  if (text === '') return null;
+  if (text.toLowerCase() === 'nan') return NaN;
+  if (!NUMBER.test(text)) return undefined;
+  const lower = text.toLowerCase();
+  if (lower.endsWith('inf') || lower.endsWith('infinity')) return lower.startsWith('-') ? -Infinity : Infinity;
+  return Number(text);
+}
