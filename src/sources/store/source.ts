@@ -49,6 +49,7 @@ export class StoreSource implements Source {
   private readonly runIds = new Map<string, Set<number>>();
   private documentCache: { key: string; docs: Promise<StoredDocument[]> } | undefined;
   private queries = 0;
+  private collectionsOfDocuments: Promise<string[]> | undefined;
 
   constructor(
     private readonly store: Store,
@@ -177,9 +178,7 @@ export class StoreSource implements Source {
     }
     // An explicit pattern may name a document collection (Orion: metadata index = metrics index).
     if (pattern !== undefined) {
-      this.queries++;
-      const docCollections = (await db.selectFrom('documents').select('collection').distinct().execute()).map((r) => r.collection);
-      const chosenDocs = selectCollections(docCollections, pattern);
+      const chosenDocs = selectCollections(await this.documentCollections(), pattern);
       if (chosenDocs.length) {
         this.queries++;
         const rows = await db
@@ -223,6 +222,15 @@ export class StoreSource implements Source {
     return out;
   }
 
+  /** Distinct document collections: a full scan of `documents`, so once per source. */
+  private documentCollections(): Promise<string[]> {
+    this.collectionsOfDocuments ??= (async () => {
+      this.queries++;
+      return (await this.store.db.selectFrom('documents').select('collection').distinct().execute()).map((r) => r.collection);
+    })();
+    return this.collectionsOfDocuments;
+  }
+
   private async resolveRunIds(uuids: string[]): Promise<Map<string, Set<number>>> {
     const out = new Map<string, Set<number>>();
     const unknown: string[] = [];
@@ -247,9 +255,7 @@ export class StoreSource implements Source {
     const db = this.store.db;
     let collections: string[] | undefined;
     if (pattern !== undefined) {
-      this.queries++;
-      const all = (await db.selectFrom('documents').select('collection').distinct().execute()).map((r) => r.collection);
-      collections = selectCollections(all, pattern);
+      collections = selectCollections(await this.documentCollections(), pattern);
       if (collections.length === 0) return [];
     }
     const out: StoredDocument[] = [];
