@@ -7,8 +7,7 @@
  * const acks = mergeAcks(await Promise.all(paths.map((p) => loadAckFile(p))));
  * const forTest = filterAcks(acks, { version: '4.22', test: 'node-density' });
  */
-import { readFile } from 'node:fs/promises';
-import { UserError } from '../util/errors.js';
+import { readUserFile } from '../util/files.js';
 import { Origins } from './origins.js';
 import { parseOrThrow } from './problems.js';
 import { ackFileSchema } from './schema.js';
@@ -16,14 +15,7 @@ import type { AckEntry } from './types.js';
 import { parseYamlSource } from './yaml-source.js';
 
 export async function loadAckFile(path: string): Promise<AckEntry[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot read ack file: ${code === 'ENOENT' ? 'file not found' : (err as Error).message}`, { file: path });
-  }
-  return parseAckFile(text, path);
+  return parseAckFile(await readUserFile(path, 'ack file'), path);
 }
 
 /** Parses ack-file text (or an already-parsed object, e.g. a JSON request body). */

@@ -11,9 +11,9 @@
  * const config = await loadAnalysisConfig('examples/ci-tests.yaml', { inputVars: { version: '4.20' } });
  * config.tests[0].metrics[0].series[0].column; // 'OCP-84094_catalogdCPU_GCP_avg'
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { UserError, type Place } from '../util/errors.js';
+import { readUserFile } from '../util/files.js';
 import { expandFanOut } from './fan-out.js';
 import { mergeMetadata, mergeMetrics, type RawObject } from './inherit.js';
 import { normalizeMetric, type MetricDefaults } from './metric.js';
@@ -316,11 +316,7 @@ class ConfigLoader {
     try {
       return step();
     } catch (err) {
-      if (err instanceof ConfigError) {
-        this.problems.push(...err.problems);
-        return undefined;
-      }
-      throw err;
+      return this.absorb(err);
     }
   }
 
@@ -328,22 +324,19 @@ class ConfigLoader {
     try {
       return await step();
     } catch (err) {
-      if (err instanceof ConfigError) {
-        this.problems.push(...err.problems);
-        return undefined;
-      }
-      throw err;
+      return this.absorb(err);
     }
+  }
+
+  /** Keeps a ConfigError's problems for the report; anything else is no config problem and goes on up. */
+  private absorb(err: unknown): undefined {
+    if (!(err instanceof ConfigError)) throw err;
+    this.problems.push(...err.problems);
+    return undefined;
   }
 }
 
-async function readConfigText(path: string, place: Place): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
-    throw new UserError(`cannot read ${path}: ${reason}`, place.file ? place : { file: path });
-  }
+function readConfigText(path: string, place: Place): Promise<string> {
+  return readUserFile(path, path, place.file ? place : { file: path });
 }
 
