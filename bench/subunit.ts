@@ -21,8 +21,8 @@ import { createTestDatabase } from '../test/support/create-database.js';
  * PERFHOUND_BENCH_SUBUNIT_TESTS changes the size (RSS must stay flat as it grows).
  */
 const TESTS = Number(process.env.PERFHOUND_BENCH_SUBUNIT_TESTS ?? 100_000);
-/** The chunk size `perfhound ingest` reads files with. */
-const READ_CHUNK = 1 << 20;
+/** The chunk size `perfhound ingest` reads files with (src/cli/ingest-tests.ts). */
+const READ_CHUNK = 1 << 16;
 
 async function generate(path: string, tests: number): Promise<number> {
   const out = createWriteStream(path);

@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { readJunitTests } from '../ingest/junit/read.js';
 import { newReport, type IngestReport } from '../ingest/report.js';
 import { ingestTestRecords, type TestIngestOptions } from '../ingest/subunit/ingest.js';
-import { readSubunitTests } from '../ingest/subunit/read.js';
+import { readSubunitTestBatches } from '../ingest/subunit/read.js';
 import type { ParseDamage, TestRecord } from '../ingest/subunit/types.js';
 import type { Store } from '../store/connect.js';
 import { UserError } from '../util/errors.js';
@@ -27,6 +27,15 @@ export function addTestIngestOptions(cmd: Command): void {
     .option('--non-subunit-name <name>', 'subunit: keep bytes outside packets as a file of this name instead of failing')
     .option('--lenient', 'subunit/junit: keep every good packet of a damaged stream and store the damage as a failed subunit.parser test')
     .addOption(new Option('--subunit-version <v>', 'subunit: stream version').choices(['auto', '1', '2']).default('auto'));
+  // One run per input: a public run id fits one input only. Checked before anything is written, from this
+  // invocation's own arguments (no state outlives the command; the daemon calls ingestTestFile directly).
+  cmd.hook('preAction', (_cmd, action) => {
+    const [format, files] = action.processedArgs as [string, string[] | undefined];
+    const runId = action.opts<{ runId?: string }>().runId;
+    if ((format === 'subunit' || format === 'junit') && runId !== undefined && (files?.length ?? 0) > 1) {
+      throw new UserError('--run-id can only be used with one input', { field: '--run-id' });
+    }
+  });
   cmd.addHelpText(
     'after',
     [
@@ -38,8 +47,6 @@ export function addTestIngestOptions(cmd: Command): void {
     ].join('\n'),
   );
 }
-
-const usedRunIds = new Set<string>();
 
 /** subunit2sql's `--run_meta k:v,k:v` plus the repeatable `k=v` of the other formats. */
 export function parseTestRunMeta(values: string[] | undefined): Record<string, string> {
@@ -85,10 +92,6 @@ export function testIngestOptions(flags: IngestFlags, source: 'subunit' | 'junit
 export async function ingestTestFile(store: Store, path: string, label: string, flags: IngestFlags, format: 'subunit' | 'junit'): Promise<IngestReport> {
   const report = newReport(label, format);
   const options = testIngestOptions(flags, format);
-  if (options.runId !== undefined) {
-    if (usedRunIds.has(options.runId)) throw new UserError('--run-id can only be used with one input', { field: '--run-id' });
-    usedRunIds.add(options.runId);
-  }
   const damage: ParseDamage[] = [];
   const readOptions = {
     file: label,
@@ -98,8 +101,9 @@ export async function ingestTestFile(store: Store, path: string, label: string, 
     onDamage: (d: ParseDamage) => damage.push(d),
     version: flags.subunitVersion === '1' ? 1 : flags.subunitVersion === '2' ? 2 : 'auto',
   } as const;
-  const source = createReadStream(path, { highWaterMark: 1 << 20 });
-  const records: AsyncIterable<TestRecord> = format === 'junit' ? readJunitTests(source, readOptions) : readSubunitTests(source, readOptions);
+  // 64 KiB reads: each chunk's records are short-lived, so the garbage collector's young generation takes them.
+  const source = createReadStream(path, { highWaterMark: 1 << 16 });
+  const records: AsyncIterable<TestRecord | TestRecord[]> = format === 'junit' ? readJunitTests(source, readOptions) : readSubunitTestBatches(source, readOptions);
   try {
     const summary = await ingestTestRecords(store, records, options);
     report.runs.push({ uuid: summary.runId, outcome: summary.outcome, documents: summary.tests });

@@ -108,16 +108,30 @@ for (const dialect of DIALECTS) {
       }
     });
 
-    it('expire deletes old runs with their test results and metadata', async () => {
+    it('expire deletes old runs with their test results, metadata, regressions, acks and reports', async () => {
       const store = await openStore(database.url);
       try {
         await ingestTestRecords(store, readSubunitTests(stream('enumeration_only')), { source: 'subunit', runId: 'old', runAtMs: Date.parse('2000-01-01T00:00:00Z') });
-        const before = await store.db.selectFrom('test_runs').select('id').execute();
+        await ingestTestRecords(store, readSubunitTests(stream('generated_200_seed1')), { source: 'subunit', runId: 'recent', runAtMs: Date.parse('2030-01-01T00:00:00Z') });
+        const runIds = new Map((await store.db.selectFrom('runs').select(['id', 'uuid']).execute()).map((r) => [r.uuid, Number(r.id)]));
+        for (const uuid of ['old', 'recent']) {
+          await store.db
+            .insertInto('regressions')
+            .values({ test_name: 't', metric: 'm', run_uuid: uuid, timestamp_ms: 0, percentage_change: 10, mean_before: 1, mean_after: 1.1, pvalue: 0.01, status: 'open', first_seen_ms: 0, last_seen_ms: 0 })
+            .execute();
+          await store.db.insertInto('acks').values({ run_uuid: uuid, test_name: null, metric: null, reason: 'known', acked_by: null, created_ms: 0 }).execute();
+          await store.db.insertInto('reports').values({ run_id: runIds.get(uuid) as number, body: '{}', created_ms: 0 }).execute();
+        }
+        const recentResults = await store.db.selectFrom('test_runs').select('id').where('run_id', '=', runIds.get('recent') as number).execute();
         const result = await expireRuns(store.db, Date.parse('2001-01-01T00:00:00Z'));
-        expect(result.runs).toBe(1);
-        expect(await store.db.selectFrom('runs').select('id').where('uuid', '=', 'old').execute()).toEqual([]);
-        const after = await store.db.selectFrom('test_runs').select('id').execute();
-        expect(after.length).toBe(before.length);
+        expect(result).toEqual({ runs: 1, testRuns: 0, regressions: 1, acks: 1, reports: 1 });
+        const left = (await store.db.selectFrom('runs').select('uuid').execute()).map((r) => r.uuid);
+        expect(left).toContain('recent');
+        expect(left).not.toContain('old');
+        expect((await store.db.selectFrom('regressions').select('run_uuid').execute()).map((r) => r.run_uuid)).toEqual(['recent']);
+        expect((await store.db.selectFrom('acks').select('run_uuid').execute()).map((r) => r.run_uuid)).toEqual(['recent']);
+        expect((await store.db.selectFrom('reports').select('run_id').execute()).map((r) => Number(r.run_id))).toEqual([runIds.get('recent')]);
+        expect((await store.db.selectFrom('test_runs').select('id').where('run_id', '=', runIds.get('recent') as number).execute()).length).toBe(recentResults.length);
       } finally {
         await store.close();
       }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../../store/connect.js';
+import type { DialectName } from '../../store/url.js';
 import { writeRun, type WriteOutcome } from '../../store/runs.js';
 import {
   addTestAggregates,
@@ -12,7 +13,6 @@ import {
   insertTestRuns,
   PASS_STATUSES,
   recomputeTestAggregates,
-  testIdsByName,
   BATCH,
   type Db,
   type NewAttachment,
@@ -56,16 +56,21 @@ export interface TestIngestSummary {
   duplicates: number;
 }
 
+/** What the ingest keeps per test of the run: enough for the totals, duplicates and the ids of its rows. */
 interface Seen {
   status: string;
   startUs: number | null;
   stopUs: number | null;
+  /** tests.id and test_runs.id, once the result is written. */
+  testId: number | null;
+  testRunId: number | null;
 }
 
 interface Pending {
   name: string;
   attrs: string | null;
   record: TestRecord;
+  seen: Seen;
 }
 
 /** Results subunit2sql does not store: enumeration, and testr/stestr's return-code pseudo test. */
@@ -73,6 +78,13 @@ function isStored(record: TestRecord, name: string): boolean {
   return record.status !== 'exists' && name !== 'process-returncode';
 }
 
+/** A batch is written when it holds BATCH results or this many attachment bytes, whichever comes first. */
+const BATCH_ATTACHMENT_BYTES = 16 << 20;
+
+/**
+ * Accepts records one by one or in arrays (the readers' `…Batches` forms: one await per input chunk).
+ * Holds one batch of results plus one small `Seen` entry per distinct test of the run.
+ */
 export async function ingestTestRecords(store: Store, records: AsyncIterable<TestRecord | readonly TestRecord[]>, options: TestIngestOptions): Promise<TestIngestSummary> {
   const attrRegex = new RegExp(options.attrRegex ?? DEFAULT_ATTR_REGEX);
   const runId = options.runId ?? randomUUID();
@@ -88,34 +100,40 @@ export async function ingestTestRecords(store: Store, records: AsyncIterable<Tes
     if (outcome === 'replaced') await recomputeTestAggregates(trx, await deleteRunTestResults(trx, id));
 
     const seen = new Map<string, Seen>();
-    const recompute = new Set<string>();
+    const recompute = new Set<number>();
     let batch = new Map<string, Pending>();
+    let batchBytes = 0;
     let duplicates = 0;
     const flush = async (aggregate: boolean) => {
-      if (batch.size) await storeBatch(trx, store, id, [...batch.values()], options, aggregate);
+      if (batch.size) await storeBatch(trx, store.dialect, id, [...batch.values()], options, aggregate);
       batch = new Map();
+      batchBytes = 0;
     };
-    for await (const item of records) for (const record of Array.isArray(item) ? item : [item]) {
-      const { name, attrs } = splitTestName(record.testId, attrRegex);
-      if (!isStored(record, name)) continue;
-      const pending: Pending = { name, attrs, record };
-      const previous = seen.get(name);
-      seen.set(name, { status: record.status, startUs: record.startUs, stopUs: record.stopUs ?? null });
-      if (previous !== undefined) duplicates++;
-      if (previous !== undefined && !batch.has(name)) {
-        // The earlier result is already written: replace its row and recompute the test's aggregates.
-        await flush(true);
-        await replaceStoredResult(trx, id, name);
+    for await (const item of records) {
+      for (const record of Array.isArray(item) ? (item as readonly TestRecord[]) : [item as TestRecord]) {
+        const { name, attrs } = splitTestName(record.testId, attrRegex);
+        if (!isStored(record, name)) continue;
+        const entry: Seen = { status: record.status, startUs: record.startUs, stopUs: record.stopUs ?? null, testId: null, testRunId: null };
+        const pending: Pending = { name, attrs, record, seen: entry };
+        const previous = seen.get(name);
+        seen.set(name, entry);
+        if (previous !== undefined) duplicates++;
+        if (previous !== undefined && previous.testRunId !== null) {
+          // The earlier result is already written: replace its row and recompute the test's aggregates.
+          await flush(true);
+          await deleteTestRun(trx, previous.testRunId);
+          batch.set(name, pending);
+          await flush(false);
+          recompute.add(previous.testId as number);
+          continue;
+        }
         batch.set(name, pending);
-        await flush(false);
-        recompute.add(name);
-        continue;
+        if (options.storeAttachments) for (const detail of record.details.values()) batchBytes += detail.bytes?.length ?? 0;
+        if (batch.size >= BATCH || batchBytes >= BATCH_ATTACHMENT_BYTES) await flush(true);
       }
-      batch.set(name, pending);
-      if (batch.size >= BATCH) await flush(true);
     }
     await flush(true);
-    if (recompute.size) await recomputeTestAggregates(trx, [...(await testIdsByName(trx, [...recompute])).values()]);
+    if (recompute.size) await recomputeTestAggregates(trx, [...recompute]);
 
     const totals = runTotals(seen.values(), options.useRunWallTime ?? false);
     await trx
@@ -135,23 +153,12 @@ export async function ingestTestRecords(store: Store, records: AsyncIterable<Tes
   });
 }
 
-async function replaceStoredResult(trx: Db, runId: number, name: string): Promise<void> {
-  const row = await trx
-    .selectFrom('test_runs')
-    .innerJoin('tests', 'tests.id', 'test_runs.test_id')
-    .select('test_runs.id as id')
-    .where('test_runs.run_id', '=', runId)
-    .where('tests.test_id', '=', name)
-    .executeTakeFirst();
-  if (row) await deleteTestRun(trx, Number(row.id));
-}
-
 function durationSeconds(startUs: number | null, stopUs: number | null): number | null {
   return startUs === null || stopUs === null ? null : (stopUs - startUs) / 1e6;
 }
 
 /** subunit2sql's `get_run_totals` and `run_time()`; results without timestamps add no time (it crashed). */
-export function runTotals(results: Iterable<Seen>, wallTime: boolean) {
+export function runTotals(results: Iterable<Pick<Seen, 'status' | 'startUs' | 'stopUs'>>, wallTime: boolean) {
   let passes = 0;
   let fails = 0;
   let skips = 0;
@@ -159,8 +166,8 @@ export function runTotals(results: Iterable<Seen>, wallTime: boolean) {
   let firstStartUs: number | null = null;
   let lastStopUs: number | null = null;
   for (const r of results) {
-    if ((PASS_STATUSES as readonly string[]).includes(r.status)) passes++;
-    else if ((FAIL_STATUSES as readonly string[]).includes(r.status)) fails++;
+    if (isPass(r.status)) passes++;
+    else if (isFailure(r.status)) fails++;
     else if (r.status === 'skip') skips++;
     const d = durationSeconds(r.startUs, r.stopUs);
     if (d !== null) sum += d;
@@ -171,28 +178,25 @@ export function runTotals(results: Iterable<Seen>, wallTime: boolean) {
   return { passes, fails, skips, runTime: wallTime ? wall : sum, firstStartUs, lastStopUs };
 }
 
-async function storeBatch(trx: Db, store: Store, runId: number, batch: Pending[], options: TestIngestOptions, aggregate: boolean): Promise<void> {
-  if (aggregate) {
-    await addTestAggregates(
-      trx,
-      store.dialect,
-      batch.map(({ name, record }) => ({
-        name,
-        success: (PASS_STATUSES as readonly string[]).includes(record.status) ? 1 : 0,
-        failure: (FAIL_STATUSES as readonly string[]).includes(record.status) ? 1 : 0,
-        runTime: durationSeconds(record.startUs, record.stopUs) ?? (record.durationUs == null ? null : record.durationUs / 1e6),
-      })),
-    );
-  } else {
-    // Only make sure the test rows exist; their aggregates are recomputed afterwards.
-    await addTestAggregates(trx, store.dialect, batch.map(({ name }) => ({ name, success: 0, failure: 0, runTime: null })));
-  }
-  const testIds = await testIdsByName(trx, batch.map((p) => p.name));
+async function storeBatch(trx: Db, dialect: DialectName, runId: number, batch: Pending[], options: TestIngestOptions, aggregate: boolean): Promise<void> {
+  // Without `aggregate` only make sure the test rows exist; their aggregates are recomputed afterwards.
+  const testIds = await addTestAggregates(
+    trx,
+    dialect,
+    batch.map(({ name, record }) => ({
+      name,
+      success: aggregate && isPass(record.status) ? 1 : 0,
+      failure: aggregate && isFailure(record.status) ? 1 : 0,
+      runTime: aggregate ? (durationSeconds(record.startUs, record.stopUs) ?? (record.durationUs == null ? null : record.durationUs / 1e6)) : null,
+    })),
+  );
+  for (const p of batch) p.seen.testId = testIds.get(p.name) as number;
   const testRunIds = await insertTestRuns(
     trx,
+    dialect,
     runId,
-    batch.map(({ name, record }) => ({
-      testId: testIds.get(name) as number,
+    batch.map(({ record, seen }) => ({
+      testId: seen.testId as number,
       status: record.status,
       startUs: record.startUs,
       stopUs: record.stopUs ?? (record.startUs !== null && record.durationUs != null ? record.startUs + record.durationUs : null),
@@ -201,9 +205,10 @@ async function storeBatch(trx: Db, store: Store, runId: number, batch: Pending[]
   const metadata: { test_run_id: number; key: string; value: string }[] = [];
   const attachments: NewAttachment[] = [];
   const testMetadata: { test_id: number; key: string; value: string }[] = [];
-  for (const { name, attrs, record } of batch) {
-    const testId = testIds.get(name) as number;
+  for (const { attrs, record, seen } of batch) {
+    const testId = seen.testId as number;
     const testRunId = testRunIds.get(testId) as number;
+    seen.testRunId = testRunId;
     if (attrs !== null) metadata.push({ test_run_id: testRunId, key: 'attrs', value: attrs });
     if (record.tags.length) metadata.push({ test_run_id: testRunId, key: 'tags', value: record.tags.join(',') });
     if (options.testAttrPrefix) {
@@ -218,6 +223,14 @@ async function storeBatch(trx: Db, store: Store, runId: number, batch: Pending[]
     }
   }
   await insertTestRunMetadata(trx, metadata);
-  await addTestMetadata(trx, testMetadata);
+  await addTestMetadata(trx, dialect, testMetadata);
   await insertAttachments(trx, attachments);
+}
+
+function isPass(status: string): boolean {
+  return (PASS_STATUSES as readonly string[]).includes(status);
+}
+
+function isFailure(status: string): boolean {
+  return (FAIL_STATUSES as readonly string[]).includes(status);
 }
