@@ -1,4 +1,5 @@
 import { UserError } from '../util/errors.js';
+import { redactUrl } from '../util/redact.js';
 
 export type DialectName = 'sqlite' | 'postgres' | 'mysql';
 
@@ -27,20 +28,16 @@ export function parseStoreUrl(url: string): StoreLocation {
     return { dialect: 'sqlite', target: path, display: `sqlite:${path}` };
   }
   if (/^postgres(ql)?:\/\//.test(trimmed)) {
-    return { dialect: 'postgres', target: trimmed, display: redact(trimmed) };
+    return { dialect: 'postgres', target: trimmed, display: redactUrl(trimmed) };
   }
   if (/^(mysql|mariadb):\/\//.test(trimmed)) {
-    return { dialect: 'mysql', target: trimmed.replace(/^mariadb:/, 'mysql:'), display: redact(trimmed) };
+    return { dialect: 'mysql', target: trimmed.replace(/^mariadb:/, 'mysql:'), display: redactUrl(trimmed) };
   }
   if (/\.(db|sqlite3?)$/.test(trimmed) && !trimmed.includes('://')) {
     return { dialect: 'sqlite', target: trimmed, display: `sqlite:${trimmed}` };
   }
   throw new UserError(
-    `unsupported database URL "${redact(trimmed)}" (expected sqlite:PATH, postgres://… or mysql://…)`,
+    `unsupported database URL "${redactUrl(trimmed)}" (expected sqlite:PATH, postgres://… or mysql://…)`,
     { field: 'db' },
   );
-}
-
-function redact(url: string): string {
-  return url.replace(/\/\/([^:/@]+):([^@]*)@/, '//$1:***@');
 }

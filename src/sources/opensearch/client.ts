@@ -5,6 +5,7 @@
  */
 import { Client } from '@opensearch-project/opensearch';
 import { UserError } from '../../util/errors.js';
+import { redactUrl } from '../../util/redact.js';
 
 export interface ClientOptions {
   /** Request timeout in ms (Orion: 30 s). */
@@ -18,7 +19,7 @@ export function createClient(url: string, options: ClientOptions = {}): Client {
   try {
     parsed = new URL(url);
   } catch {
-    throw new UserError(`not a valid OpenSearch URL: ${redact(url)}`, { field: 'es-server' });
+    throw new UserError(`not a valid OpenSearch URL: ${redactUrl(url)}`, { field: 'es-server' });
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new UserError(`OpenSearch URL must be http:// or https://, got ${parsed.protocol}`, { field: 'es-server' });
@@ -37,9 +38,4 @@ export function createClient(url: string, options: ClientOptions = {}): Client {
     requestTimeout: options.requestTimeoutMs ?? 30_000,
     maxRetries: options.maxRetries ?? 3,
   });
-}
-
-/** The URL without its password, for messages. */
-export function redact(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
 }

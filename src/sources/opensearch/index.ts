@@ -1,2 +1,2 @@
 export { OpenSearchSource, type OpenSearchSourceOptions } from './source.js';
-export { createClient, redact } from './client.js';
+export { createClient } from './client.js';

@@ -14,6 +14,7 @@
 import type { Client } from '@opensearch-project/opensearch';
 import { errorMessage, UserError } from '../../util/errors.js';
 import { logger } from '../../util/log.js';
+import { redactUrl } from '../../util/redact.js';
 import type { DocumentQuery, MetricQuery, MetricRow, MetricSelector, RunInfo, RunQuery, Source } from '../types.js';
 import {
   aggBatchBody,
@@ -27,7 +28,7 @@ import {
   standardBatchBody,
   type Body,
 } from './bodies.js';
-import { createClient, redact, type ClientOptions } from './client.js';
+import { createClient, type ClientOptions } from './client.js';
 import { getNested, toEpochMs, toNumber } from './fields.js';
 import { parseAggBatch, parseAggSingle, parseGroupValues, type SearchHit, type SearchResponse } from './responses.js';
 import { routeDocument } from './routing.js';
@@ -215,7 +216,7 @@ export class OpenSearchSource implements Source {
       const response = await this.client.search({ index, body: body as never });
       return response.body as SearchResponse;
     } catch (err) {
-      throw new UserError(`OpenSearch ${redact(this.options.url)} ${index}/_search: ${describe(err)}`, metric ? { metric } : {}, 502);
+      throw new UserError(`OpenSearch ${redactUrl(this.options.url)} ${index}/_search: ${describe(err)}`, metric ? { metric } : {}, 502);
     }
   }
 
