@@ -32,7 +32,11 @@ export function registerServe(program: Command): void {
     .option('--body-limit <bytes>', 'largest JSON body', String(DEFAULT_BODY_LIMIT))
     .option('--ingest-limit <bytes>', 'largest ingest body', String(DEFAULT_INGEST_LIMIT))
     .option('--request-timeout <seconds>', 'time allowed to receive a request', String(DEFAULT_REQUEST_TIMEOUT_MS / 1000))
-    .addOption(new Option('--log-level <level>', 'request log level (pino JSON lines on stderr)').choices(['debug', 'info', 'warn', 'error']).default('info'))
+    .addOption(
+      new Option('--log-level <level>', 'log level (pino JSON lines on stderr); info logs every request, which costs throughput')
+        .choices(['debug', 'info', 'warn', 'error'])
+        .default('warn'),
+    )
     .addHelpText(
       'after',
       [

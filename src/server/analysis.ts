@@ -1,7 +1,4 @@
-import { runAnalysis, type Algorithm, type AnalysisOptions, type AnalysisReport } from '../analyze/index.js';
-import type { AnalysisConfig } from '../config/index.js';
-import { StoreSource } from '../sources/store/index.js';
-import type { Store } from '../store/connect.js';
+import type { Algorithm, AnalysisOptions } from '../analyze/index.js';
 import { UserError } from '../util/errors.js';
 
 /**
@@ -65,12 +62,6 @@ export function requestAnalysis(raw: Record<string, unknown>): RequestAnalysis {
     },
     collapse: bool(raw, 'collapse') ?? false,
   };
-}
-
-/** Runs an analysis over the store. A fresh source per request: nothing is cached between requests. */
-export function analyzeStore(store: Store, config: AnalysisConfig, options: AnalysisOptions, record = true): Promise<AnalysisReport> {
-  const source = new StoreSource(store, { metadataCollection: options.metadataIndex, benchmarkCollection: options.benchmarkIndex });
-  return runAnalysis(config, options, { source, store, recordRegressions: record });
 }
 
 const place = (key: string) => ({ field: `options.${key}` });

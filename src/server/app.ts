@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/connect.js';
 import { toJson } from '../util/json.js';
 import { authHook } from './auth.js';
+import { CachedAnalysis, DEFAULT_CACHE_SIZES, type CacheSizes } from './cached-analysis.js';
 import { enableCors } from './cors.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { ServerMetrics } from './metrics.js';
@@ -40,6 +41,8 @@ export interface ServerOptions {
   requestTimeoutMs?: number;
   /** Structured request logs (pino); none by default. */
   logger?: Logger;
+  /** Entry bounds of the analysis memos (default {@link DEFAULT_CACHE_SIZES}). */
+  cacheSizes?: CacheSizes;
 }
 
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
@@ -57,7 +60,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
   }) as unknown as FastifyInstance;
-  const metrics = new ServerMetrics();
+  const analyses = new CachedAnalysis(options.store, options.cacheSizes ?? DEFAULT_CACHE_SIZES);
+  const metrics = new ServerMetrics(() => analyses.stats());
 
   app.setReplySerializer((payload) => toJson(payload));
   app.setErrorHandler(errorHandler);
@@ -68,13 +72,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   enableCors(app, options.corsOrigins ?? []);
   app.addHook('onRequest', authHook({ store: options.store, readPublic: options.readPublic ?? false }));
 
-  app.get('/openapi.json', { config: { access: 'public' } }, async () => openApiDocument());
+  // A constant document: serialised once.
+  const openApi = toJson(openApiDocument());
+  app.get('/openapi.json', { config: { access: 'public' } }, async (_request, reply) => reply.type('application/json; charset=utf-8').send(openApi));
   healthRoutes(app, options.store, metrics);
   runsRoutes(app, options.store);
   regressionsRoutes(app, options.store);
   testsRoutes(app, options.store);
   tokensRoutes(app, options.store);
-  analyzeRoutes(app, options.store, options.configDir);
+  analyzeRoutes(app, analyses, options.configDir);
   ingestRoutes(app, options.store, metrics, options.ingestLimit ?? DEFAULT_INGEST_LIMIT);
   await app.ready();
   return app;

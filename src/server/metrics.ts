@@ -1,3 +1,5 @@
+import type { MemoStats } from './cache/memo.js';
+
 /**
  * The daemon's Prometheus metrics: requests by route and status, a latency histogram by route, and runs
  * ingested by format and outcome. They are counters of this process only (two daemons each report their
@@ -17,6 +19,9 @@ interface Histogram {
 }
 
 export class ServerMetrics {
+  /** @param caches the daemon's memos (hits, misses, entries), reported as they are at each scrape. */
+  constructor(private readonly caches: () => MemoStats[] = () => []) {}
+
   private readonly requests = new Map<string, number>();
   private readonly latency = new Map<string, Histogram>();
   private readonly ingested = new Map<string, number>();
@@ -64,6 +69,16 @@ export class ServerMetrics {
     out.push('# HELP perfhound_ingested_runs_total Runs ingested through the API, by format and outcome (created, replaced, failed).');
     out.push('# TYPE perfhound_ingested_runs_total counter');
     for (const [key, n] of this.ingested) out.push(`perfhound_ingested_runs_total{${key}} ${n}`);
+    const caches = this.caches();
+    out.push('# HELP perfhound_cache_requests_total Lookups of the daemon\'s memos, by memo and result (hit, miss).');
+    out.push('# TYPE perfhound_cache_requests_total counter');
+    for (const c of caches) {
+      out.push(`perfhound_cache_requests_total{${labels({ cache: c.name, result: 'hit' })}} ${c.hits}`);
+      out.push(`perfhound_cache_requests_total{${labels({ cache: c.name, result: 'miss' })}} ${c.misses}`);
+    }
+    out.push('# HELP perfhound_cache_entries Entries held by each of the daemon\'s memos (bounded by its size).');
+    out.push('# TYPE perfhound_cache_entries gauge');
+    for (const c of caches) out.push(`perfhound_cache_entries{${labels({ cache: c.name })}} ${c.entries}`);
     out.push('# HELP perfhound_process_start_time_seconds Start time of this daemon process.');
     out.push('# TYPE perfhound_process_start_time_seconds gauge');
     out.push(`perfhound_process_start_time_seconds ${Math.floor(this.startedMs / 1000)}`);

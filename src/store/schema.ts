@@ -20,6 +20,7 @@ export interface Database {
   reports: ReportsTable;
   experiments: ExperimentsTable;
   experiment_tests: ExperimentTestsTable;
+  data_version: DataVersionTable;
 }
 
 type Id = Generated<number>;
@@ -185,4 +186,10 @@ export interface ExperimentTestsTable {
   start_ms: number | null;
   end_ms: number | null;
   end_status: string | null;
+}
+
+/** One row (id 1): the counter of writes to analysed data (src/store/data-version.ts). */
+export interface DataVersionTable {
+  id: number;
+  version: number;
 }

@@ -1,12 +1,14 @@
-import type { FastifyInstance } from 'fastify';
-import type { AnalysisReport, TestReport } from '../../analyze/index.js';
-import { loadAnalysisConfig, parseAnalysisConfig, type AnalysisConfig } from '../../config/index.js';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { TestReport } from '../../analyze/index.js';
+import type { AnalysisConfig } from '../../config/index.js';
 import { testToJsonRows } from '../../output/json.js';
-import type { Store } from '../../store/connect.js';
 import { NotFoundError, UserError } from '../../util/errors.js';
-import { analyzeStore, requestAnalysis } from '../analysis.js';
+import { toJson } from '../../util/json.js';
+import { requestAnalysis } from '../analysis.js';
+import { configInput, type CachedAnalysis } from '../cached-analysis.js';
 import { configNames, configPath } from '../config-dir.js';
 import { boolParam, rejectUnknown, single, type Query } from '../params.js';
+import { SERIES_RESPONSE_SCHEMA, seriesOf } from '../series-json.js';
 
 function objectOrThrow(value: unknown, field: string, what: string): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new UserError(`${field} must be ${what}`, { field });
@@ -14,10 +16,15 @@ function objectOrThrow(value: unknown, field: string, what: string): Record<stri
 }
 
 /** The seed's JSON shape: test name → rows. */
-function seedJson(report: AnalysisReport, collapse: boolean): Record<string, unknown> {
+function seedJson(reports: readonly TestReport[], collapse: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const test of report.tests) out[test.name] = testToJsonRows(test, { collapse });
+  for (const test of reports) out[test.name] = testToJsonRows(test, { collapse });
   return out;
+}
+
+/** Sends an already serialised JSON answer as it is. */
+function sendJson(reply: FastifyReply, body: string): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(body);
 }
 
 /** Template variables from `version` (Orion's daemon) and `input-vars` (a JSON object) query parameters. */
@@ -39,10 +46,12 @@ function queryInputVars(query: Query, defaultVersion?: string): Record<string, u
 
 /**
  * `POST /api/v1/analyze`, Orion's `GET /daemon/changepoint` and `GET /daemon/options`, and
- * `GET /api/v1/series`: thin adapters over the analysis service (src/analyze) on the daemon's store.
+ * `GET /api/v1/series`: thin adapters over the analysis service (src/analyze) on the daemon's store,
+ * memoised by {@link CachedAnalysis} under the store's data version. The analyses of POST /analyze and
+ * /daemon/changepoint record their regressions on every request, memoised or not.
  */
-export function analyzeRoutes(app: FastifyInstance, store: Store, configDir: string | undefined): void {
-  app.post('/api/v1/analyze', async (request) => {
+export function analyzeRoutes(app: FastifyInstance, analyses: CachedAnalysis, configDir: string | undefined): void {
+  app.post('/api/v1/analyze', async (request, reply) => {
     const body = objectOrThrow(request.body, 'body', 'a JSON object {"config": …, "options": {…}}');
     for (const key of Object.keys(body)) {
       if (key !== 'config' && key !== 'options') throw new UserError(`unknown body field "${key}" (known: config, options)`, { field: key });
@@ -50,40 +59,49 @@ export function analyzeRoutes(app: FastifyInstance, store: Store, configDir: str
     const rawOptions = objectOrThrow(body.options ?? {}, 'options', "a JSON object of the CLI's flags in camelCase");
     const inputVars = rawOptions.inputVars === undefined ? undefined : objectOrThrow(rawOptions.inputVars, 'options.inputVars', 'a JSON object (template variables)');
     const { options, collapse } = requestAnalysis(rawOptions);
-    const config = body.config;
-    if (typeof config !== 'string' && (config === null || typeof config !== 'object' || Array.isArray(config))) {
-      throw new UserError('config is required: YAML text or a JSON object', { field: 'config' });
-    }
     // Configs from the network may not read the daemon's files (parentConfig, metricsFile…).
-    const parsed = await parseAnalysisConfig(config as string | Record<string, unknown>, { file: 'config', inputVars, allowIncludes: false, env: {} });
-    return seedJson(await analyzeStore(store, parsed, options), collapse);
+    const parsed = await analyses.bodyConfig(configInput(body.config), inputVars);
+    const at = await analyses.snapshot(options);
+    const reports = await analyses.testReports(parsed, allTests(parsed.config), at);
+    await analyses.record(reports);
+    return sendJson(reply, await analyses.body(parsed, at, ['analyze', collapse], async () => toJson(seedJson(reports, collapse))));
   });
 
   app.get('/daemon/options', async () => ({ options: await configNames(configDir) }));
 
-  app.get('/daemon/changepoint', async (request) => {
+  app.get('/daemon/changepoint', async (request, reply) => {
     const query = request.query as Query;
     rejectUnknown(query, ['test_name', 'version', 'uuid', 'baseline', 'filter_changepoints', 'lookback', 'convert_tinyurl']);
     // Orion's defaults (orion/daemon.py before its removal).
     const path = await configPath(configDir, single(query, 'test_name') ?? 'small-scale-cluster-density');
-    const config = await loadAnalysisConfig(path, { inputVars: queryInputVars(query, '4.17') });
+    const parsed = await analyses.fileConfig(path, queryInputVars(query, '4.17'));
     const { options } = requestAnalysis({ uuid: single(query, 'uuid') || undefined, baseline: single(query, 'baseline') || undefined, lookback: single(query, 'lookback') || undefined });
-    const result = seedJson(await analyzeStore(store, config, options), false);
     // Orion's default is "" (every row); "true" keeps only the change points.
-    if (!single(query, 'filter_changepoints') || !boolParam(query, 'filter_changepoints')) return result;
-    for (const [test, rows] of Object.entries(result)) result[test] = (rows as { is_changepoint: boolean }[]).filter((r) => r.is_changepoint);
-    return result;
+    const onlyChangePoints = Boolean(single(query, 'filter_changepoints')) && boolParam(query, 'filter_changepoints');
+    const at = await analyses.snapshot(options);
+    const reports = await analyses.testReports(parsed, allTests(parsed.config), at);
+    await analyses.record(reports);
+    return sendJson(
+      reply,
+      await analyses.body(parsed, at, ['changepoint', onlyChangePoints], async () => {
+        const result = seedJson(reports, false);
+        if (onlyChangePoints) {
+          for (const [test, rows] of Object.entries(result)) result[test] = (rows as { is_changepoint: boolean }[]).filter((r) => r.is_changepoint);
+        }
+        return toJson(result);
+      }),
+    );
   });
 
-  app.get('/api/v1/series', async (request) => {
+  app.get('/api/v1/series', { schema: { response: { 200: SERIES_RESPONSE_SCHEMA } } }, async (request, reply) => {
     const query = request.query as Query;
     rejectUnknown(query, ['config', 'test', 'metric', 'version', 'input-vars', 'lookback', 'since', 'lookback-size', 'uuid', 'metadata-index', 'benchmark-index', 'node-count']);
     const name = single(query, 'config');
     const testName = single(query, 'test');
     const metric = single(query, 'metric');
     if (!name) throw new UserError('query parameter config is required (a config name of --config-dir)', { field: 'config' });
-    const config = await loadAnalysisConfig(await configPath(configDir, name), { inputVars: queryInputVars(query) });
-    const test = pickTest(config, testName);
+    const parsed = await analyses.fileConfig(await configPath(configDir, name), queryInputVars(query));
+    const testIndex = pickTest(parsed.config, testName);
     const { options } = requestAnalysis({
       lookback: single(query, 'lookback'),
       since: single(query, 'since'),
@@ -94,34 +112,24 @@ export function analyzeRoutes(app: FastifyInstance, store: Store, configDir: str
       nodeCount: single(query, 'node-count'),
     });
     // A read: the analysis does not record regressions.
-    const report = await analyzeStore(store, { ...config, tests: [test] }, options, false);
-    return seriesOf(report.tests[0], metric);
+    const at = await analyses.snapshot(options);
+    const body = await analyses.body(parsed, at, ['series', testIndex, metric ?? null], async () => {
+      const [report] = await analyses.testReports(parsed, [testIndex], at);
+      return reply.serializeInput(seriesOf(report, metric), SERIES_RESPONSE_SCHEMA, '200');
+    });
+    return sendJson(reply, body);
   });
 }
 
-function pickTest(config: AnalysisConfig, name: string | undefined) {
+const allTests = (config: AnalysisConfig): number[] => config.tests.map((_, i) => i);
+
+/** The index of the config's test named `name` (the only test when no name is given). */
+function pickTest(config: AnalysisConfig, name: string | undefined): number {
   if (name === undefined) {
-    if (config.tests.length === 1) return config.tests[0];
+    if (config.tests.length === 1) return 0;
     throw new UserError(`query parameter test is required (tests: ${config.tests.map((t) => t.name).join(', ')})`, { field: 'test' });
   }
-  const test = config.tests.find((t) => t.name === name);
-  if (!test) throw new NotFoundError(`no test "${name}" in the config (tests: ${config.tests.map((t) => t.name).join(', ')})`, { field: 'test' });
-  return test;
-}
-
-/** One metric column of a test as points plus its change points. */
-function seriesOf(test: TestReport, metric: string | undefined) {
-  const columns = test.columns.filter((c) => !c.isMetadata).map((c) => c.name);
-  const column = metric ?? (columns.length === 1 ? columns[0] : undefined);
-  if (column === undefined) throw new UserError(`query parameter metric is required (metrics: ${columns.join(', ')})`, { field: 'metric' });
-  if (!test.noData && !columns.includes(column)) throw new NotFoundError(`no metric "${column}" in test ${test.name} (metrics: ${columns.join(', ')})`, { field: 'metric' });
-  return {
-    test: test.name,
-    metric: column,
-    points: test.rows.map((r) => ({ uuid: r.uuid, timestamp: new Date(r.timestampMs).toISOString(), value: r.values[column] ?? null, buildUrl: r.buildUrl ?? null, version: r.version ?? null })),
-    changePoints: test.changePoints
-      .filter((cp) => cp.column === column)
-      .map((cp) => ({ index: cp.index, uuid: cp.uuid, percentageChange: cp.percentageChange, meanBefore: cp.meanBefore, meanAfter: cp.meanAfter, pvalue: cp.pvalue })),
-    warnings: test.warnings,
-  };
+  const index = config.tests.findIndex((t) => t.name === name);
+  if (index < 0) throw new NotFoundError(`no test "${name}" in the config (tests: ${config.tests.map((t) => t.name).join(', ')})`, { field: 'test' });
+  return index;
 }

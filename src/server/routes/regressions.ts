@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../../store/connect.js';
+import { bumpDataVersion } from '../../store/data-version.js';
 import { NotFoundError, UserError } from '../../util/errors.js';
 import { intParam, rejectUnknown, single, type Query } from '../params.js';
 
@@ -64,6 +65,8 @@ export function regressionsRoutes(app: FastifyInstance, store: Store): void {
         .values({ run_uuid: row.run_uuid, test_name: row.test_name, metric: row.metric, reason: reason.trim(), acked_by: ackedBy, created_ms: createdMs })
         .execute();
       await trx.updateTable('regressions').set({ status: 'acknowledged' }).where('id', '=', id).execute();
+      // Analyses read acks: the memoised ones must not outlive this one.
+      await bumpDataVersion(trx);
       return {
         regression: toRecord({ ...row, status: 'acknowledged' }),
         ack: { runUuid: row.run_uuid, testName: row.test_name, metric: row.metric, reason: reason.trim(), ackedBy, created: new Date(createdMs).toISOString() },

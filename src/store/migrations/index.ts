@@ -4,6 +4,7 @@ import * as m0001 from './0001_core.js';
 import * as m0002 from './0002_tests.js';
 import * as m0003 from './0003_analysis.js';
 import * as m0004 from './0004_reports_experiments.js';
+import * as m0005 from './0005_data_version.js';
 
 type Up = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
 
@@ -13,6 +14,7 @@ const ALL: Record<string, Up> = {
   '0002_tests': m0002.up,
   '0003_analysis': m0003.up,
   '0004_reports_experiments': m0004.up,
+  '0005_data_version': m0005.up,
 };
 
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {

@@ -1,0 +1,26 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from './schema.js';
+
+/**
+ * The store's data version: a counter every write of analysed data increments in the writer's own
+ * transaction, so a reader that sees the new rows also sees the new version (and never the reverse).
+ * Answers derived from the data may be cached under the version they were computed at.
+ *
+ * On PostgreSQL/MariaDB the UPDATE takes the row's lock until the writer commits: concurrent writers
+ * queue on it for the rest of their transactions — which is why writers bump last, just before they end.
+ *
+ * @example
+ * await store.transaction(async (trx) => { await writeRun(trx, run); });   // writeRun bumps
+ * const version = await readDataVersion(store.db);                          // e.g. 42
+ */
+export async function bumpDataVersion(trx: Transaction<Database> | Kysely<Database>): Promise<void> {
+  await trx.updateTable('data_version').set((eb) => ({ version: eb('version', '+', 1) })).where('id', '=', DATA_VERSION_ROW).execute();
+}
+
+/** The current version (one primary-key lookup). */
+export async function readDataVersion(db: Kysely<Database> | Transaction<Database>): Promise<number> {
+  const row = await db.selectFrom('data_version').select('version').where('id', '=', DATA_VERSION_ROW).executeTakeFirstOrThrow();
+  return Number(row.version);
+}
+
+const DATA_VERSION_ROW = 1;
