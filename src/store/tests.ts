@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Compilable, type CompiledQuery, type Kysely, type QueryResult, type Transaction } from 'kysely';
 import { bumpDataVersion } from './data-version.js';
 import type { Database } from './schema.js';
 import type { DialectName } from './url.js';
@@ -14,8 +14,43 @@ export type Db = Kysely<Database> | Transaction<Database>;
 export const PASS_STATUSES = ['success', 'xfail'] as const;
 export const FAIL_STATUSES = ['fail', 'uxsuccess'] as const;
 
-/** Rows per multi-row statement: well under every dialect's bound-parameter limit. */
-export const BATCH = 500;
+/**
+ * Rows per multi-row statement: large enough to amortise each statement's round trip and preparation,
+ * within every dialect's bound-parameter limit (SQLite 32 766; 5 columns × 2 000 = 10 000).
+ */
+export const BATCH = 2000;
+
+/**
+ * Multi-row statements are built and compiled by Kysely once per (dialect, statement, row count) and then
+ * executed with new parameters: building a 2 000-row query tree per batch cost more than the database's
+ * own work (the pattern of `insertDocuments` in runs.ts).
+ */
+const templates = new WeakMap<object, Map<string, CompiledQuery>>();
+
+function template(trx: Db, name: string, rows: number, columns: number, build: (rows: number) => Compilable): CompiledQuery {
+  // Keyed by the executor's adapter, so each dialect gets its own SQL.
+  const key = trx.getExecutor().adapter;
+  let byName = templates.get(key);
+  if (!byName) templates.set(key, (byName = new Map()));
+  const id = `${name}:${rows}`;
+  let compiled = byName.get(id);
+  if (!compiled) {
+    compiled = build(rows).compile();
+    // The parameters must be exactly the placeholders' values, row by row, or binding would shift columns.
+    if (compiled.parameters.length !== rows * columns) throw new Error(`template ${id}: ${compiled.parameters.length} parameters, expected ${rows * columns}`);
+    byName.set(id, compiled);
+  }
+  return compiled;
+}
+
+async function run<R>(trx: Db, compiled: CompiledQuery, parameters: unknown[]): Promise<QueryResult<R>> {
+  return trx.executeQuery<R>({ ...compiled, parameters } as CompiledQuery<R>);
+}
+
+/** Whether INSERT … RETURNING gives ids back (MariaDB cannot combine it with ON DUPLICATE KEY UPDATE). */
+function hasReturning(dialect: DialectName): boolean {
+  return dialect !== 'mysql';
+}
 
 export interface TestAggregateDelta {
   name: string;
@@ -25,44 +60,50 @@ export interface TestAggregateDelta {
   runTime: number | null;
 }
 
+const AGGREGATE_COLUMNS = 5;
+
 /**
  * Creates missing tests and adds one run's results to the aggregates of existing ones, with subunit2sql's
  * semantics: run_count = success + failure (skips count nowhere); run_time = cumulative mean of successful
  * durations, seeded by the first result of any status until a success replaces it. `run_time` is assigned
- * first because MySQL evaluates SET assignments left to right with already-updated values.
+ * first because MySQL evaluates SET assignments left to right with already-updated values. Names must be
+ * distinct within one call. Returns the internal id of every test named.
  */
-export async function addTestAggregates(trx: Db, dialect: DialectName, deltas: TestAggregateDelta[]): Promise<void> {
+export async function addTestAggregates(trx: Db, dialect: DialectName, deltas: TestAggregateDelta[]): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
   for (let i = 0; i < deltas.length; i += BATCH) {
-    const values = deltas.slice(i, i + BATCH).map((d) => ({
-      test_id: d.name,
-      run_count: d.success + d.failure,
-      success: d.success,
-      failure: d.failure,
-      run_time: d.runTime,
-    }));
-    const insert = trx.insertInto('tests').values(values);
-    if (dialect === 'mysql') {
-      await insert
-        .onDuplicateKeyUpdate({
-          run_time: sql`case when values(success) > 0 and values(run_time) is not null then (coalesce(run_time, 0) * success + values(run_time)) / (success + 1) when run_time is null then values(run_time) else run_time end`,
-          run_count: sql`run_count + values(run_count)`,
-          success: sql`success + values(success)`,
-          failure: sql`failure + values(failure)`,
-        })
-        .execute();
-    } else {
-      await insert
-        .onConflict((oc) =>
-          oc.column('test_id').doUpdateSet({
-            run_time: sql`case when excluded.success > 0 and excluded.run_time is not null then (coalesce(tests.run_time, 0) * tests.success + excluded.run_time) / (tests.success + 1) when tests.run_time is null then excluded.run_time else tests.run_time end`,
-            run_count: sql`tests.run_count + excluded.run_count`,
-            success: sql`tests.success + excluded.success`,
-            failure: sql`tests.failure + excluded.failure`,
-          }),
-        )
-        .execute();
-    }
+    const batch = deltas.slice(i, i + BATCH);
+    const parameters: unknown[] = [];
+    for (const d of batch) parameters.push(d.name, d.success + d.failure, d.success, d.failure, d.runTime);
+    const compiled = template(trx, `tests-upsert`, batch.length, AGGREGATE_COLUMNS, (rows) => aggregateUpsert(trx, dialect, rows));
+    const result = await run<{ id: number | string; test_id: string }>(trx, compiled, parameters);
+    if (hasReturning(dialect)) for (const r of result.rows) ids.set(r.test_id, Number(r.id));
   }
+  if (!hasReturning(dialect)) return testIdsByName(trx, deltas.map((d) => d.name));
+  return ids;
+}
+
+function aggregateUpsert(trx: Db, dialect: DialectName, rows: number): Compilable {
+  const placeholder = { test_id: '', run_count: 0, success: 0, failure: 0, run_time: 0 as number | null };
+  const insert = trx.insertInto('tests').values(new Array(rows).fill(placeholder));
+  if (dialect === 'mysql') {
+    return insert.onDuplicateKeyUpdate({
+      run_time: sql`case when values(success) > 0 and values(run_time) is not null then (coalesce(run_time, 0) * success + values(run_time)) / (success + 1) when run_time is null then values(run_time) else run_time end`,
+      run_count: sql`run_count + values(run_count)`,
+      success: sql`success + values(success)`,
+      failure: sql`failure + values(failure)`,
+    });
+  }
+  return insert
+    .onConflict((oc) =>
+      oc.column('test_id').doUpdateSet({
+        run_time: sql`case when excluded.success > 0 and excluded.run_time is not null then (coalesce(tests.run_time, 0) * tests.success + excluded.run_time) / (tests.success + 1) when tests.run_time is null then excluded.run_time else tests.run_time end`,
+        run_count: sql`tests.run_count + excluded.run_count`,
+        success: sql`tests.success + excluded.success`,
+        failure: sql`tests.failure + excluded.failure`,
+      }),
+    )
+    .returning(['id', 'test_id']);
 }
 
 /**
@@ -119,46 +160,61 @@ export interface NewTestRun {
   stopUs: number | null;
 }
 
-/** Inserts a run's test results; returns test id → test run id. */
-export async function insertTestRuns(trx: Db, runId: number, rows: NewTestRun[]): Promise<Map<number, number>> {
+const TEST_RUN_COLUMNS = 5;
+
+/** Inserts a run's test results (one per test); returns test id → test run id. */
+export async function insertTestRuns(trx: Db, dialect: DialectName, runId: number, rows: NewTestRun[]): Promise<Map<number, number>> {
   const ids = new Map<number, number>();
   await bumpDataVersion(trx);
   for (let i = 0; i < rows.length; i += BATCH) {
     const batch = rows.slice(i, i + BATCH);
-    await trx
-      .insertInto('test_runs')
-      .values(batch.map((r) => ({ test_id: r.testId, run_id: runId, status: r.status, start_us: r.startUs, stop_us: r.stopUs })))
-      .execute();
-    const back = await trx
-      .selectFrom('test_runs')
-      .select(['id', 'test_id'])
-      .where('run_id', '=', runId)
-      .where(
-        'test_id',
-        'in',
-        batch.map((r) => r.testId),
-      )
-      .execute();
+    const parameters: unknown[] = [];
+    for (const r of batch) parameters.push(r.testId, runId, r.status, r.startUs, r.stopUs);
+    const compiled = template(trx, 'test-runs-insert', batch.length, TEST_RUN_COLUMNS, (n) => {
+      const insert = trx.insertInto('test_runs').values(new Array(n).fill({ test_id: 0, run_id: 0, status: '', start_us: 0, stop_us: 0 }));
+      return hasReturning(dialect) ? insert.returning(['id', 'test_id']) : insert;
+    });
+    const result = await run<{ id: number | string; test_id: number | string }>(trx, compiled, parameters);
+    // MariaDB: (test_id, run_id) is unique, so the rows just written are found by them.
+    const back = hasReturning(dialect)
+      ? result.rows
+      : await trx
+          .selectFrom('test_runs')
+          .select(['id', 'test_id'])
+          .where('run_id', '=', runId)
+          .where(
+            'test_id',
+            'in',
+            batch.map((r) => r.testId),
+          )
+          .execute();
     for (const r of back) ids.set(Number(r.test_id), Number(r.id));
   }
   return ids;
 }
 
 export async function insertTestRunMetadata(trx: Db, rows: { test_run_id: number; key: string; value: string }[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += BATCH) await trx.insertInto('test_run_metadata').values(rows.slice(i, i + BATCH)).execute();
+  for (let i = 0; i < rows.length; i += BATCH) {
+    const batch = rows.slice(i, i + BATCH);
+    const parameters: unknown[] = [];
+    for (const r of batch) parameters.push(r.test_run_id, r.key, r.value);
+    const compiled = template(trx, 'test-run-metadata-insert', batch.length, 3, (n) =>
+      trx.insertInto('test_run_metadata').values(new Array(n).fill({ test_run_id: 0, key: '', value: '' })),
+    );
+    await run(trx, compiled, parameters);
+  }
 }
 
 /** Adds test metadata rows that are not there yet (unique by test, key, value). */
-export async function addTestMetadata(trx: Db, rows: { test_id: number; key: string; value: string }[]): Promise<void> {
-  for (const row of rows) {
-    const existing = await trx
-      .selectFrom('test_metadata')
-      .select('id')
-      .where('test_id', '=', row.test_id)
-      .where('key', '=', row.key)
-      .where('value', '=', row.value)
-      .executeTakeFirst();
-    if (!existing) await trx.insertInto('test_metadata').values(row).execute();
+export async function addTestMetadata(trx: Db, dialect: DialectName, rows: { test_id: number; key: string; value: string }[]): Promise<void> {
+  const distinct = [...new Map(rows.map((r) => [`${r.test_id}\u0000${r.key}\u0000${r.value}`, r])).values()];
+  for (let i = 0; i < distinct.length; i += BATCH) {
+    const insert = trx.insertInto('test_metadata').values(distinct.slice(i, i + BATCH));
+    // A no-op update rather than INSERT IGNORE, which would also hide real errors (truncation) on MariaDB.
+    await (dialect === 'mysql'
+      ? insert.onDuplicateKeyUpdate({ test_id: sql`test_id` })
+      : insert.onConflict((oc) => oc.columns(['test_id', 'key', 'value']).doNothing())
+    ).execute();
   }
 }
 
@@ -169,9 +225,22 @@ export interface NewAttachment {
   body: Buffer;
 }
 
-/** Attachments go in small batches: their bodies can be large. */
+/** Attachments go in statements of at most this many bytes (or rows): their bodies can be large. */
+const ATTACHMENT_STATEMENT_BYTES = 4 << 20;
+const ATTACHMENT_STATEMENT_ROWS = 200;
+
 export async function insertAttachments(trx: Db, rows: NewAttachment[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 20) await trx.insertInto('attachments').values(rows.slice(i, i + 20)).execute();
+  let start = 0;
+  while (start < rows.length) {
+    let end = start;
+    let bytes = 0;
+    while (end < rows.length && end - start < ATTACHMENT_STATEMENT_ROWS && (end === start || bytes + rows[end].body.length <= ATTACHMENT_STATEMENT_BYTES)) {
+      bytes += rows[end].body.length;
+      end++;
+    }
+    await trx.insertInto('attachments').values(rows.slice(start, end)).execute();
+    start = end;
+  }
 }
 
 /** Deletes a run's test results with their metadata and attachments; returns the tests they belonged to. */
@@ -250,26 +319,39 @@ export async function testRunAttachments(db: Db, testRunIds: number[]): Promise<
 }
 
 /**
- * subunit2sql-db-manage expire: deletes runs older than `cutoffMs` (by run time) and their metadata, test
- * results, test-result metadata and attachments, in one transaction. The `tests` aggregates are left as
- * they are (they summarise all history, as in subunit2sql). Returns the number of runs deleted.
+ * subunit2sql-db-manage expire: deletes runs older than `cutoffMs` (by run time) and everything that
+ * belongs to them — metadata, documents, test results with their metadata and attachments, and the
+ * regressions, acknowledgements (by run uuid) and reports (by run id) about them — in one transaction.
+ * The `tests` aggregates are left as they are (they summarise all history, as in subunit2sql).
  */
-export async function expireRuns(db: Kysely<Database>, cutoffMs: number): Promise<{ runs: number; testRuns: number }> {
+export interface ExpireResult {
+  runs: number;
+  testRuns: number;
+  regressions: number;
+  acks: number;
+  reports: number;
+}
+
+export async function expireRuns(db: Kysely<Database>, cutoffMs: number): Promise<ExpireResult> {
   return db.transaction().execute(async (trx) => {
-    const old = await trx.selectFrom('runs').select('id').where('timestamp_ms', '<', cutoffMs).execute();
-    let testRuns = 0;
+    const old = await trx.selectFrom('runs').select(['id', 'uuid']).where('timestamp_ms', '<', cutoffMs).execute();
+    const result: ExpireResult = { runs: old.length, testRuns: 0, regressions: 0, acks: 0, reports: 0 };
+    const count = (r: { numDeletedRows: bigint }) => Number(r.numDeletedRows);
     for (let i = 0; i < old.length; i += BATCH) {
       const ids = old.slice(i, i + BATCH).map((r) => Number(r.id));
+      const uuids = old.slice(i, i + BATCH).map((r) => r.uuid);
       const trIds = trx.selectFrom('test_runs').select('id').where('run_id', 'in', ids);
       await trx.deleteFrom('test_run_metadata').where('test_run_id', 'in', trIds).execute();
       await trx.deleteFrom('attachments').where('test_run_id', 'in', trIds).execute();
-      const deleted = await trx.deleteFrom('test_runs').where('run_id', 'in', ids).executeTakeFirst();
-      testRuns += Number(deleted.numDeletedRows);
+      result.testRuns += count(await trx.deleteFrom('test_runs').where('run_id', 'in', ids).executeTakeFirst());
+      result.regressions += count(await trx.deleteFrom('regressions').where('run_uuid', 'in', uuids).executeTakeFirst());
+      result.acks += count(await trx.deleteFrom('acks').where('run_uuid', 'in', uuids).executeTakeFirst());
+      result.reports += count(await trx.deleteFrom('reports').where('run_id', 'in', ids).executeTakeFirst());
       await trx.deleteFrom('run_metadata').where('run_id', 'in', ids).execute();
       await trx.deleteFrom('documents').where('run_id', 'in', ids).execute();
       await trx.deleteFrom('runs').where('id', 'in', ids).execute();
     }
     await bumpDataVersion(trx);
-    return { runs: old.length, testRuns };
+    return result;
   });
 }
