@@ -116,7 +116,7 @@ export async function ingestBulk(store: Store, path: string, options: BulkOption
       const metadata = group.metadata ?? { ...options.runMeta };
       return {
         uuid: group.uuid,
-        timestampMs: group.timestampMs ?? earliest(group.timestamps) ?? 0,
+        timestampMs: group.timestampMs ?? earliest(group.timestamps) ?? NaN,
         source: 'bulk',
         collection: group.metadataCollection ?? group.collections[0] ?? 'runs',
         metadata,

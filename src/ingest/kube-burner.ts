@@ -80,8 +80,8 @@ export async function ingestKubeBurner(store: Store, input: string, options: Kub
         ...(summary?.jobName !== undefined ? { benchmark: metadataString(summary.jobName) } : {}),
         ...options.runMeta,
       };
-      const timestampMs = parseTimestamp(summary?.timestamp) ?? earliest(group.timestamps) ?? 0;
-      metadata.timestamp = new Date(timestampMs).toISOString();
+      const timestampMs = parseTimestamp(summary?.timestamp) ?? earliest(group.timestamps) ?? NaN;
+      if (Number.isFinite(timestampMs)) metadata.timestamp = new Date(timestampMs).toISOString();
       return {
         uuid: group.uuid,
         timestampMs,

@@ -1,6 +1,6 @@
 import type { Store } from '../store/connect.js';
 import { writeDocuments, writeRun, type NewDocument, type NewRun } from '../store/runs.js';
-import { errorMessage } from '../util/errors.js';
+import { UserError, errorMessage } from '../util/errors.js';
 import { readRanges } from './line-scanner.js';
 import { placeMessage, type IngestReport } from './report.js';
 import type { RunGroup, RunGroups } from './run-groups.js';
@@ -49,7 +49,11 @@ async function writeGroup(store: Store, group: RunGroup, paths: string[], report
       uuid: group.uuid,
       outcome: 'failed',
       documents: 0,
-      error: placeMessage(`database refused the run: ${errorMessage(err)}`, { file: report.file, line: group.firstLine }),
+      // A UserError says what is wrong with the run itself; anything else is the database's refusal.
+      error: placeMessage(err instanceof UserError ? err.message : `database refused the run: ${errorMessage(err)}`, {
+        file: report.file,
+        line: group.firstLine,
+      }),
     });
   }
 }

@@ -1,5 +1,5 @@
 import { sql, type CompiledQuery, type Kysely, type Selectable, type Transaction } from 'kysely';
-import { NotFoundError } from '../util/errors.js';
+import { NotFoundError, UserError } from '../util/errors.js';
 import { bumpDataVersion } from './data-version.js';
 import { flattenMetadata, indexedValue } from './metadata.js';
 import type { Database, RunsTable } from './schema.js';
@@ -29,6 +29,7 @@ export interface RunRecord {
 /** What an ingester hands over for one run. */
 export interface NewRun {
   uuid: string;
+  /** Epoch ms; NaN when unknown, which {@link writeRun} refuses (an existing run keeps its own). */
   timestampMs: number;
   source: string;
   collection: string;
@@ -64,6 +65,8 @@ const DOCUMENT_BATCH = 1000;
  * so ingesting the same file twice changes nothing, and metadata and results may come from separate files.
  */
 export async function writeRun(trx: Db, run: NewRun, documents: NewDocument[] = []): Promise<{ id: number; outcome: WriteOutcome }> {
+  // A run without a time would sit at 1970 on every series: refuse it (the transaction rolls back).
+  if (!Number.isFinite(run.timestampMs)) throw new UserError(`run ${run.uuid} has no timestamp`, { field: 'timestamp' });
   const row = {
     uuid: run.uuid,
     timestamp_ms: run.timestampMs,
