@@ -1,11 +1,8 @@
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../src/auth/tokens.js';
-import { buildServer } from '../../src/server/app.js';
-import { openStore, type Store } from '../../src/store/connect.js';
 import { useTestDatabase } from '../support/databases.js';
+import { listenDaemon, type Listening } from './support.js';
 
 const FIXTURES = new URL('../fixtures/opensearch/', import.meta.url);
 const BULK = readFileSync(new URL('bulk.ndjson', FIXTURES));
@@ -13,24 +10,12 @@ const CI_TESTS = readFileSync(new URL('configurations/ci-tests.yaml', FIXTURES),
 const CP_RUN = 'd4e5f6a7-b8c9-4012-d345-e6f7a8b9c012';
 const OPTIONS = { inputVars: { version: '4.20' }, lookback: '15d', since: '2026-01-20', nodeCount: true, metadataIndex: 'orion-integration-test-data*', benchmarkIndex: 'orion-integration-test-metrics*' };
 
-/** One daemon: its own store (own connection pool) and a real listening socket. */
-interface Running {
-  app: FastifyInstance;
-  store: Store;
-  base: string;
-}
-
-async function start(url: string): Promise<Running> {
-  const store = await openStore(url);
-  const app = await buildServer({ store });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  return { app, store, base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
-}
+const start = (url: string) => listenDaemon(url);
 
 describe('two daemons on one PostgreSQL database', () => {
   const db = useTestDatabase('postgres');
-  let a: Running;
-  let b: Running;
+  let a: Listening;
+  let b: Listening;
   let admin: string;
 
   beforeAll(async () => {
@@ -45,7 +30,7 @@ describe('two daemons on one PostgreSQL database', () => {
     }
   });
 
-  const call = async (d: Running, method: string, path: string, token: string, payload?: string | Buffer | object) => {
+  const call = async (d: Listening, method: string, path: string, token: string, payload?: string | Buffer | object) => {
     const isJson = payload !== undefined && !Buffer.isBuffer(payload) && typeof payload === 'object';
     const res = await fetch(d.base + path, {
       method,
