@@ -5,11 +5,12 @@
  * @example
  * const opened = await openSource({ db: 'sqlite:./perfhound.db' });
  * try { … opened.source … } finally { await opened.close(); }
+ *
+ * The OpenSearch client and the CSV reader are imported only when chosen: loading the OpenSearch client
+ * costs a store analysis about half a second of start-up.
  */
 import { openStore, resolveDbUrl, type Store } from '../store/connect.js';
 import { UserError } from '../util/errors.js';
-import { CsvSource } from './csv/index.js';
-import { OpenSearchSource } from './opensearch/index.js';
 import { StoreSource } from './store/index.js';
 import type { Source } from './types.js';
 
@@ -47,11 +48,13 @@ export async function openSource(selection: SourceSelection): Promise<OpenedSour
   if (kind === 'opensearch') {
     if (!selection.esServer) throw new UserError('--source opensearch needs --es-server URL (or ES_SERVER)', { field: '--es-server' });
     if (!selection.metadataIndex) throw new UserError('an OpenSearch analysis needs --metadata-index (Orion requires it too)', { field: '--metadata-index' });
+    const { OpenSearchSource } = await import('./opensearch/index.js');
     const source = new OpenSearchSource({ url: selection.esServer, metadataIndex: selection.metadataIndex, benchmarkIndex: selection.benchmarkIndex });
     return { source, close: () => source.close() };
   }
   if (kind === 'csv') {
     if (!selection.csvFile) throw new UserError('--source csv needs --csv FILE', { field: '--csv' });
+    const { CsvSource } = await import('./csv/index.js');
     const source = await CsvSource.open(selection.csvFile);
     return { source, close: () => source.close() };
   }

@@ -13,7 +13,7 @@ import { UserError } from '../../util/errors.js';
 import { splitCsvLine } from '../../util/csv.js';
 import { getNested, toEpochMs } from '../opensearch/fields.js';
 import { MatchableDocument, matchesFilters, matchesSelector, stripKeyword } from '../store/match.js';
-import { aggregatedRow, documentTime, standardRows, type StoredDocument } from '../store/metric-rows.js';
+import { documentTime, runMetricRows, type StoredDocument } from '../store/metric-rows.js';
 import type { DocumentQuery, MetricQuery, MetricRow, RunInfo, RunQuery, Source } from '../types.js';
 
 interface CsvRow {
@@ -77,8 +77,7 @@ export class CsvSource implements Source {
     for (const row of this.rows) {
       const uuid = this.uuidOf(row, query.uuidField);
       if (!wanted.has(uuid)) continue;
-      for (const metric of query.metrics.filter((m) => m.agg)) out.get(metric.name)?.push(aggregatedRow(uuid, [row.doc], metric, query.timestampField));
-      for (const [name, metricRow] of standardRows(uuid, [row.doc], query.metrics.filter((m) => !m.agg), query.timestampField)) out.get(name)?.push(metricRow);
+      for (const [name, metricRow] of runMetricRows(uuid, [row.doc], query.metrics, query.timestampField)) out.get(name)?.push(metricRow);
     }
     return out;
   }

@@ -17,8 +17,9 @@
 import type { Store } from '../../store/connect.js';
 import { getNested, toEpochMs } from '../opensearch/fields.js';
 import type { DocumentQuery, FieldValue, MetricQuery, MetricRow, MetricSelector, RunInfo, RunQuery, Source } from '../types.js';
+import { exactFilterField, ExactIndex } from './exact-index.js';
 import { MatchableDocument, matchesFilters, matchesSelector, stripKeyword } from './match.js';
-import { aggregatedRow, documentTime, standardRows, type StoredDocument } from './metric-rows.js';
+import { documentTime, runMetricRows, type StoredDocument } from './metric-rows.js';
 import { wildcardToRegExp } from './text-analysis.js';
 
 export interface StoreSourceOptions {
@@ -36,15 +37,23 @@ interface MetadataDoc {
   timestampMs: number;
   buildUrl: string | null;
   doc: MatchableDocument;
+  /** Memo of {@link metadataTime} for the last field asked. */
+  timeField?: string;
+  timeMs?: number;
 }
 
+/** The metadata documents of one collection pattern, bucketed by exact field values on demand. */
+interface MetadataSet {
+  docs: MetadataDoc[];
+  index: ExactIndex<MetadataDoc>;
+}
 
 /** Keeps SQL `IN` lists well under every dialect's parameter limit. */
 const IN_CHUNK = 1000;
 
 export class StoreSource implements Source {
   readonly kind = 'store';
-  private readonly metadataCache = new Map<string, Promise<MetadataDoc[]>>();
+  private readonly metadataCache = new Map<string, Promise<MetadataSet>>();
   /** run uuid (as the config's uuid field reads it) → run ids, learnt from findRuns. */
   private readonly runIds = new Map<string, Set<number>>();
   private documentCache: { key: string; docs: Promise<StoredDocument[]> } | undefined;
@@ -65,7 +74,10 @@ export class StoreSource implements Source {
   }
 
   async findRuns(query: RunQuery): Promise<RunInfo[]> {
-    const candidates = await this.metadataDocs(query.index ?? this.options.metadataCollection);
+    const metadata = await this.metadataDocs(query.index ?? this.options.metadataCollection);
+    // A `.keyword` match narrows the candidates exactly; the full selector is still tested on each.
+    const exact = exactFilterField(query.selector.match, false);
+    const candidates = exact ? metadata.index.candidates(exact.field, exact.value) : metadata.docs;
     const after = query.after?.getTime();
     const before = query.before?.getTime();
     const wanted = query.uuids ? new Set(query.uuids) : undefined;
@@ -105,8 +117,8 @@ export class StoreSource implements Source {
   }
 
   async runMetadata(query: { index?: string; uuidField: string; uuid: string }): Promise<Record<string, unknown> | undefined> {
-    const candidates = await this.metadataDocs(query.index ?? this.options.metadataCollection);
-    const found = candidates.find((m) => String(getNested(m.doc.body, query.uuidField) ?? m.runUuid) === query.uuid);
+    const { docs } = await this.metadataDocs(query.index ?? this.options.metadataCollection);
+    const found = docs.find((m) => String(getNested(m.doc.body, query.uuidField) ?? m.runUuid) === query.uuid);
     return found?.doc.body;
   }
 
@@ -114,12 +126,9 @@ export class StoreSource implements Source {
     const out = new Map<string, MetricRow[]>(query.metrics.map((m) => [m.name, []]));
     if (query.uuids.length === 0 || query.metrics.length === 0) return out;
     const byRun = await this.documentsByUuid(query, keywordMetricNames(query.metrics));
-    const aggregated = query.metrics.filter((m) => m.agg);
-    const standard = query.metrics.filter((m) => !m.agg);
     for (const [uuid, docs] of byRun) {
       if (docs.length === 0) continue;
-      for (const metric of aggregated) out.get(metric.name)?.push(aggregatedRow(uuid, docs, metric, query.timestampField));
-      for (const [name, row] of standardRows(uuid, docs, standard, query.timestampField)) out.get(name)?.push(row);
+      for (const [name, row] of runMetricRows(uuid, docs, query.metrics, query.timestampField)) out.get(name)?.push(row);
     }
     for (const rows of out.values()) rows.sort((a, b) => a.timestampMs - b.timestampMs);
     return out;
@@ -149,11 +158,11 @@ export class StoreSource implements Source {
   }
 
   /** Metadata documents of the collections the pattern names (parsed once per pattern). */
-  private metadataDocs(pattern: string | undefined): Promise<MetadataDoc[]> {
+  private metadataDocs(pattern: string | undefined): Promise<MetadataSet> {
     const key = pattern ?? '*';
     let cached = this.metadataCache.get(key);
     if (!cached) {
-      cached = this.loadMetadataDocs(pattern);
+      cached = this.loadMetadataDocs(pattern).then((docs) => ({ docs, index: new ExactIndex(docs, (m) => m.doc.body) }));
       this.metadataCache.set(key, cached);
     }
     return cached;
@@ -280,21 +289,13 @@ export class StoreSource implements Source {
   }
 }
 
-const metadataTimes = new WeakMap<MetadataDoc, Map<string, number>>();
-
-/** A metadata document's time: its timestamp field, else the run's stored time (memoised per field). */
+/** A metadata document's time: its timestamp field, else the run's stored time (memoised on the document). */
 function metadataTime(meta: MetadataDoc, timestampField: string): number {
-  let byField = metadataTimes.get(meta);
-  if (!byField) {
-    byField = new Map();
-    metadataTimes.set(meta, byField);
-  }
-  let ms = byField.get(timestampField);
-  if (ms === undefined) {
-    const raw = getNested(meta.doc.body, timestampField);
-    ms = raw === undefined ? meta.timestampMs : toEpochMs(raw);
-    byField.set(timestampField, ms);
-  }
+  if (meta.timeField === timestampField && meta.timeMs !== undefined) return meta.timeMs;
+  const raw = getNested(meta.doc.body, timestampField);
+  const ms = raw === undefined ? meta.timestampMs : toEpochMs(raw);
+  meta.timeField = timestampField;
+  meta.timeMs = ms;
   return ms;
 }
 
