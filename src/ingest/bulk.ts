@@ -1,3 +1,12 @@
+/**
+ * `perfhound ingest bulk`: an OpenSearch `_bulk` NDJSON export into the store, one transaction per run.
+ *
+ * ```ts
+ * const report = await ingestBulk(store, 'export.ndjson', { metadataCollections: DEFAULT_METADATA_COLLECTIONS,
+ *   uuidFields: DEFAULT_UUID_FIELDS, timestampField: 'timestamp', versionField: 'ocpVersion', runMeta: {} });
+ * if (hasFailures(report)) console.error(summarize(report));
+ * ```
+ */
 import type { Store } from '../store/connect.js';
 import { getPath, metadataString } from '../store/metadata.js';
 import type { Place } from '../util/errors.js';

@@ -1,3 +1,11 @@
+/**
+ * `perfhound ingest csv`: Otava-layout CSV rows into runs, one transaction per row.
+ *
+ * ```ts
+ * const report = await ingestCsv(store, 'results.csv', { timeColumn: 'time', collection: 'results',
+ *   runCollection: 'results', runMeta: { branch: 'main' } });
+ * ```
+ */
 import { createHash } from 'node:crypto';
 import type { Store } from '../store/connect.js';
 import { writeRun, type NewRun } from '../store/runs.js';

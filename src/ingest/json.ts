@@ -1,3 +1,11 @@
+/**
+ * `perfhound ingest json`: the generic JSON run shape (below) into the store, one transaction per run.
+ *
+ * ```ts
+ * const report = await ingestJson(store, 'runs.json', { collection: 'results', runCollection: 'results',
+ *   versionField: 'version', runMeta: {} });
+ * ```
+ */
 import type { Store } from '../store/connect.js';
 import { writeRun, type NewDocument, type NewRun } from '../store/runs.js';
 import { errorMessage } from '../util/errors.js';

@@ -1,3 +1,11 @@
+/**
+ * `perfhound ingest kube-burner`: kube-burner's JSON output (a directory or one file) into runs.
+ *
+ * ```ts
+ * const report = await ingestKubeBurner(store, './collected-metrics', { collection: 'ripsaw-kube-burner',
+ *   runCollection: 'perf_scale_ci', versionField: 'ocpVersion', runMeta: {} });
+ * ```
+ */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Store } from '../store/connect.js';

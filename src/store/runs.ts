@@ -1,3 +1,15 @@
+/**
+ * Runs and their documents: idempotent writes by uuid (one transaction per run is the caller's), reads
+ * in time order with metadata filters.
+ *
+ * ```ts
+ * const store = await openStore('sqlite:./perfhound.db');
+ * await store.transaction((trx) => writeRun(trx, { uuid: 'r1', timestampMs: Date.parse('2026-01-10T12:00:00Z'),
+ *   source: 'json', collection: 'results', metadata: { platform: 'AWS' } },
+ *   [{ collection: 'results', timestampMs: null, metricName: null, body: '{"cpu":3.2}' }]));
+ * const runs = await listRuns(store.db, { where: { platform: 'AWS' }, limit: 10 }); // oldest first
+ * ```
+ */
 import { sql, type CompiledQuery, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { NotFoundError, UserError } from '../util/errors.js';
 import { bumpDataVersion } from './data-version.js';
