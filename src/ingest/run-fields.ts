@@ -1,5 +1,6 @@
 import { getPath, metadataString } from '../store/metadata.js';
 import type { NewRun } from '../store/runs.js';
+import { UserError } from '../util/errors.js';
 import { parseTimestamp } from './timestamps.js';
 
 /**
@@ -32,7 +33,8 @@ export function parseRunMeta(pairs: string[] | undefined): Record<string, string
   const out: Record<string, string> = {};
   for (const pair of pairs ?? []) {
     const m = /^([^=:]+)[=:](.*)$/.exec(pair);
-    if (!m) throw new Error(`--run-meta "${pair}" is not key=value`);
+    // A UserError, so the daemon answers 400 (not 500) for a bad `runMeta` query parameter.
+    if (!m) throw new UserError(`"${pair}" is not key=value`, { field: 'run-meta' });
     out[m[1].trim()] = m[2];
   }
   return out;
