@@ -2,7 +2,7 @@
  * `npm run bench -- server`: the daemon under load. A child process runs `perfhound serve` on a store of
  * generated runs; 32 keep-alive clients (node's http Agent, autocannon-style closed loop) call one route for
  * `PERFHOUND_BENCH_SECONDS` (default 60) seconds: requests/s, p50/p99 latency, errors, and the daemon's RSS
- * every 10 s. Routes: `GET /api/v1/series` (500 points) and `POST /api/v1/analyze` (one test, 10 metrics,
+ * every 10 s, and the daemon's CPU time per request (it shares the machine with the load generator). Routes: `GET /api/v1/series` (500 points) and `POST /api/v1/analyze` (one test, 10 metrics,
  * 200 runs), on SQLite and PostgreSQL. Goals: ≥ 2 000 series/s, ≥ 50 analyses/s, no error, flat RSS.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -83,6 +83,13 @@ function rssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
+/** CPU time (user + system) the process has used so far, ms (/proc/<pid>/stat, clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // utime and stime are fields 14 and 15 of stat; index 11 and 12 after the command name.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 interface Call {
   method: 'GET' | 'POST';
   path: string;
@@ -122,6 +129,7 @@ async function load(port: number, pid: number, call: Call, seconds: number): Pro
   let errors = 0;
   const rss: string[] = [rssMb(pid).toFixed(0)];
   const sampler = setInterval(() => rss.push(rssMb(pid).toFixed(0)), 10_000);
+  const cpuBefore = cpuMs(pid);
   const start = performance.now();
   const end = start + seconds * 1000;
   const client = async () => {
@@ -137,12 +145,13 @@ async function load(port: number, pid: number, call: Call, seconds: number): Pro
   };
   await Promise.all(Array.from({ length: CLIENTS }, client));
   const elapsed = (performance.now() - start) / 1000;
+  const cpuPerRequest = (cpuMs(pid) - cpuBefore) / latencies.length;
   clearInterval(sampler);
   rss.push(rssMb(pid).toFixed(0));
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))].toFixed(1);
-  return `${(latencies.length / elapsed).toFixed(0).padStart(6)} req/s  p50 ${q(0.5).padStart(6)} ms  p99 ${q(0.99).padStart(6)} ms  errors ${errors}  RSS MB ${rss.join(' → ')}`;
+  return `${(latencies.length / elapsed).toFixed(0).padStart(6)} req/s  p50 ${q(0.5).padStart(6)} ms  p99 ${q(0.99).padStart(6)} ms  errors ${errors}  daemon CPU ${cpuPerRequest.toFixed(2)} ms/req  RSS MB ${rss.join(' → ')}`;
 }
 
 export const serverBenchmark: Benchmark = {

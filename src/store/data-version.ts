@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { CompiledQuery, Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
 
 /**
@@ -19,8 +19,15 @@ export async function bumpDataVersion(trx: Transaction<Database> | Kysely<Databa
 
 /** The current version (one primary-key lookup). */
 export async function readDataVersion(db: Kysely<Database> | Transaction<Database>): Promise<number> {
-  const row = await db.selectFrom('data_version').select('version').where('id', '=', DATA_VERSION_ROW).executeTakeFirstOrThrow();
-  return Number(row.version);
+  // Compiled once per dialect: readers call this on every request, and building the query cost more than running it.
+  const adapter = db.getExecutor().adapter;
+  let query = compiledReads.get(adapter);
+  if (!query) compiledReads.set(adapter, (query = db.selectFrom('data_version').select('version').where('id', '=', DATA_VERSION_ROW).compile()));
+  const { rows } = await db.executeQuery(query);
+  if (!rows[0]) throw new Error('data_version has no row: the store is not migrated');
+  return Number(rows[0].version);
 }
+
+const compiledReads = new WeakMap<object, CompiledQuery<{ version: number }>>();
 
 const DATA_VERSION_ROW = 1;

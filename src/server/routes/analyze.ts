@@ -62,8 +62,7 @@ export function analyzeRoutes(app: FastifyInstance, analyses: CachedAnalysis, co
     // Configs from the network may not read the daemon's files (parentConfig, metricsFile…).
     const parsed = await analyses.bodyConfig(configInput(body.config), inputVars);
     const at = await analyses.snapshot(options);
-    const reports = await analyses.testReports(parsed, allTests(parsed.config), at);
-    await analyses.record(reports);
+    const reports = await analyses.recordedReports(parsed, allTests(parsed.config), at);
     return sendJson(reply, await analyses.body(parsed, at, ['analyze', collapse], async () => toJson(seedJson(reports, collapse))));
   });
 
@@ -79,8 +78,7 @@ export function analyzeRoutes(app: FastifyInstance, analyses: CachedAnalysis, co
     // Orion's default is "" (every row); "true" keeps only the change points.
     const onlyChangePoints = Boolean(single(query, 'filter_changepoints')) && boolParam(query, 'filter_changepoints');
     const at = await analyses.snapshot(options);
-    const reports = await analyses.testReports(parsed, allTests(parsed.config), at);
-    await analyses.record(reports);
+    const reports = await analyses.recordedReports(parsed, allTests(parsed.config), at);
     return sendJson(
       reply,
       await analyses.body(parsed, at, ['changepoint', onlyChangePoints], async () => {
