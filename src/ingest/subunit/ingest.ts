@@ -64,6 +64,8 @@ interface Seen {
   /** tests.id and test_runs.id, once the result is written. */
   testId: number | null;
   testRunId: number | null;
+  /** Position in the batch being collected, until it is written. */
+  batchIndex: number;
 }
 
 interface Pending {
@@ -101,19 +103,19 @@ export async function ingestTestRecords(store: Store, records: AsyncIterable<Tes
 
     const seen = new Map<string, Seen>();
     const recompute = new Set<number>();
-    let batch = new Map<string, Pending>();
+    let batch: Pending[] = [];
     let batchBytes = 0;
     let duplicates = 0;
     const flush = async (aggregate: boolean) => {
-      if (batch.size) await storeBatch(trx, store.dialect, id, [...batch.values()], options, aggregate);
-      batch = new Map();
+      if (batch.length) await storeBatch(trx, store.dialect, id, batch, options, aggregate);
+      batch = [];
       batchBytes = 0;
     };
     for await (const item of records) {
       for (const record of Array.isArray(item) ? (item as readonly TestRecord[]) : [item as TestRecord]) {
         const { name, attrs } = splitTestName(record.testId, attrRegex);
         if (!isStored(record, name)) continue;
-        const entry: Seen = { status: record.status, startUs: record.startUs, stopUs: record.stopUs ?? null, testId: null, testRunId: null };
+        const entry: Seen = { status: record.status, startUs: record.startUs, stopUs: record.stopUs ?? null, testId: null, testRunId: null, batchIndex: -1 };
         const pending: Pending = { name, attrs, record, seen: entry };
         const previous = seen.get(name);
         seen.set(name, entry);
@@ -122,14 +124,21 @@ export async function ingestTestRecords(store: Store, records: AsyncIterable<Tes
           // The earlier result is already written: replace its row and recompute the test's aggregates.
           await flush(true);
           await deleteTestRun(trx, previous.testRunId);
-          batch.set(name, pending);
+          batch.push(pending);
           await flush(false);
           recompute.add(previous.testId as number);
           continue;
         }
-        batch.set(name, pending);
+        if (previous !== undefined) {
+          // The earlier result is in the batch still: the later one takes its place.
+          entry.batchIndex = previous.batchIndex;
+          batch[entry.batchIndex] = pending;
+        } else {
+          entry.batchIndex = batch.length;
+          batch.push(pending);
+        }
         if (options.storeAttachments) for (const detail of record.details.values()) batchBytes += detail.bytes?.length ?? 0;
-        if (batch.size >= BATCH || batchBytes >= BATCH_ATTACHMENT_BYTES) await flush(true);
+        if (batch.length >= BATCH || batchBytes >= BATCH_ATTACHMENT_BYTES) await flush(true);
       }
     }
     await flush(true);
@@ -209,6 +218,7 @@ async function storeBatch(trx: Db, dialect: DialectName, runId: number, batch: P
     const testId = seen.testId as number;
     const testRunId = testRunIds.get(testId) as number;
     seen.testRunId = testRunId;
+    seen.batchIndex = -1;
     if (attrs !== null) metadata.push({ test_run_id: testRunId, key: 'attrs', value: attrs });
     if (record.tags.length) metadata.push({ test_run_id: testRunId, key: 'tags', value: record.tags.join(',') });
     if (options.testAttrPrefix) {
