@@ -166,15 +166,21 @@ export class CachedAnalysis {
   }
 }
 
-/** `last_seen_ms` of a report's regressions, already recorded at this data version, set to now. */
+/**
+ * `last_seen_ms` of a report's regressions, already recorded at this data version, set to now: one
+ * single-row statement per change point, outside any transaction, so concurrent requests never hold two
+ * row locks at once (a multi-row UPDATE deadlocked on PostgreSQL under 32 concurrent analyses).
+ */
 async function touchRegressions(store: Store, report: TestReport, nowMs: number): Promise<void> {
-  if (report.changePoints.length === 0) return;
-  await store.db
-    .updateTable('regressions')
-    .set({ last_seen_ms: nowMs })
-    .where('test_name', '=', report.name)
-    .where((eb) => eb.or(report.changePoints.map((cp) => eb.and([eb('metric', '=', cp.column), eb('run_uuid', '=', cp.uuid)]))))
-    .execute();
+  for (const cp of report.changePoints) {
+    await store.db
+      .updateTable('regressions')
+      .set({ last_seen_ms: nowMs })
+      .where('test_name', '=', report.name)
+      .where('metric', '=', cp.column)
+      .where('run_uuid', '=', cp.uuid)
+      .execute();
+  }
 }
 
 /** SHA-256 of values as JSON (stable for the plain data used here). */
