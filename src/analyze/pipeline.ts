@@ -43,7 +43,12 @@ export async function runAnalysis(config: AnalysisConfig, options: AnalysisOptio
   for (const test of config.tests) {
     const report = await analyzeTest(test, options, deps, warn);
     if (deps.store && deps.recordRegressions !== false) await recordRegressions(deps.store, report, (options.now ?? new Date()).getTime());
-    tests.push(report);
+    if (deps.onTest) {
+      await deps.onTest(report);
+      tests.push({ ...report, rows: [] });
+    } else {
+      tests.push(report);
+    }
   }
   return {
     tests,

@@ -49,6 +49,12 @@ export interface AnalysisDeps {
   recordRegressions?: boolean;
   /** Receives warnings as they happen (they are also in the report). */
   warn?: (message: string) => void;
+  /**
+   * Receives each test's full report as soon as it is analysed (to format it then). When given, the
+   * returned report keeps each test without its `rows`, so a long analysis does not hold every test's
+   * table until the end.
+   */
+  onTest?: (test: TestReport) => void | Promise<void>;
 }
 
 /** A metric column of a test's table. */

@@ -4,6 +4,7 @@
  * fields, RFC 4180 quoting.
  */
 import type { AnalysisReport, TestReport } from '../analyze/types.js';
+import { joinParts, type ReportParts } from './parts.js';
 import { formatIsoSeconds } from './rows.js';
 
 export function formatTestCsv(test: TestReport): string {
@@ -21,7 +22,12 @@ export function formatTestCsv(test: TestReport): string {
 
 /** Every test's CSV, each after a `# <test>` line (stdout form of `-o csv`). */
 export function formatCsv(report: AnalysisReport): string {
-  return report.tests.map((t) => (report.tests.length > 1 ? `# ${t.name}\n` : '') + formatTestCsv(t)).join('\n');
+  return joinParts(csvParts(report.tests.length), report);
+}
+
+/** The tests' CSVs a blank line apart, each named by a `# <test>` line when there are several. */
+export function csvParts(testCount: number): ReportParts {
+  return { head: '', test: (t, i) => (i ? '\n' : '') + (testCount > 1 ? `# ${t.name}\n` : '') + formatTestCsv(t), tail: () => '' };
 }
 
 function quote(value: string): string {

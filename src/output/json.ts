@@ -5,7 +5,8 @@
  * (non-finite numbers become strings, see util/json.ts).
  */
 import type { AnalysisReport, TestReport } from '../analyze/types.js';
-import { toJson } from '../util/json.js';
+import { jsonReplacer, toJson } from '../util/json.js';
+import { joinParts, type ReportParts } from './parts.js';
 import { changePointIndex, collapsedRowIndexes, epochSeconds } from './rows.js';
 
 export interface JsonOptions {
@@ -21,19 +22,20 @@ export function testToJsonRows(test: TestReport, options: JsonOptions = {}): Rec
   test.rows.forEach((row, i) => {
     if (keep && !keep.has(i)) return;
     const metrics: Record<string, unknown> = {};
+    const changes = cps.get(i);
     for (const column of metricColumns) {
       metrics[column.name] = {
-        value: row.values[column.name] ?? null,
-        percentage_change: cps.get(i)?.get(column.name)?.percentageChange ?? 0,
+        value: jsonSafe(row.values[column.name] ?? null),
+        percentage_change: jsonSafe(changes?.get(column.name)?.percentageChange ?? 0),
         ...(column.labels.length ? { labels: column.labels } : {}),
       };
     }
     out.push({
       uuid: row.uuid,
-      ...row.attributes,
-      timestamp: epochSeconds(row.timestampMs),
+      ...jsonSafeFields(row.attributes),
+      timestamp: jsonSafe(epochSeconds(row.timestampMs)),
       [test.versionField]: row.version ?? null,
-      ...row.display,
+      ...jsonSafeFields(row.display),
       metrics,
       is_changepoint: cps.has(i),
     });
@@ -42,7 +44,35 @@ export function testToJsonRows(test: TestReport, options: JsonOptions = {}): Rec
 }
 
 export function formatJson(report: AnalysisReport, options: JsonOptions = {}): string {
+  return joinParts(jsonParts(options), report);
+}
+
+/**
+ * One object, test name → rows. Each test is serialised on its own, and by `JSON.stringify` without a
+ * replacer (the values are made JSON-safe when the rows are built): a replacer is called for every key of
+ * every row, which made it most of the time spent formatting a large report.
+ */
+export function jsonParts(options: JsonOptions = {}): ReportParts {
+  return {
+    head: '{',
+    test: (t, i) => {
+      // `{ name: rows }` indented, without its braces: the test's entry at the right depth.
+      const entry = JSON.stringify({ [t.name]: testToJsonRows(t, options) }, null, 2);
+      return (i ? ',' : '') + entry.slice(1, -2);
+    },
+    tail: (count) => (count ? '\n}\n' : '}\n'),
+  };
+}
+
+/** What {@link jsonReplacer} would make of the value, applied once where non-JSON values can occur. */
+function jsonSafe(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : jsonReplacer('', value);
+  if (value === null || typeof value !== 'object') return jsonReplacer('', value);
+  return JSON.parse(toJson(value)) as unknown;
+}
+
+function jsonSafeFields(fields: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const test of report.tests) out[test.name] = testToJsonRows(test, options);
-  return toJson(out, 2) + '\n';
+  for (const [key, value] of Object.entries(fields)) out[key] = jsonSafe(value);
+  return out;
 }

@@ -5,14 +5,21 @@
  * percentage_change, display fields; ` -- changepoint` after change point rows) when the metric changed.
  */
 import type { AnalysisReport, TestReport } from '../analyze/types.js';
+import { joinParts, type ReportParts } from './parts.js';
 import { changePointIndex, epochSeconds, formatIsoSeconds } from './rows.js';
 import { tabulate, type Cell } from './tabulate.js';
 
 export function formatJunit(report: AnalysisReport): string {
-  const lines = ['<?xml version="1.0" ?>', '<testsuites>'];
-  for (const test of report.tests) lines.push(...testSuite(test));
-  lines.push('</testsuites>');
-  return lines.join('\n') + '\n';
+  return joinParts(junitParts(), report);
+}
+
+/** One `<testsuites>` element, one `<testsuite>` per test. */
+export function junitParts(): ReportParts {
+  return {
+    head: '<?xml version="1.0" ?>\n<testsuites>',
+    test: (t) => '\n' + testSuite(t).join('\n'),
+    tail: () => '\n</testsuites>\n',
+  };
 }
 
 function testSuite(test: TestReport): string[] {

@@ -6,6 +6,7 @@
  * prints only the summary.
  */
 import type { AnalysisReport, ColumnInfo, RegressionGroup, TestReport } from '../analyze/types.js';
+import { joinParts, type ReportParts } from './parts.js';
 import { changePointIndex, formatTime } from './rows.js';
 import { formatG, tabulate } from './tabulate.js';
 
@@ -16,7 +17,12 @@ export interface TextOptions {
 }
 
 export function formatText(report: AnalysisReport, options: TextOptions = {}): string {
-  return report.tests.map((t) => formatTestText(t, options)).join('\n');
+  return joinParts(textParts(options), report);
+}
+
+/** Tests one after another, a blank line between them. */
+export function textParts(options: TextOptions = {}): ReportParts {
+  return { head: '', test: (t, i) => (i ? '\n' : '') + formatTestText(t, options), tail: () => '' };
 }
 
 export function formatTestText(test: TestReport, options: TextOptions = {}): string {

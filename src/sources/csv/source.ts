@@ -136,7 +136,7 @@ function parseCsv(text: string, file: string): CsvRow[] {
     const timestampMs = toEpochMs(body[timeColumn]);
     if (Number.isNaN(timestampMs)) throw new UserError(`unreadable time ${JSON.stringify(body[timeColumn])}`, { file, line: i + 1, field: timeColumn });
     if (body.timestamp === undefined) body.timestamp = body[timeColumn];
-    rows.push({ line: i + 1, doc: { runId: i, collection: 'csv', timestampMs, doc: new MatchableDocument(body) } });
+    rows.push({ line: i + 1, doc: { runId: i, timestampMs, doc: new MatchableDocument(body) } });
   }
   return rows;
 }

@@ -19,7 +19,8 @@ const KEYWORD = '.keyword';
 
 /** A document plus its memoised token lists (one per field path). */
 export class MatchableDocument {
-  private readonly tokens = new Map<string, string[][]>();
+  /** Created on first use: most documents are never text-matched, and there are hundreds of thousands. */
+  private tokens: Map<string, string[][]> | undefined;
 
   constructor(readonly body: Record<string, unknown>) {}
 
@@ -32,6 +33,7 @@ export class MatchableDocument {
 
   /** Analysed tokens of each string value of the field. */
   tokensOf(field: string): string[][] {
+    this.tokens ??= new Map();
     let cached = this.tokens.get(field);
     if (!cached) {
       cached = this.values(field).map((v) => (typeof v === 'string' ? analyzeText(v) : [String(v).toLowerCase()]));

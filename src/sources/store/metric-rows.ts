@@ -16,7 +16,6 @@ import { matchesFilters, type MatchableDocument } from './match.js';
 
 export interface StoredDocument {
   runId: number;
-  collection: string;
   timestampMs: number | null;
   doc: MatchableDocument;
   /** Memo of {@link documentTime} for the last field asked (analyses use one or two timestamp fields). */
@@ -28,11 +27,24 @@ export interface StoredDocument {
 export function documentTime(d: StoredDocument, timestampField: string): number {
   if (d.timeField === timestampField && d.timeMs !== undefined) return d.timeMs;
   const raw = getNested(d.doc.body, timestampField);
-  const parsed = raw === undefined ? Number.NaN : toEpochMs(raw);
+  const parsed = raw === undefined ? Number.NaN : epochMsOf(raw);
   const ms = Number.isNaN(parsed) ? (d.timestampMs ?? Number.NaN) : parsed;
   d.timeField = timestampField;
   d.timeMs = ms;
   return ms;
+}
+
+let lastTimeText: string | undefined;
+let lastTimeMs = Number.NaN;
+
+/** A run's documents usually carry one timestamp text: it is parsed once, not once per document. */
+function epochMsOf(raw: unknown): number {
+  if (typeof raw !== 'string') return toEpochMs(raw);
+  if (raw !== lastTimeText) {
+    lastTimeMs = toEpochMs(raw);
+    lastTimeText = raw;
+  }
+  return lastTimeMs;
 }
 
 /** Every metric's row for one run (metric name → row; a standard metric without a document has none). */

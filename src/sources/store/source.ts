@@ -272,14 +272,13 @@ export class StoreSource implements Source {
       this.queries++;
       let q = db
         .selectFrom('documents')
-        .select(['run_id', 'collection', 'timestamp_ms', 'body'])
+        .select(['run_id', 'timestamp_ms', 'body'])
         .where('run_id', 'in', runIds.slice(i, i + IN_CHUNK));
       if (collections) q = q.where('collection', 'in', collections);
       if (metricNames) q = q.where('metric_name', 'in', metricNames);
       for (const r of await q.execute()) {
         out.push({
           runId: r.run_id,
-          collection: r.collection,
           timestampMs: r.timestamp_ms === null ? null : Number(r.timestamp_ms),
           doc: new MatchableDocument(parseBody(r.body)),
         });
