@@ -3,6 +3,7 @@
  * run through `perfhound analyze` against a target: the OpenSearch test server or a store holding the
  * same corpus. `target()` gives the flags that select the target (`--es-server …` or `--db …`).
  */
+import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { runCli, type CliResult } from '../support/cli.js';
 
@@ -27,6 +28,19 @@ export function analyzeCi(target: string[], config: string, extra: string[] = []
     '--input-vars', '{"version": "4.20"}',
     ...extra,
   ]);
+}
+
+/** The corpus' run metadata documents (uuid, time, benchmark), read from the fixture itself. */
+function corpusRuns(): { uuid: string; timestampMs: number; benchmark?: string }[] {
+  const lines = readFileSync('test/fixtures/opensearch/bulk.ndjson', 'utf8').split('\n').filter(Boolean);
+  const runs: { uuid: string; timestampMs: number; benchmark?: string }[] = [];
+  for (let i = 0; i + 1 < lines.length; i += 2) {
+    const action = JSON.parse(lines[i]) as { index: { _index: string } };
+    if (!action.index._index.startsWith('orion-integration-test-data')) continue;
+    const doc = JSON.parse(lines[i + 1]) as { uuid: string; timestamp: string; benchmark?: string };
+    runs.push({ uuid: doc.uuid, timestampMs: Date.parse(doc.timestamp), benchmark: doc.benchmark });
+  }
+  return runs.sort((a, b) => a.timestampMs - b.timestampMs);
 }
 
 type JsonRow = { uuid: string; is_changepoint: boolean; upstreamJob?: string; metrics: Record<string, { value: number; percentage_change: number }> };
@@ -131,6 +145,52 @@ export function orionExpectations(target: () => string[]): void {
     const r = await analyzeCi(target(), 'ci-tests-inherits-local-metadata.yaml');
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('no runs match');
+  });
+
+  it('--uuid: the runs sharing that run\'s hardware and benchmark, the same change point as the config\'s selection', async () => {
+    const byConfig = rowsOf((await analyzeCi(target(), 'ci-tests.yaml', ['-o', 'json'])).stdout, 'olm-integration-test');
+    // Version 4.19: the config's own selection (ocpVersion 4.19*) finds nothing; the --uuid run's metadata does.
+    const other = ['--input-vars', '{"version": "4.19"}'];
+    expect((await analyzeCi(target(), 'ci-tests.yaml', other)).code).toBe(3);
+    const r = await analyzeCi(target(), 'ci-tests.yaml', [...other, '-o', 'json', '--uuid', CHANGED_RUN]);
+    expect(r.stderr).not.toMatch(/perfhound:/);
+    expect(r.code).toBe(2);
+    const rows = rowsOf(r.stdout, 'olm-integration-test');
+    // Every OLM run of the 15 days before --since (the RHOSO runs have another benchmark and hardware).
+    const since = Date.parse('2026-01-20T00:00:00Z');
+    const changed = corpusRuns().find((run) => run.uuid === CHANGED_RUN);
+    const expected = corpusRuns().filter((run) => run.benchmark === changed?.benchmark && run.timestampMs > since - 15 * 86_400_000 && run.timestampMs < since);
+    expect(rows.map((row) => row.uuid)).toEqual(expected.map((run) => run.uuid));
+    expect(rows.filter((row) => row.is_changepoint).map((row) => row.uuid)).toEqual([CHANGED_RUN]);
+    expect(rows).toEqual(byConfig);
+  });
+
+  it('--uuid of an unknown run: exit 1 naming --uuid', async () => {
+    const r = await analyzeCi(target(), 'ci-tests.yaml', ['--uuid', 'no-such-run']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('no-such-run');
+    expect(r.stderr).toContain('--uuid');
+    expect(r.stdout).toBe('');
+  });
+
+  it('--uuid with --baseline: exactly those runs, oldest first, whatever the time window', async () => {
+    const runs = corpusRuns().filter((run) => run.benchmark === 'olm');
+    const [oldest, , second] = runs;
+    const newest = runs[runs.length - 1];
+    const byConfig = rowsOf((await analyzeCi(target(), 'ci-tests.yaml', ['-o', 'json'])).stdout, 'olm-integration-test');
+    // The newest baseline first (order comes from time), and a window (15 days before 2026-01-12) that
+    // holds neither the uuid run nor the newest baseline.
+    const window = ['--since', '2026-01-12'];
+    expect(newest.timestampMs).toBeGreaterThan(Date.parse('2026-01-12T00:00:00Z'));
+    const r = await analyzeCi(target(), 'ci-tests.yaml', [...window, '-o', 'json', '--uuid', CHANGED_RUN, '--baseline', `${newest.uuid},${oldest.uuid} ${second.uuid}`]);
+    expect(r.stderr).not.toMatch(/perfhound:/);
+    expect(r.code).not.toBe(1);
+    const rows = rowsOf(r.stdout, 'olm-integration-test');
+    const expected = [oldest, second, newest, runs.find((run) => run.uuid === CHANGED_RUN)].sort((a, b) => (a?.timestampMs ?? 0) - (b?.timestampMs ?? 0));
+    expect(rows.map((row) => row.uuid)).toEqual(expected.map((run) => run?.uuid));
+    // Each run's value is the one the full analysis reads for it.
+    const metric = 'OCP-84094_catalogdCPU_GCP_avg';
+    for (const row of rows) expect(row.metrics[metric].value).toBe(byConfig.find((b) => b.uuid === row.uuid)?.metrics[metric].value);
   });
 
   it('ci-tests-browbeat.yaml: the keystone metrics in text, JSON and JUnit', async () => {
