@@ -259,6 +259,66 @@ export async function insertAttachments(trx: Db, rows: NewAttachment[]): Promise
   }
 }
 
+/** The stored results of `names` in run `runId`: name → test run id and test id. */
+export async function storedResultsByName(trx: Db, runId: number, names: string[]): Promise<Map<string, { testRunId: number; testId: number }>> {
+  const out = new Map<string, { testRunId: number; testId: number }>();
+  for (let i = 0; i < names.length; i += BATCH) {
+    const rows = await trx
+      .selectFrom('test_runs')
+      .innerJoin('tests', 'tests.id', 'test_runs.test_id')
+      .select(['test_runs.id as id', 'tests.id as test', 'tests.test_id as name'])
+      .where('test_runs.run_id', '=', runId)
+      .where('tests.test_id', 'in', names.slice(i, i + BATCH))
+      .execute();
+    for (const r of rows) out.set(r.name, { testRunId: Number(r.id), testId: Number(r.test) });
+  }
+  return out;
+}
+
+export interface StoredRunTotals {
+  tests: number;
+  passes: number;
+  fails: number;
+  skips: number;
+  /** Sum of the durations of the results with both times (subunit2sql's run_time), in seconds. */
+  durationSum: number;
+  firstStartUs: number | null;
+  lastStopUs: number | null;
+}
+
+/**
+ * subunit2sql's `get_run_totals` and `run_time()` over the stored results of a run (one aggregate query
+ * on the run's index, so the ingest keeps nothing per test): results without timestamps add no time.
+ */
+export async function storedRunTotals(trx: Db, runId: number): Promise<StoredRunTotals> {
+  const rows = await trx
+    .selectFrom('test_runs')
+    .select((eb) => [
+      'status',
+      eb.fn.countAll().as('n'),
+      eb.fn.sum(eb('stop_us', '-', eb.ref('start_us'))).as('us'),
+      eb.fn.min('start_us').as('first'),
+      eb.fn.max('stop_us').as('last'),
+    ])
+    .where('run_id', '=', runId)
+    .groupBy('status')
+    .execute();
+  const totals: StoredRunTotals = { tests: 0, passes: 0, fails: 0, skips: 0, durationSum: 0, firstStartUs: null, lastStopUs: null };
+  let us = 0;
+  for (const r of rows) {
+    const n = Number(r.n);
+    totals.tests += n;
+    if ((PASS_STATUSES as readonly string[]).includes(r.status)) totals.passes += n;
+    else if ((FAIL_STATUSES as readonly string[]).includes(r.status)) totals.fails += n;
+    else if (r.status === 'skip') totals.skips += n;
+    if (r.us !== null) us += Number(r.us);
+    if (r.first !== null && (totals.firstStartUs === null || Number(r.first) < totals.firstStartUs)) totals.firstStartUs = Number(r.first);
+    if (r.last !== null && (totals.lastStopUs === null || Number(r.last) > totals.lastStopUs)) totals.lastStopUs = Number(r.last);
+  }
+  totals.durationSum = us / 1e6;
+  return totals;
+}
+
 /** Deletes a run's test results with their metadata and attachments; returns the tests they belonged to. */
 export async function deleteRunTestResults(trx: Db, runId: number): Promise<number[]> {
   const rows = await trx.selectFrom('test_runs').select('test_id').where('run_id', '=', runId).execute();

@@ -13,10 +13,13 @@ import {
   insertTestRuns,
   PASS_STATUSES,
   recomputeTestAggregates,
+  storedResultsByName,
+  storedRunTotals,
   BATCH,
   type Db,
   type NewAttachment,
 } from '../../store/tests.js';
+import { NameFilter } from './name-filter.js';
 import { DEFAULT_ATTR_REGEX, prefixedAttrs, splitTestName } from './names.js';
 import type { TestRecord } from './types.js';
 
@@ -25,7 +28,8 @@ import type { TestRecord } from './types.js';
  * losses: everything happens in one transaction; the run is keyed by its public id (re-ingesting replaces
  * it, and the aggregates of its tests are recomputed); tests without timestamps and tests left
  * `inprogress` are stored; attachments are really stored (whole name as label). Memory holds one batch of
- * results plus one small entry per distinct test of the run (for totals and duplicate detection).
+ * results (at most BATCH, and attachment bytes bounded) and a fixed-size filter of the names written:
+ * nothing grows with the run; its totals are computed by the store at the end.
  */
 export interface TestIngestOptions {
   source: 'subunit' | 'junit';
@@ -56,23 +60,14 @@ export interface TestIngestSummary {
   duplicates: number;
 }
 
-/** What the ingest keeps per test of the run: enough for the totals, duplicates and the ids of its rows. */
-interface Seen {
-  status: string;
-  startUs: number | null;
-  stopUs: number | null;
-  /** tests.id and test_runs.id, once the result is written. */
-  testId: number | null;
-  testRunId: number | null;
-  /** Position in the batch being collected, until it is written. */
-  batchIndex: number;
-}
-
 interface Pending {
   name: string;
   attrs: string | null;
   record: TestRecord;
-  seen: Seen;
+  /** tests.id, once known. */
+  testId: number | null;
+  /** An earlier result of the same name, already written, that this one replaces. */
+  replaces: boolean;
 }
 
 /** Results subunit2sql does not store: enumeration, and testr/stestr's return-code pseudo test. */
@@ -83,10 +78,7 @@ function isStored(record: TestRecord, name: string): boolean {
 /** A batch is written when it holds BATCH results or this many attachment bytes, whichever comes first. */
 const BATCH_ATTACHMENT_BYTES = 16 << 20;
 
-/**
- * Accepts records one by one or in arrays (the readers' `…Batches` forms: one await per input chunk).
- * Holds one batch of results plus one small `Seen` entry per distinct test of the run.
- */
+/** Accepts records one by one or in arrays (the readers' `…Batches` forms: one await per input chunk). */
 export async function ingestTestRecords(store: Store, records: AsyncIterable<TestRecord | readonly TestRecord[]>, options: TestIngestOptions): Promise<TestIngestSummary> {
   const attrRegex = new RegExp(options.attrRegex ?? DEFAULT_ATTR_REGEX);
   const runId = options.runId ?? randomUUID();
@@ -101,111 +93,105 @@ export async function ingestTestRecords(store: Store, records: AsyncIterable<Tes
     });
     if (outcome === 'replaced') await recomputeTestAggregates(trx, await deleteRunTestResults(trx, id));
 
-    const seen = new Map<string, Seen>();
+    const written = new NameFilter();
     const recompute = new Set<number>();
     let batch: Pending[] = [];
+    /** Names in `batch` → their position (a later result of the same name takes the place). */
+    let positions = new Map<string, number>();
+    let maybeWritten: string[] = [];
     let batchBytes = 0;
     let duplicates = 0;
-    const flush = async (aggregate: boolean) => {
-      if (batch.length) await storeBatch(trx, store.dialect, id, batch, options, aggregate);
+    const flush = async () => {
+      if (maybeWritten.length) duplicates += await markReplacements(trx, id, batch, positions, maybeWritten, recompute);
+      if (batch.length) await storeBatch(trx, store.dialect, id, batch, options);
       batch = [];
+      positions = new Map();
+      maybeWritten = [];
       batchBytes = 0;
     };
     for await (const item of records) {
       for (const record of Array.isArray(item) ? (item as readonly TestRecord[]) : [item as TestRecord]) {
         const { name, attrs } = splitTestName(record.testId, attrRegex);
         if (!isStored(record, name)) continue;
-        const entry: Seen = { status: record.status, startUs: record.startUs, stopUs: record.stopUs ?? null, testId: null, testRunId: null, batchIndex: -1 };
-        const pending: Pending = { name, attrs, record, seen: entry };
-        const previous = seen.get(name);
-        seen.set(name, entry);
-        if (previous !== undefined) duplicates++;
-        if (previous !== undefined && previous.testRunId !== null) {
-          // The earlier result is already written: replace its row and recompute the test's aggregates.
-          await flush(true);
-          await deleteTestRun(trx, previous.testRunId);
-          batch.push(pending);
-          await flush(false);
-          recompute.add(previous.testId as number);
-          continue;
-        }
-        if (previous !== undefined) {
+        const pending: Pending = { name, attrs, record, testId: null, replaces: false };
+        const position = positions.get(name);
+        if (position !== undefined) {
           // The earlier result is in the batch still: the later one takes its place.
-          entry.batchIndex = previous.batchIndex;
-          batch[entry.batchIndex] = pending;
+          batch[position] = pending;
+          duplicates++;
         } else {
-          entry.batchIndex = batch.length;
+          if (written.mightHave(name)) maybeWritten.push(name);
+          positions.set(name, batch.length);
           batch.push(pending);
         }
         if (options.storeAttachments) for (const detail of record.details.values()) batchBytes += detail.bytes?.length ?? 0;
-        if (batch.length >= BATCH || batchBytes >= BATCH_ATTACHMENT_BYTES) await flush(true);
+        if (batch.length >= BATCH || batchBytes >= BATCH_ATTACHMENT_BYTES) {
+          for (const p of batch) written.add(p.name);
+          await flush();
+        }
       }
     }
-    await flush(true);
+    await flush();
     if (recompute.size) await recomputeTestAggregates(trx, [...recompute]);
 
-    const totals = runTotals(seen.values(), options.useRunWallTime ?? false);
+    const totals = await storedRunTotals(trx, id);
+    const wall = totals.firstStartUs !== null && totals.lastStopUs !== null ? (totals.lastStopUs - totals.firstStartUs) / 1e6 : 0;
+    const runTime = options.useRunWallTime ? wall : totals.durationSum;
     await trx
       .updateTable('runs')
       .set({
         passes: totals.passes,
         fails: totals.fails,
         skips: totals.skips,
-        run_time: totals.runTime,
+        run_time: runTime,
         start_ms: totals.firstStartUs === null ? null : Math.floor(totals.firstStartUs / 1000),
         end_ms: totals.lastStopUs === null ? null : Math.floor(totals.lastStopUs / 1000),
         ...(options.runAtMs === undefined && totals.firstStartUs !== null ? { timestamp_ms: Math.floor(totals.firstStartUs / 1000) } : {}),
       })
       .where('id', '=', id)
       .execute();
-    return { runId, outcome, tests: seen.size, passes: totals.passes, fails: totals.fails, skips: totals.skips, runTime: totals.runTime, duplicates };
+    return { runId, outcome, tests: totals.tests, passes: totals.passes, fails: totals.fails, skips: totals.skips, runTime, duplicates };
   });
+}
+
+/**
+ * Results of the batch whose name an earlier batch already wrote (the filter said "maybe"; the store
+ * says which): the earlier row goes, with its metadata and attachments, and the test's aggregates are
+ * recomputed at the end instead of incremented. Returns how many there were.
+ */
+async function markReplacements(trx: Db, runId: number, batch: Pending[], positions: Map<string, number>, names: string[], recompute: Set<number>): Promise<number> {
+  const stored = await storedResultsByName(trx, runId, names);
+  for (const [name, { testRunId, testId }] of stored) {
+    await deleteTestRun(trx, testRunId);
+    batch[positions.get(name) as number].replaces = true;
+    recompute.add(testId);
+  }
+  return stored.size;
 }
 
 function durationSeconds(startUs: number | null, stopUs: number | null): number | null {
   return startUs === null || stopUs === null ? null : (stopUs - startUs) / 1e6;
 }
 
-/** subunit2sql's `get_run_totals` and `run_time()`; results without timestamps add no time (it crashed). */
-export function runTotals(results: Iterable<Pick<Seen, 'status' | 'startUs' | 'stopUs'>>, wallTime: boolean) {
-  let passes = 0;
-  let fails = 0;
-  let skips = 0;
-  let sum = 0;
-  let firstStartUs: number | null = null;
-  let lastStopUs: number | null = null;
-  for (const r of results) {
-    if (isPass(r.status)) passes++;
-    else if (isFailure(r.status)) fails++;
-    else if (r.status === 'skip') skips++;
-    const d = durationSeconds(r.startUs, r.stopUs);
-    if (d !== null) sum += d;
-    if (r.startUs !== null && (firstStartUs === null || r.startUs < firstStartUs)) firstStartUs = r.startUs;
-    if (r.stopUs !== null && (lastStopUs === null || r.stopUs > lastStopUs)) lastStopUs = r.stopUs;
-  }
-  const wall = firstStartUs !== null && lastStopUs !== null ? (lastStopUs - firstStartUs) / 1e6 : 0;
-  return { passes, fails, skips, runTime: wallTime ? wall : sum, firstStartUs, lastStopUs };
-}
-
-async function storeBatch(trx: Db, dialect: DialectName, runId: number, batch: Pending[], options: TestIngestOptions, aggregate: boolean): Promise<void> {
-  // Without `aggregate` only make sure the test rows exist; their aggregates are recomputed afterwards.
+async function storeBatch(trx: Db, dialect: DialectName, runId: number, batch: Pending[], options: TestIngestOptions): Promise<void> {
+  // A replacing result only makes sure its test row exists; the test's aggregates are recomputed afterwards.
   const testIds = await addTestAggregates(
     trx,
     dialect,
-    batch.map(({ name, record }) => ({
+    batch.map(({ name, record, replaces }) => ({
       name,
-      success: aggregate && isPass(record.status) ? 1 : 0,
-      failure: aggregate && isFailure(record.status) ? 1 : 0,
-      runTime: aggregate ? (durationSeconds(record.startUs, record.stopUs) ?? (record.durationUs == null ? null : record.durationUs / 1e6)) : null,
+      success: !replaces && isPass(record.status) ? 1 : 0,
+      failure: !replaces && isFailure(record.status) ? 1 : 0,
+      runTime: replaces ? null : (durationSeconds(record.startUs, record.stopUs) ?? (record.durationUs == null ? null : record.durationUs / 1e6)),
     })),
   );
-  for (const p of batch) p.seen.testId = testIds.get(p.name) as number;
+  for (const p of batch) p.testId = testIds.get(p.name) as number;
   const testRunIds = await insertTestRuns(
     trx,
     dialect,
     runId,
-    batch.map(({ record, seen }) => ({
-      testId: seen.testId as number,
+    batch.map(({ record, testId }) => ({
+      testId: testId as number,
       status: record.status,
       startUs: record.startUs,
       stopUs: record.stopUs ?? (record.startUs !== null && record.durationUs != null ? record.startUs + record.durationUs : null),
@@ -214,11 +200,9 @@ async function storeBatch(trx: Db, dialect: DialectName, runId: number, batch: P
   const metadata: { test_run_id: number; key: string; value: string }[] = [];
   const attachments: NewAttachment[] = [];
   const testMetadata: { test_id: number; key: string; value: string }[] = [];
-  for (const { attrs, record, seen } of batch) {
-    const testId = seen.testId as number;
+  for (const { attrs, record, testId: id } of batch) {
+    const testId = id as number;
     const testRunId = testRunIds.get(testId) as number;
-    seen.testRunId = testRunId;
-    seen.batchIndex = -1;
     if (attrs !== null) metadata.push({ test_run_id: testRunId, key: 'attrs', value: attrs });
     if (record.tags.length) metadata.push({ test_run_id: testRunId, key: 'tags', value: record.tags.join(',') });
     if (options.testAttrPrefix) {
