@@ -10,7 +10,7 @@
 import type { Store } from '../store/connect.js';
 import { getPath, metadataString } from '../store/metadata.js';
 import type { Place } from '../util/errors.js';
-import { scanLines } from './line-scanner.js';
+import { isBlank, scanLineBatches } from './line-scanner.js';
 import { matchesPattern } from './patterns.js';
 import { newReport, type IngestReport } from './report.js';
 import { runColumnsFromMetadata } from './run-fields.js';
@@ -63,58 +63,60 @@ export async function ingestBulk(store: Store, path: string, options: BulkOption
   const timestamps = new TimestampCache();
 
   let pendingAction: { collection: string; line: number; text: string } | undefined;
-  for await (const line of scanLines(path)) {
-    if (!line.text.trim()) continue;
-    const place: Place = { file, line: line.line };
-    if (!pendingAction) {
-      let action = actions.get(line.text);
-      if (!action) {
-        action = parseAction(line.text);
-        if (actions.size < 10_000) actions.set(line.text, action);
-      }
-      if ('error' in action) {
-        groups.fail(undefined, action.error, place);
+  for await (const batch of scanLineBatches(path)) {
+    for (const line of batch) {
+      if (isBlank(line.text)) continue;
+      const place: Place = { file, line: line.line };
+      if (!pendingAction) {
+        let action = actions.get(line.text);
+        if (!action) {
+          action = parseAction(line.text);
+          if (actions.size < 10_000) actions.set(line.text, action);
+        }
+        if ('error' in action) {
+          groups.fail(undefined, action.error, place);
+          continue;
+        }
+        pendingAction = { collection: action.collection, line: line.line, text: line.text };
         continue;
       }
-      pendingAction = { collection: action.collection, line: line.line, text: line.text };
-      continue;
-    }
-    const collection = pendingAction.collection;
-    const context = pendingAction.text + '\n' + line.text;
-    pendingAction = undefined;
-    let doc: unknown;
-    try {
-      doc = JSON.parse(line.text);
-    } catch (err) {
-      groups.fail(salvageUuid(line.text, options.uuidFields[0]), `malformed JSON document: ${(err as Error).message}`, place, context);
-      continue;
-    }
-    if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
-      groups.fail(undefined, 'the document is not a JSON object', place, context);
-      continue;
-    }
-    const record = doc as Record<string, unknown>;
-    const uuid = findRunId(record, options.uuidFields);
-    if (uuid === undefined) {
-      const fields = options.uuidFields.join(', ');
-      groups.fail(undefined, `the document has no run id (tried fields ${fields})`, { ...place, field: options.uuidFields[0] }, context);
-      continue;
-    }
-    const rawTs = getPath(record, options.timestampField);
-    const timestampMs = timestamps.parse(rawTs);
-    if (isMetadata(collection)) {
-      if (timestampMs === null) {
-        groups.fail(uuid, `run ${uuid} has no valid timestamp (got ${JSON.stringify(rawTs) ?? 'nothing'})`, {
-          ...place,
-          field: options.timestampField,
-        });
+      const collection = pendingAction.collection;
+      const context = pendingAction.text + '\n' + line.text;
+      pendingAction = undefined;
+      let doc: unknown;
+      try {
+        doc = JSON.parse(line.text);
+      } catch (err) {
+        groups.fail(salvageUuid(line.text, options.uuidFields[0]), `malformed JSON document: ${(err as Error).message}`, place, context);
         continue;
       }
-      groups.setMetadata(uuid, line.line, { ...record, ...options.runMeta }, place, { collection, timestampMs });
-      continue;
+      if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+        groups.fail(undefined, 'the document is not a JSON object', place, context);
+        continue;
+      }
+      const record = doc as Record<string, unknown>;
+      const uuid = findRunId(record, options.uuidFields);
+      if (uuid === undefined) {
+        const fields = options.uuidFields.join(', ');
+        groups.fail(undefined, `the document has no run id (tried fields ${fields})`, { ...place, field: options.uuidFields[0] }, context);
+        continue;
+      }
+      const rawTs = getPath(record, options.timestampField);
+      const timestampMs = timestamps.parse(rawTs);
+      if (isMetadata(collection)) {
+        if (timestampMs === null) {
+          groups.fail(uuid, `run ${uuid} has no valid timestamp (got ${JSON.stringify(rawTs) ?? 'nothing'})`, {
+            ...place,
+            field: options.timestampField,
+          });
+          continue;
+        }
+        groups.setMetadata(uuid, line.line, { ...record, ...options.runMeta }, place, { collection, timestampMs });
+        continue;
+      }
+      const metricName = typeof record.metricName === 'string' ? record.metricName : null;
+      groups.addDocument(uuid, { line: line.line, offset: line.offset, length: line.length, timestampMs, metricName, collection });
     }
-    const metricName = typeof record.metricName === 'string' ? record.metricName : null;
-    groups.addDocument(uuid, { line: line.line, offset: line.offset, length: line.length, timestampMs, metricName, collection });
   }
   if (pendingAction) groups.fail(undefined, 'the action line has no document after it', { file, line: pendingAction.line }, pendingAction.text);
   attributeOrphans(groups);

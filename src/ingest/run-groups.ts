@@ -30,6 +30,15 @@ export class RunGroups {
   /** Problems that belong to no known run (a line too broken to tell its run). */
   readonly orphanErrors: Array<{ message: string; place: Place; text?: string }> = [];
   documentCount = 0;
+  /** One string instance per distinct metric/collection name: a million documents share a few dozen. */
+  private readonly strings = new Map<string, string>();
+
+  private intern(value: string): string {
+    const known = this.strings.get(value);
+    if (known !== undefined) return known;
+    if (this.strings.size < 100_000) this.strings.set(value, value);
+    return value;
+  }
 
   group(uuid: string, line: number): RunGroup {
     let g = this.groups.get(uuid);
@@ -57,8 +66,8 @@ export class RunGroups {
     g.offsets.push(doc.offset);
     g.lengths.push(doc.length);
     g.timestamps.push(doc.timestampMs);
-    g.metricNames.push(doc.metricName);
-    g.collections.push(doc.collection);
+    g.metricNames.push(doc.metricName === null ? null : this.intern(doc.metricName));
+    g.collections.push(this.intern(doc.collection));
     this.documentCount++;
   }
 
