@@ -4,7 +4,9 @@
  * `np.argmax`. The sums are accumulated in the same order as Otava's numpy cumulative sums, so the
  * values — and therefore ties — round exactly as Otava's do.
  *
- * For an interval of length L the cost is O(L²) time and O(L) memory; no distance matrix is stored.
+ * For an interval of length L the cost is O(L²) time and O(L) memory; no distance matrix is stored. Per
+ * column κ one forward pass updates the row sums and their prefix sums, and one backward pass builds the
+ * suffix sums while it scores every τ of the column (same additions, in the same order, as numpy's).
  *
  * @example
  * const calc = new DivergenceCalculator(50);
@@ -16,41 +18,68 @@ export interface Candidate {
   qhat: number;
 }
 
-export class DivergenceCalculator {
-  private cv: Float64Array;
-  private rowAcc: Float64Array;
-  private suffix: Float64Array;
-  private firstNaNColumn: Int32Array;
-  /**
-   * The B and C coefficients of Otava's Q matrix, (2(κ−τ))/((κ−s)(τ−s−1)) and (2(τ−s))/((κ−s)(κ−τ−1)),
-   * precomputed for intervals up to `tableSize` (the same doubles as dividing each time).
-   */
-  private readonly tableSize: number;
-  private readonly coefB: Float64Array;
-  private readonly coefC: Float64Array;
+/** Intervals up to this length use precomputed Q coefficients; longer ones divide row by row. */
+const MAX_TABLE_SIZE = 256;
 
-  constructor(capacity: number, tableSize = Math.min(capacity, 256)) {
-    this.tableSize = tableSize;
-    this.coefB = new Float64Array(tableSize * tableSize);
-    this.coefC = new Float64Array(tableSize * tableSize);
-    for (let j = 0; j < tableSize; j++) {
-      for (let i = 0; i <= j; i++) {
-        if (i > 0) this.coefB[i * tableSize + j] = (2 * (j - i + 1)) / ((j + 2) * i);
-        if (i < j) this.coefC[i * tableSize + j] = (2 * (i + 1)) / ((j + 2) * (j - i));
-      }
-    }
-    this.cv = new Float64Array(capacity);
-    this.rowAcc = new Float64Array(capacity);
-    this.suffix = new Float64Array(capacity);
-    this.firstNaNColumn = new Int32Array(capacity);
+/**
+ * The B and C coefficients of Otava's Q matrix for row τ-index i and column κ-index j,
+ * B = (2(j−i+1))/((j+2)·i) and C = (2(i+1))/((j+2)(j−i)) — the same doubles as dividing each time —
+ * stored column-major (`j * size + i`) so a column's coefficients are contiguous.
+ */
+interface CoefficientTable {
+  size: number;
+  coefB: Float64Array;
+  coefC: Float64Array;
+}
+
+/** One table per size, shared by every calculator (they are read-only once built). */
+const tables = new Map<number, CoefficientTable>();
+
+function coefficientTable(size: number): CoefficientTable {
+  let table = tables.get(size);
+  if (table === undefined) {
+    const coefB = new Float64Array(size * size);
+    const coefC = new Float64Array(size * size);
+    for (let j = 0; j < size; j++) fillColumnCoefficients(j, coefB, coefC, j * size);
+    table = { size, coefB, coefC };
+    tables.set(size, table);
+  }
+  return table;
+}
+
+function fillColumnCoefficients(j: number, coefB: Float64Array, coefC: Float64Array, base: number): void {
+  for (let i = 0; i <= j; i++) {
+    coefB[base + i] = i > 0 ? (2 * (j - i + 1)) / ((j + 2) * i) : 0;
+    coefC[base + i] = i < j ? (2 * (i + 1)) / ((j + 2) * (j - i)) : 0;
+  }
+}
+
+export class DivergenceCalculator {
+  private cv = new Float64Array(0);
+  private rowAcc = new Float64Array(0);
+  /** prefix sums of `rowAcc` for the current column */
+  private prefix = new Float64Array(0);
+  private firstNaNColumn = new Int32Array(0);
+  /** coefficients of one column, for intervals longer than the table */
+  private columnB = new Float64Array(0);
+  private columnC = new Float64Array(0);
+  private readonly table: CoefficientTable;
+
+  constructor(capacity: number) {
+    this.table = coefficientTable(Math.min(capacity, MAX_TABLE_SIZE));
+    this.ensureCapacity(capacity);
   }
 
   private ensureCapacity(n: number): void {
     if (n <= this.cv.length) return;
     this.cv = new Float64Array(n);
     this.rowAcc = new Float64Array(n);
-    this.suffix = new Float64Array(n);
+    this.prefix = new Float64Array(n);
     this.firstNaNColumn = new Int32Array(n);
+    if (n > this.table.size) {
+      this.columnB = new Float64Array(n);
+      this.columnC = new Float64Array(n);
+    }
   }
 
   /**
@@ -58,12 +87,14 @@ export class DivergenceCalculator {
    * window): the column sums start at `x[0]`, which matters for rounding and for NaN propagation.
    * `mayHaveNonFinite` selects numpy's NaN semantics (pass true when `x` holds a NaN or ±Infinity).
    */
-  candidate(x: ArrayLike<number>, s: number, e: number, mayHaveNonFinite: boolean): Candidate {
+  candidate(x: Float64Array, s: number, e: number, mayHaveNonFinite: boolean): Candidate {
     const m = e - s - 1;
     this.ensureCapacity(m);
-    const { cv, rowAcc, suffix, firstNaNColumn, coefB, coefC } = this;
-    const stride = this.tableSize;
-    const tabulated = m <= stride;
+    const { cv, rowAcc, prefix, firstNaNColumn } = this;
+    const tabulated = m <= this.table.size;
+    const coefB = tabulated ? this.table.coefB : this.columnB;
+    const coefC = tabulated ? this.table.coefC : this.columnC;
+    const stride = tabulated ? this.table.size : 0;
 
     let bestQ = 0;
     let bestI = 0;
@@ -78,44 +109,56 @@ export class DivergenceCalculator {
       let acc = 0;
       for (let r = 0; r < s; r++) acc += Math.abs(x[r] - xc);
       const head = acc;
-      // rowAcc[t] = H(s+t, col) = Σ_{u=s+t+1..col} D(s+t, u), accumulated left to right like numpy's cumsum.
+      // rowAcc[t] = H(s+t, col) = Σ_{u=s+t+1..col} D(s+t, u), accumulated left to right like numpy's
+      // cumsum; prefix[t] = Σ_{u≤t} rowAcc[u], also left to right.
       rowAcc[j] = 0;
+      let ch = 0;
       for (let t = 0; t <= j; t++) {
         const d = Math.abs(x[s + t] - xc);
-        rowAcc[t] += d;
+        const row = rowAcc[t] + d;
+        rowAcc[t] = row;
         acc += d;
+        ch += row;
+        prefix[t] = ch;
       }
       const v = acc - head;
       cv[j] = j === 0 ? v : cv[j - 1] + v;
-      // suffix[i] = Σ_{t=j..i+1} rowAcc[t], summed from the bottom (Otava's flipped cumsum).
-      let suf = 0;
-      for (let t = j; t >= 1; t--) {
-        suf += rowAcc[t];
-        suffix[t - 1] = suf;
+      if (j === 0) {
+        bestQ = prefix[0]; // (0, 0) is the first entry in row-major order: q = (2 / 2) · CH[0]
+        if (mayHaveNonFinite && Number.isNaN(bestQ)) firstNaNColumn[0] = 0;
+        continue;
       }
-      const kappaOffset = j + 2;
-      const coefA = 2 / kappaOffset;
-      let ch = 0;
-      for (let i = 0; i <= j; i++) {
-        ch = i === 0 ? rowAcc[0] : ch + rowAcc[i];
-        let q: number;
-        if (i === 0) {
-          q = coefA * ch;
-        } else {
-          const prev = cv[i - 1];
-          const b = tabulated ? coefB[i * stride + j] : (2 * (j - i + 1)) / (kappaOffset * i);
-          q = coefA * (ch - prev) - b * prev;
-        }
-        if (i < j) q -= (tabulated ? coefC[i * stride + j] : (2 * (i + 1)) / (kappaOffset * (j - i))) * suffix[i];
-        if (j === 0) {
-          bestQ = q; // (0, 0) is the first entry in row-major order
-        } else if (q > bestQ || (q === bestQ && i < bestI)) {
-          // Columns are visited in increasing κ, so an equal value wins only with a smaller τ.
+
+      const coefA = 2 / (j + 2);
+      const base = j * stride;
+      if (!tabulated) fillColumnCoefficients(j, coefB, coefC, 0);
+      // τ from j down to 0: `suffix` = Σ_{t=j..i+1} rowAcc[t], summed from the bottom (Otava's flipped
+      // cumsum). Within one column every τ is distinct, so the visiting order cannot change the winner:
+      // a value equal to the best wins only with a smaller τ (columns come in increasing κ).
+      const cvPrev = cv[j - 1];
+      let q = coefA * (prefix[j] - cvPrev) - coefB[base + j] * cvPrev;
+      if (q > bestQ || (q === bestQ && j < bestI)) {
+        bestQ = q;
+        bestI = j;
+      }
+      if (mayHaveNonFinite && Number.isNaN(q) && firstNaNColumn[j] < 0) firstNaNColumn[j] = j;
+      let suffix = rowAcc[j];
+      for (let i = j - 1; i >= 1; i--) {
+        const prev = cv[i - 1];
+        q = coefA * (prefix[i] - prev) - coefB[base + i] * prev - coefC[base + i] * suffix;
+        if (q > bestQ || (q === bestQ && i < bestI)) {
           bestQ = q;
           bestI = i;
         }
         if (mayHaveNonFinite && Number.isNaN(q) && firstNaNColumn[i] < 0) firstNaNColumn[i] = j;
+        suffix += rowAcc[i];
       }
+      q = coefA * prefix[0] - coefC[base] * suffix;
+      if (q > bestQ || (q === bestQ && bestI > 0)) {
+        bestQ = q;
+        bestI = 0;
+      }
+      if (mayHaveNonFinite && Number.isNaN(q) && firstNaNColumn[0] < 0) firstNaNColumn[0] = j;
     }
 
     if (mayHaveNonFinite) {
