@@ -10,7 +10,7 @@
  * const runs = await listRuns(store.db, { where: { platform: 'AWS' }, limit: 10 }); // oldest first
  * ```
  */
-import { sql, type CompiledQuery, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { PostgresAdapter, sql, type CompiledQuery, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { NotFoundError, UserError } from '../util/errors.js';
 import { bumpDataVersion } from './data-version.js';
 import { flattenMetadata, indexedValue } from './metadata.js';
@@ -129,6 +129,7 @@ async function insertRunRow(trx: Db, row: Record<string, unknown> & { uuid: stri
 }
 
 async function insertDocuments(trx: Db, runId: number, documents: NewDocument[]): Promise<void> {
+  if (trx.getExecutor().adapter instanceof PostgresAdapter) return insertDocumentsUnnest(trx, runId, documents);
   for (let i = 0; i < documents.length; i += DOCUMENT_BATCH) {
     const batch = documents.slice(i, i + DOCUMENT_BATCH);
     const parameters: unknown[] = [];
@@ -137,6 +138,23 @@ async function insertDocuments(trx: Db, runId: number, documents: NewDocument[])
     // (building a 1 000-row INSERT tree per batch cost more than SQLite's own work).
     const template = documentInsertTemplate(trx, batch.length);
     await trx.executeQuery({ ...template, parameters });
+  }
+}
+
+/**
+ * PostgreSQL takes a batch as four arrays unnested into rows: one statement with 4 parameters instead of
+ * 5 000, which the server parses and plans far faster than a multi-row VALUES list.
+ */
+async function insertDocumentsUnnest(trx: Db, runId: number, documents: NewDocument[]): Promise<void> {
+  const batchSize = DOCUMENT_BATCH * 5;
+  for (let i = 0; i < documents.length; i += batchSize) {
+    const batch = documents.slice(i, i + batchSize);
+    await sql`
+      insert into documents (run_id, collection, timestamp_ms, metric_name, body)
+      select ${runId}, c, t, m, b
+      from unnest(${batch.map((d) => d.collection)}::text[], ${batch.map((d) => d.timestampMs)}::bigint[],
+                  ${batch.map((d) => d.metricName)}::text[], ${batch.map((d) => d.body)}::text[]) as u(c, t, m, b)
+    `.execute(trx);
   }
 }
 
