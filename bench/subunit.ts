@@ -18,9 +18,11 @@ import { createTestDatabase } from '../test/support/create-database.js';
  * parse MB/s and tests/s, then ingest tests/s into SQLite, PostgreSQL and MariaDB (fresh databases on the
  * test servers). Each phase runs in its own process so its peak RSS is its own; wall and CPU time are both
  * printed because the machine is shared (CPU time is what the code costs, wall time what a user waits).
- * PERFHOUND_BENCH_SUBUNIT_TESTS changes the size (RSS must stay flat as it grows).
+ * PERFHOUND_BENCH_SUBUNIT_TESTS changes the size (RSS must stay flat as it grows);
+ * PERFHOUND_BENCH_SUBUNIT_DIALECTS (e.g. `sqlite`) limits the ingest phases.
  */
 const TESTS = Number(process.env.PERFHOUND_BENCH_SUBUNIT_TESTS ?? 100_000);
+const DIALECTS = (process.env.PERFHOUND_BENCH_SUBUNIT_DIALECTS ?? 'sqlite,postgres,mysql').split(',');
 /** The chunk size `perfhound ingest` reads files with (src/cli/ingest-tests.ts). */
 const READ_CHUNK = 1 << 16;
 
@@ -107,7 +109,7 @@ export const subunitBenchmark: Benchmark = {
           `${rates(parse.tests, parse, 'tests')}; peak RSS ${parse.maxRssMb.toFixed(0)} MB`,
       );
       const dialects: [DialectName, string][] = [['sqlite', 'SQLite'], ['postgres', 'PostgreSQL'], ['mysql', 'MariaDB']];
-      for (const [dialect, label] of dialects) {
+      for (const [dialect, label] of dialects.filter(([d]) => DIALECTS.includes(d))) {
         let database: Awaited<ReturnType<typeof createTestDatabase>>;
         try {
           database = await createTestDatabase(dialect);
