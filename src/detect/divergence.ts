@@ -10,7 +10,7 @@
  *
  * @example
  * const calc = new DivergenceCalculator(50);
- * calc.candidate(Float64Array.of(1, 1, 1, 5, 5, 5), 0, 6, false) // → { index: 3, qhat: … }
+ * calc.candidate(Float64Array.of(1, 1, 1, 5, 5, 5), 0, 0, 6, false) // → { index: 3, qhat: … }
  */
 export interface Candidate {
   /** τ: first index of the right-hand part, in the coordinates of the array given. */
@@ -83,11 +83,12 @@ export class DivergenceCalculator {
   }
 
   /**
-   * Best split of `x[s:e)` (e − s ≥ 2). `x` is the series the calculator would be built on in Otava (the
-   * window): the column sums start at `x[0]`, which matters for rounding and for NaN propagation.
-   * `mayHaveNonFinite` selects numpy's NaN semantics (pass true when `x` holds a NaN or ±Infinity).
+   * Best split of `w[s:e)` (e − s ≥ 2) where `w` is `x` from `origin` on (a window, without the cost of a
+   * subarray view). `w` is the series the calculator would be built on in Otava: the column sums start at
+   * `w[0]`, which matters for rounding and for NaN propagation. `mayHaveNonFinite` selects numpy's NaN
+   * semantics (pass true when `w[0:e)` may hold a NaN or ±Infinity).
    */
-  candidate(x: Float64Array, s: number, e: number, mayHaveNonFinite: boolean): Candidate {
+  candidate(x: Float64Array, origin: number, s: number, e: number, mayHaveNonFinite: boolean): Candidate {
     const m = e - s - 1;
     this.ensureCapacity(m);
     const { cv, rowAcc, prefix, firstNaNColumn } = this;
@@ -101,20 +102,20 @@ export class DivergenceCalculator {
     if (mayHaveNonFinite) firstNaNColumn.fill(-1, 0, m);
 
     for (let j = 0; j < m; j++) {
-      const col = s + j + 1;
-      const xc = x[col];
+      const xc = x[origin + s + j + 1];
       // V[j] = Σ_{r<col} D(r, col) − Σ_{r<s} D(r, col), both sums from row 0 as Otava's
       // `self.V[start:end] - distances[0:start, ...].sum(axis=0)`; CV = its cumulative sum. Row j of the
       // Q matrix needs CV only up to j − 1, so it can be built column by column.
       let acc = 0;
-      for (let r = 0; r < s; r++) acc += Math.abs(x[r] - xc);
+      for (let r = origin; r < origin + s; r++) acc += Math.abs(x[r] - xc);
       const head = acc;
       // rowAcc[t] = H(s+t, col) = Σ_{u=s+t+1..col} D(s+t, u), accumulated left to right like numpy's
       // cumsum; prefix[t] = Σ_{u≤t} rowAcc[u], also left to right.
       rowAcc[j] = 0;
       let ch = 0;
+      const first = origin + s;
       for (let t = 0; t <= j; t++) {
-        const d = Math.abs(x[s + t] - xc);
+        const d = Math.abs(x[first + t] - xc);
         const row = rowAcc[t] + d;
         rowAcc[t] = row;
         acc += d;

@@ -36,9 +36,21 @@ export function firstPassPvalue(maxPvalue: number): number {
  * therefore recomputes only the windows and segments that touch the new points — and gives exactly what
  * a fresh engine gives, because every cached value is a pure function of data that did not change.
  */
+/**
+ * Cache keys pack two indexes into one number (no string building on the hot path): exact for series
+ * shorter than 2^26 points, far beyond what a window-based analysis is used for.
+ */
+const KEY_RADIX = 2 ** 26;
+
+function pairKey(a: number, b: number): number {
+  return a * KEY_RADIX + b;
+}
+
 export class HunterEngine {
-  private readonly windowCache = new Map<string, WindowTrace>();
-  private readonly segmentCache = new Map<string, SegmentComparison>();
+  /** keyed by pairKey(start, end) */
+  private readonly windowCache = new Map<number, WindowTrace>();
+  /** keyed by pairKey(a, b), then c */
+  private readonly segmentCache = new Map<number, Map<number, SegmentComparison>>();
   private readonly calc: DivergenceCalculator;
   private scratch = new Float64Array(0);
   private series: Float64Array = new Float64Array(0);
@@ -70,6 +82,7 @@ export class HunterEngine {
   }
 
   private prepare(series: Float64Array): void {
+    if (series.length >= KEY_RADIX) throw new RangeError(`series of ${series.length} points: at most ${KEY_RADIX - 1} are supported`);
     this.series = series;
     this.lastRunCost.windowsComputed = 0;
     this.lastRunCost.windowsReused = 0;
@@ -80,11 +93,16 @@ export class HunterEngine {
   }
 
   private test = (a: number, b: number, c: number): SegmentComparison => {
-    const key = `${a},${b},${c}`;
-    let hit = this.segmentCache.get(key);
+    const key = pairKey(a, b);
+    let byEnd = this.segmentCache.get(key);
+    if (byEnd === undefined) {
+      byEnd = new Map();
+      this.segmentCache.set(key, byEnd);
+    }
+    let hit = byEnd.get(c);
     if (hit === undefined) {
       hit = compareSegments(this.series, a, b, c, this.scratch);
-      this.segmentCache.set(key, hit);
+      byEnd.set(c, hit);
     }
     return hit;
   };
@@ -100,7 +118,7 @@ export class HunterEngine {
     let start = 0;
     while (start < n) {
       const end = Math.min(start + windowLen, n);
-      const key = `${start},${end}`;
+      const key = pairKey(start, end);
       let trace = this.windowCache.get(key);
       if (trace === undefined) {
         const nonFinite = this.nonFiniteBefore[end] !== this.nonFiniteBefore[start];

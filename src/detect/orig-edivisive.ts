@@ -34,7 +34,7 @@ function bestCandidate(
       const key = prev * (x.length + 1) + stop;
       let cand = memo?.get(key);
       if (cand === undefined) {
-        cand = calc.candidate(x, prev, stop, nonFinite);
+        cand = calc.candidate(x, 0, prev, stop, nonFinite);
         memo?.set(key, cand);
       }
       if (best === null || cand.qhat > best.cand.qhat) best = { cand, start: prev, end: stop };

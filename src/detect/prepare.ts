@@ -38,23 +38,26 @@ export function fillMissing(values: readonly (number | null)[]): PreparedSeries 
 
 /** perfhound's default: keep finite values only; every left-out stretch of points becomes a warning. */
 export function dropMissing(values: readonly (number | null)[]): PreparedSeries {
-  const kept: number[] = [];
-  const positions: number[] = [];
+  const n = values.length;
+  const series = new Float64Array(n);
+  const positions = new Int32Array(n);
   const skippedIndexes: number[] = [];
-  for (let i = 0; i < values.length; i++) {
+  let kept = 0;
+  for (let i = 0; i < n; i++) {
     const v = values[i];
     if (v !== null && Number.isFinite(v)) {
-      kept.push(v);
-      positions.push(i);
+      series[kept] = v;
+      positions[kept] = i;
+      kept++;
     } else {
       skippedIndexes.push(i);
     }
   }
   return {
-    series: Float64Array.from(kept),
-    positions: Int32Array.from(positions),
+    series: kept === n ? series : series.slice(0, kept),
+    positions: kept === n ? positions : positions.slice(0, kept),
     skippedIndexes,
-    warnings: describeSkipped(values, skippedIndexes),
+    warnings: skippedIndexes.length ? describeSkipped(values, skippedIndexes) : [],
   };
 }
 

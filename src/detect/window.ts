@@ -20,7 +20,6 @@ export function detectInWindow(
   test: SegmentTester,
 ): WindowTrace {
   const width = end - start;
-  const x = series.subarray(start, end);
   const cuts: number[] = []; // local change point indexes, sorted
   const memo = new Map<number, Candidate>();
   const trace: WindowTrace = { start, end, found: [], rejectedCandidate: null };
@@ -35,7 +34,7 @@ export function detectInWindow(
         const key = prev * (width + 1) + stop;
         let cand = memo.get(key);
         if (cand === undefined) {
-          cand = calc.candidate(x, prev, stop, mayHaveNonFinite);
+          cand = calc.candidate(series, start, prev, stop, mayHaveNonFinite);
           memo.set(key, cand);
         }
         if (best === null || cand.qhat > best.qhat) {
