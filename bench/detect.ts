@@ -33,8 +33,19 @@ function median(xs: number[]): number {
 
 let lastMin = 0;
 
-/** Median wall time of `fn` over `repeats` runs; the minimum is kept in `lastMin` (useful on a busy machine). */
-function timeMs(fn: () => void, repeats: number): number {
+/** `global.gc` when node runs with --expose-gc (as `npm run bench` does). */
+const collectGarbage = (globalThis as { gc?: () => void }).gc;
+
+/**
+ * Median wall time of `fn` over `repeats` runs, after `warmUp` untimed runs (so the optimising compiler
+ * has settled); the minimum is kept in `lastMin` (useful on a busy machine). A full GC runs once before
+ * the warm-up, so garbage of earlier measurements is not collected inside this one's timed region. Not
+ * before every run: a forced full GC makes the next run 10–20× slower (measured: 0.1 → 1.9 ms at 100
+ * points), which would time the collector's after-effects instead of the engine.
+ */
+function timeMs(fn: () => void, repeats: number, warmUp = 3): number {
+  collectGarbage?.();
+  for (let w = 0; w < warmUp; w++) fn();
   const times: number[] = [];
   for (let r = 0; r < repeats; r++) {
     const t0 = process.hrtime.bigint();
@@ -54,15 +65,15 @@ async function run(): Promise<void> {
   };
   for (const n of [100, 1000, 5000, 20000]) {
     const values = series(n, n);
-    for (let k = 0; k < 5; k++) analyzeSeries(values); // warm-up
-    line(String(n), timeMs(() => analyzeSeries(values), n >= 5000 ? 15 : 40));
+    const repeats = n <= 1000 ? 201 : n <= 5000 ? 51 : 21;
+    line(String(n), timeMs(() => analyzeSeries(values), repeats, n <= 1000 ? 50 : 5));
   }
   const many = Array.from({ length: 100 }, (_, k) => series(500, k + 1));
-  line('100x500', timeMs(() => many.forEach((v) => analyzeSeries(v)), 10));
+  line('100x500', timeMs(() => many.forEach((v) => analyzeSeries(v)), 15));
 
   for (const w of [25, 50, 100, 200]) {
     const values = series(5000, 7);
-    console.log(`  window ${String(w).padStart(3)}, 5000 points: ${timeMs(() => analyzeSeries(values, { windowLen: w }), 7).toFixed(3)} ms`);
+    console.log(`  window ${String(w).padStart(3)}, 5000 points: ${timeMs(() => analyzeSeries(values, { windowLen: w }), 11).toFixed(3)} ms`);
   }
 
   const values = series(20000, 3);
@@ -78,9 +89,9 @@ async function run(): Promise<void> {
     const points = series(5000, 11);
     writeFileSync(csv, 'time,value\n' + points.map((v, i) => `${1700000000 + i * 3600},${v}`).join('\n') + '\n');
     const bin = join(process.cwd(), 'bin', 'perfhound.js');
-    const wall = timeMs(() => execFileSync(process.execPath, [bin, 'detect', csv, '--output', 'json'], { stdio: 'pipe' }), 5);
+    const wall = timeMs(() => execFileSync(process.execPath, [bin, 'detect', csv, '--output', 'json'], { stdio: 'pipe' }), 5, 1);
     console.log(`  whole process: node bin/perfhound.js detect (5000-point CSV): median ${wall.toFixed(0)} ms, min ${lastMin.toFixed(0)} ms (Otava CLI: 2650 ms)`);
-    const startup = timeMs(() => execFileSync(process.execPath, [bin, '--version'], { stdio: 'pipe' }), 5);
+    const startup = timeMs(() => execFileSync(process.execPath, [bin, '--version'], { stdio: 'pipe' }), 5, 1);
     console.log(`  of which CLI start-up (node bin/perfhound.js --version): median ${startup.toFixed(0)} ms, min ${lastMin.toFixed(0)} ms`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
