@@ -72,7 +72,7 @@ export async function ingestCsv(store: Store, path: string, options: CsvOptions)
       continue;
     }
     try {
-      const { outcome: written } = await store.transaction((trx) =>
+      const { outcome: written } = await store.writeTransaction((trx) =>
         writeRun(trx, outcome.run, [{ collection: options.collection, timestampMs: outcome.run.timestampMs, metricName: null, body: JSON.stringify(outcome.body) }]),
       );
       report.runs.push({ uuid: outcome.run.uuid, outcome: written, documents: 1 });

@@ -49,7 +49,7 @@ export async function ingestJson(store: Store, path: string, options: JsonOption
       continue;
     }
     try {
-      const { outcome } = await store.transaction((trx) => writeRun(trx, parsed.run, parsed.documents));
+      const { outcome } = await store.writeTransaction((trx) => writeRun(trx, parsed.run, parsed.documents));
       report.runs.push({ uuid: parsed.run.uuid, outcome, documents: parsed.documents.length });
     } catch (err) {
       report.runs.push({ uuid: parsed.run.uuid, outcome: 'failed', documents: 0, error: placeMessage(`database refused the run: ${errorMessage(err)}`, place) });

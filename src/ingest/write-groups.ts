@@ -40,7 +40,7 @@ async function writeGroup(store: Store, group: RunGroup, paths: string[], report
   }));
   try {
     const run = options.toRun(group);
-    const { outcome } = await store.transaction((trx) =>
+    const { outcome } = await store.writeTransaction((trx) =>
       group.metadata ? writeRun(trx, run, documents) : writeDocuments(trx, run, documents),
     );
     report.runs.push({ uuid: group.uuid, outcome, documents: documents.length });

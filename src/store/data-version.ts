@@ -10,7 +10,7 @@ import type { Database } from './schema.js';
  * queue on it for the rest of their transactions — which is why writers bump last, just before they end.
  *
  * @example
- * await store.transaction(async (trx) => { await writeRun(trx, run); });   // writeRun bumps
+ * await store.writeTransaction((trx) => writeRun(trx, run));   // bumps just before the commit
  * const version = await readDataVersion(store.db);                          // e.g. 42
  */
 export async function bumpDataVersion(trx: Transaction<Database> | Kysely<Database>): Promise<void> {

@@ -4,7 +4,7 @@
  *
  * ```ts
  * const store = await openStore('sqlite:./perfhound.db');
- * await store.transaction((trx) => writeRun(trx, { uuid: 'r1', timestampMs: Date.parse('2026-01-10T12:00:00Z'),
+ * await store.writeTransaction((trx) => writeRun(trx, { uuid: 'r1', timestampMs: Date.parse('2026-01-10T12:00:00Z'),
  *   source: 'json', collection: 'results', metadata: { platform: 'AWS' } },
  *   [{ collection: 'results', timestampMs: null, metricName: null, body: '{"cpu":3.2}' }]));
  * const runs = await listRuns(store.db, { where: { platform: 'AWS' }, limit: 10 }); // oldest first
@@ -12,7 +12,7 @@
  */
 import { PostgresAdapter, sql, type CompiledQuery, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { NotFoundError, UserError } from '../util/errors.js';
-import { bumpDataVersion } from './data-version.js';
+import { recordDocumentCollections } from './document-collections.js';
 import { flattenMetadata, indexedValue } from './metadata.js';
 import type { Database, RunsTable } from './schema.js';
 
@@ -72,7 +72,8 @@ export type WriteOutcome = 'created' | 'replaced';
 const DOCUMENT_BATCH = 1000;
 
 /**
- * Writes a run (inside the caller's transaction). Idempotent by uuid: an existing run keeps its internal
+ * Writes a run inside the caller's transaction — a `store.writeTransaction`, so that daemons see the new
+ * data version. Idempotent by uuid: an existing run keeps its internal
  * id, its row and metadata are replaced, and its documents in the collections given are replaced too —
  * so ingesting the same file twice changes nothing, and metadata and results may come from separate files.
  */
@@ -114,7 +115,6 @@ export async function writeRun(trx: Db, run: NewRun, documents: NewDocument[] = 
       .execute();
   }
   await (existing ? replaceDocuments(trx, id, documents) : insertDocuments(trx, id, documents));
-  await bumpDataVersion(trx);
   return { id, outcome: existing ? 'replaced' : 'created' };
 }
 
@@ -129,6 +129,7 @@ async function insertRunRow(trx: Db, row: Record<string, unknown> & { uuid: stri
 }
 
 async function insertDocuments(trx: Db, runId: number, documents: NewDocument[]): Promise<void> {
+  await recordDocumentCollections(trx, documents);
   if (trx.getExecutor().adapter instanceof PostgresAdapter) return insertDocumentsUnnest(trx, runId, documents);
   for (let i = 0; i < documents.length; i += DOCUMENT_BATCH) {
     const batch = documents.slice(i, i + DOCUMENT_BATCH);
@@ -289,7 +290,6 @@ export async function writeDocuments(
   if (!existing) return writeRun(trx, fallback, documents);
   const id = Number(existing.id);
   await replaceDocuments(trx, id, documents);
-  await bumpDataVersion(trx);
   return { id, outcome: 'replaced' };
 }
 

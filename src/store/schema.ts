@@ -21,6 +21,8 @@ export interface Database {
   experiments: ExperimentsTable;
   experiment_tests: ExperimentTestsTable;
   data_version: DataVersionTable;
+  /** Names of the collections documents were written to (migration 0006), kept at ingest. */
+  document_collections: { name: string };
 }
 
 type Id = Generated<number>;

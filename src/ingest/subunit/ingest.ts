@@ -82,7 +82,7 @@ const BATCH_ATTACHMENT_BYTES = 16 << 20;
 export async function ingestTestRecords(store: Store, records: AsyncIterable<TestRecord | readonly TestRecord[]>, options: TestIngestOptions): Promise<TestIngestSummary> {
   const attrRegex = new RegExp(options.attrRegex ?? DEFAULT_ATTR_REGEX);
   const runId = options.runId ?? randomUUID();
-  return store.transaction(async (trx) => {
+  return store.writeTransaction(async (trx) => {
     const { id, outcome } = await writeRun(trx, {
       uuid: runId,
       timestampMs: options.runAtMs ?? Date.now(),

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../../store/connect.js';
-import { bumpDataVersion } from '../../store/data-version.js';
 import { NotFoundError, UserError } from '../../util/errors.js';
 import { intParam, rejectUnknown, single, type Query } from '../params.js';
 
@@ -56,7 +55,7 @@ export function regressionsRoutes(app: FastifyInstance, store: Store): void {
     if (typeof reason !== 'string' || !reason.trim()) throw new UserError('reason is required (a non-empty string)', { field: 'reason' });
     if (by !== undefined && typeof by !== 'string') throw new UserError('by must be a string', { field: 'by' });
     const ackedBy = by ?? request.token?.name ?? null;
-    return store.transaction(async (trx) => {
+    return store.writeTransaction(async (trx) => {
       const row = await trx.selectFrom('regressions').selectAll().where('id', '=', id).executeTakeFirst();
       if (!row) throw new NotFoundError(`no regression with id ${id}`, { field: 'id' });
       const createdMs = Date.now();
@@ -65,8 +64,6 @@ export function regressionsRoutes(app: FastifyInstance, store: Store): void {
         .values({ run_uuid: row.run_uuid, test_name: row.test_name, metric: row.metric, reason: reason.trim(), acked_by: ackedBy, created_ms: createdMs })
         .execute();
       await trx.updateTable('regressions').set({ status: 'acknowledged' }).where('id', '=', id).execute();
-      // Analyses read acks: the memoised ones must not outlive this one.
-      await bumpDataVersion(trx);
       return {
         regression: toRecord({ ...row, status: 'acknowledged' }),
         ack: { runUuid: row.run_uuid, testName: row.test_name, metric: row.metric, reason: reason.trim(), ackedBy, created: new Date(createdMs).toISOString() },

@@ -5,6 +5,7 @@ import * as m0002 from './0002_tests.js';
 import * as m0003 from './0003_analysis.js';
 import * as m0004 from './0004_reports_experiments.js';
 import * as m0005 from './0005_data_version.js';
+import * as m0006 from './0006_document_collections.js';
 
 type Up = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
 
@@ -15,6 +16,7 @@ const ALL: Record<string, Up> = {
   '0003_analysis': m0003.up,
   '0004_reports_experiments': m0004.up,
   '0005_data_version': m0005.up,
+  '0006_document_collections': m0006.up,
 };
 
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {

@@ -1,0 +1,28 @@
+/**
+ * The `document_collections` table (migration 0006): the names of the collections documents were written
+ * to. Ingest records a run's few names in the run's own transaction; analyses choose collections by
+ * pattern from these rows instead of scanning `documents` for its distinct collections.
+ *
+ * @example
+ * await store.transaction((trx) => recordDocumentCollections(trx, documents));
+ * const names = await listDocumentCollections(store.db); // ['ripsaw-kube-burner', …]
+ */
+import { MysqlAdapter, type Kysely, type Transaction } from 'kysely';
+import type { Database } from './schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Inserts the documents' collection names that are not there yet (concurrent writers agree). */
+export async function recordDocumentCollections(trx: Db, documents: readonly { collection: string }[]): Promise<void> {
+  if (documents.length === 0) return;
+  // Sorted, so concurrent transactions take the rows' locks in the same order.
+  const names = [...new Set(documents.map((d) => d.collection))].sort();
+  const insert = trx.insertInto('document_collections').values(names.map((name) => ({ name })));
+  if (trx.getExecutor().adapter instanceof MysqlAdapter) await insert.ignore().execute();
+  else await insert.onConflict((oc) => oc.column('name').doNothing()).execute();
+}
+
+/** Every recorded document collection name, sorted. */
+export async function listDocumentCollections(db: Db): Promise<string[]> {
+  return (await db.selectFrom('document_collections').select('name').orderBy('name').execute()).map((r) => r.name);
+}
