@@ -24,12 +24,12 @@ const MAX_TABLE_SIZE = 256;
 /**
  * The B and C coefficients of Otava's Q matrix for row τ-index i and column κ-index j,
  * B = (2(j−i+1))/((j+2)·i) and C = (2(i+1))/((j+2)(j−i)) — the same doubles as dividing each time —
- * stored column-major (`j * size + i`) so a column's coefficients are contiguous.
+ * stored column-major and interleaved (B at `2(j·size + i)`, C right after) so the scan of a column reads
+ * one contiguous run.
  */
 interface CoefficientTable {
   size: number;
-  coefB: Float64Array;
-  coefC: Float64Array;
+  coefBC: Float64Array;
 }
 
 /** One table per size, shared by every calculator (they are read-only once built). */
@@ -38,31 +38,30 @@ const tables = new Map<number, CoefficientTable>();
 function coefficientTable(size: number): CoefficientTable {
   let table = tables.get(size);
   if (table === undefined) {
-    const coefB = new Float64Array(size * size);
-    const coefC = new Float64Array(size * size);
-    for (let j = 0; j < size; j++) fillColumnCoefficients(j, coefB, coefC, j * size);
-    table = { size, coefB, coefC };
+    const coefBC = new Float64Array(2 * size * size);
+    for (let j = 0; j < size; j++) fillColumnCoefficients(j, coefBC, 2 * j * size);
+    table = { size, coefBC };
     tables.set(size, table);
   }
   return table;
 }
 
-function fillColumnCoefficients(j: number, coefB: Float64Array, coefC: Float64Array, base: number): void {
+function fillColumnCoefficients(j: number, coefBC: Float64Array, base: number): void {
   for (let i = 0; i <= j; i++) {
-    coefB[base + i] = i > 0 ? (2 * (j - i + 1)) / ((j + 2) * i) : 0;
-    coefC[base + i] = i < j ? (2 * (i + 1)) / ((j + 2) * (j - i)) : 0;
+    coefBC[base + 2 * i] = i > 0 ? (2 * (j - i + 1)) / ((j + 2) * i) : 0;
+    coefBC[base + 2 * i + 1] = i < j ? (2 * (i + 1)) / ((j + 2) * (j - i)) : 0;
   }
 }
 
 export class DivergenceCalculator {
-  private cv = new Float64Array(0);
+  /** shifted cumulative V: `cvBefore[i]` = CV[i − 1], the value row i of the Q matrix uses */
+  private cvBefore = new Float64Array(0);
   private rowAcc = new Float64Array(0);
   /** prefix sums of `rowAcc` for the current column */
   private prefix = new Float64Array(0);
   private firstNaNColumn = new Int32Array(0);
   /** coefficients of one column, for intervals longer than the table */
-  private columnB = new Float64Array(0);
-  private columnC = new Float64Array(0);
+  private columnBC = new Float64Array(0);
   private readonly table: CoefficientTable;
 
   constructor(capacity: number) {
@@ -71,15 +70,12 @@ export class DivergenceCalculator {
   }
 
   private ensureCapacity(n: number): void {
-    if (n <= this.cv.length) return;
-    this.cv = new Float64Array(n);
+    if (n <= this.rowAcc.length) return;
+    this.cvBefore = new Float64Array(n + 1);
     this.rowAcc = new Float64Array(n);
     this.prefix = new Float64Array(n);
     this.firstNaNColumn = new Int32Array(n);
-    if (n > this.table.size) {
-      this.columnB = new Float64Array(n);
-      this.columnC = new Float64Array(n);
-    }
+    if (n > this.table.size) this.columnBC = new Float64Array(2 * n);
   }
 
   /**
@@ -91,11 +87,10 @@ export class DivergenceCalculator {
   candidate(x: Float64Array, origin: number, s: number, e: number, mayHaveNonFinite: boolean): Candidate {
     const m = e - s - 1;
     this.ensureCapacity(m);
-    const { cv, rowAcc, prefix, firstNaNColumn } = this;
+    const { cvBefore, rowAcc, prefix, firstNaNColumn } = this;
     const tabulated = m <= this.table.size;
-    const coefB = tabulated ? this.table.coefB : this.columnB;
-    const coefC = tabulated ? this.table.coefC : this.columnC;
-    const stride = tabulated ? this.table.size : 0;
+    const coefBC = tabulated ? this.table.coefBC : this.columnBC;
+    const stride = tabulated ? 2 * this.table.size : 0;
 
     let bestQ = 0;
     let bestI = 0;
@@ -123,7 +118,7 @@ export class DivergenceCalculator {
         prefix[t] = ch;
       }
       const v = acc - head;
-      cv[j] = j === 0 ? v : cv[j - 1] + v;
+      cvBefore[j + 1] = j === 0 ? v : cvBefore[j] + v;
       if (j === 0) {
         bestQ = prefix[0]; // (0, 0) is the first entry in row-major order: q = (2 / 2) · CH[0]
         if (mayHaveNonFinite && Number.isNaN(bestQ)) firstNaNColumn[0] = 0;
@@ -132,12 +127,12 @@ export class DivergenceCalculator {
 
       const coefA = 2 / (j + 2);
       const base = j * stride;
-      if (!tabulated) fillColumnCoefficients(j, coefB, coefC, 0);
+      if (!tabulated) fillColumnCoefficients(j, coefBC, 0);
       // τ from j down to 0: `suffix` = Σ_{t=j..i+1} rowAcc[t], summed from the bottom (Otava's flipped
       // cumsum). Within one column every τ is distinct, so the visiting order cannot change the winner:
       // a value equal to the best wins only with a smaller τ (columns come in increasing κ).
-      const cvPrev = cv[j - 1];
-      let q = coefA * (prefix[j] - cvPrev) - coefB[base + j] * cvPrev;
+      const cvPrev = cvBefore[j];
+      let q = coefA * (prefix[j] - cvPrev) - coefBC[base + 2 * j] * cvPrev;
       if (q > bestQ || (q === bestQ && j < bestI)) {
         bestQ = q;
         bestI = j;
@@ -145,16 +140,17 @@ export class DivergenceCalculator {
       if (mayHaveNonFinite && Number.isNaN(q) && firstNaNColumn[j] < 0) firstNaNColumn[j] = j;
       let suffix = rowAcc[j];
       for (let i = j - 1; i >= 1; i--) {
-        const prev = cv[i - 1];
-        q = coefA * (prefix[i] - prev) - coefB[base + i] * prev - coefC[base + i] * suffix;
-        if (q > bestQ || (q === bestQ && i < bestI)) {
+        const prev = cvBefore[i];
+        const at = base + 2 * i;
+        q = coefA * (prefix[i] - prev) - coefBC[at] * prev - coefBC[at + 1] * suffix;
+        if (q >= bestQ && (q > bestQ || i < bestI)) {
           bestQ = q;
           bestI = i;
         }
         if (mayHaveNonFinite && Number.isNaN(q) && firstNaNColumn[i] < 0) firstNaNColumn[i] = j;
         suffix += rowAcc[i];
       }
-      q = coefA * prefix[0] - coefC[base] * suffix;
+      q = coefA * prefix[0] - coefBC[base + 1] * suffix;
       if (q > bestQ || (q === bestQ && bestI > 0)) {
         bestQ = q;
         bestI = 0;
@@ -166,7 +162,7 @@ export class DivergenceCalculator {
       // np.argmax returns the first NaN in row-major order. Below the diagonal Otava's matrix holds
       // 0·CV[i−1] (from B) for κ-columns ≥ 1, which is NaN when CV[i−1] is not finite.
       for (let i = 0; i < m; i++) {
-        if (i >= 2 && !Number.isFinite(cv[i - 1])) return { index: s + 1 + i, qhat: NaN };
+        if (i >= 2 && !Number.isFinite(cvBefore[i])) return { index: s + 1 + i, qhat: NaN };
         if (firstNaNColumn[i] >= 0) return { index: s + 1 + i, qhat: NaN };
       }
     }
