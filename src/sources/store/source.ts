@@ -15,6 +15,7 @@
  * const values = await source.fetchMetrics({ uuids: runs.map((r) => r.uuid), uuidField: 'uuid', timestampField: 'timestamp', metrics });
  */
 import type { Store } from '../../store/connect.js';
+import { listDocumentCollections } from '../../store/document-collections.js';
 import { getNested, toEpochMs } from '../opensearch/fields.js';
 import type { DocumentQuery, FieldValue, MetricQuery, MetricRow, MetricSelector, RunInfo, RunQuery, Source } from '../types.js';
 import { exactFilterField, ExactIndex } from './exact-index.js';
@@ -231,11 +232,11 @@ export class StoreSource implements Source {
     return out;
   }
 
-  /** Distinct document collections: a full scan of `documents`, so once per source. */
+  /** Document collection names, recorded at ingest (a few rows, not a scan of `documents`); once per source. */
   private documentCollections(): Promise<string[]> {
     this.collectionsOfDocuments ??= (async () => {
       this.queries++;
-      return (await this.store.db.selectFrom('documents').select('collection').distinct().execute()).map((r) => r.collection);
+      return listDocumentCollections(this.store.db);
     })();
     return this.collectionsOfDocuments;
   }
