@@ -53,6 +53,21 @@ function fillColumnCoefficients(j: number, coefBC: Float64Array, base: number): 
   }
 }
 
+/**
+ * The running best of one scan: after column j, `qhat[j]` and `tau[j]` are the best split of
+ * `w[s : s+j+2)` (τ relative to s). A fresh scan of that shorter interval would do the very same
+ * arithmetic on the same columns, so these are exactly its candidate (finite data only: the NaN rules
+ * look at the whole interval).
+ */
+export interface ScanRecord {
+  qhat: Float64Array;
+  tau: Int32Array;
+}
+
+export function newScanRecord(capacity: number): ScanRecord {
+  return { qhat: new Float64Array(capacity), tau: new Int32Array(capacity) };
+}
+
 export class DivergenceCalculator {
   /** shifted cumulative V: `cvBefore[i]` = CV[i − 1], the value row i of the Q matrix uses */
   private cvBefore = new Float64Array(0);
@@ -82,9 +97,10 @@ export class DivergenceCalculator {
    * Best split of `w[s:e)` (e − s ≥ 2) where `w` is `x` from `origin` on (a window, without the cost of a
    * subarray view). `w` is the series the calculator would be built on in Otava: the column sums start at
    * `w[0]`, which matters for rounding and for NaN propagation. `mayHaveNonFinite` selects numpy's NaN
-   * semantics (pass true when `w[0:e)` may hold a NaN or ±Infinity).
+   * semantics (pass true when `w[0:e)` may hold a NaN or ±Infinity). `record`, when given (and at least
+   * e − s − 1 long), receives the running best after every column.
    */
-  candidate(x: Float64Array, origin: number, s: number, e: number, mayHaveNonFinite: boolean): Candidate {
+  candidate(x: Float64Array, origin: number, s: number, e: number, mayHaveNonFinite: boolean, record?: ScanRecord): Candidate {
     const m = e - s - 1;
     this.ensureCapacity(m);
     const { cvBefore, rowAcc, prefix, firstNaNColumn } = this;
@@ -122,6 +138,10 @@ export class DivergenceCalculator {
       if (j === 0) {
         bestQ = prefix[0]; // (0, 0) is the first entry in row-major order: q = (2 / 2) · CH[0]
         if (mayHaveNonFinite && Number.isNaN(bestQ)) firstNaNColumn[0] = 0;
+        if (record) {
+          record.qhat[0] = bestQ;
+          record.tau[0] = 0;
+        }
         continue;
       }
 
@@ -156,6 +176,10 @@ export class DivergenceCalculator {
         bestI = 0;
       }
       if (mayHaveNonFinite && Number.isNaN(q) && firstNaNColumn[0] < 0) firstNaNColumn[0] = j;
+      if (record) {
+        record.qhat[j] = bestQ;
+        record.tau[j] = bestI;
+      }
     }
 
     if (mayHaveNonFinite) {
