@@ -23,7 +23,7 @@ import { createTestDatabase } from '../test/support/create-database.js';
  */
 const TESTS = Number(process.env.PERFHOUND_BENCH_SUBUNIT_TESTS ?? 100_000);
 const DIALECTS = (process.env.PERFHOUND_BENCH_SUBUNIT_DIALECTS ?? 'sqlite,postgres,mysql').split(',');
-/** The chunk size `perfhound ingest` reads files with (src/cli/ingest-tests.ts). */
+/** The chunk size `perfhound ingest` reads files with (src/ingest/test-file.ts). */
 const READ_CHUNK = 1 << 16;
 
 async function generate(path: string, tests: number): Promise<number> {

@@ -34,25 +34,4 @@ export function parseOutput<T extends string>(value: string, allowed: readonly T
   return value as T;
 }
 
-export function parseDate(value: string, flag: string): Date {
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
-  if (Number.isNaN(ms)) throw new UserError(`"${value}" is not a date (use YYYY-MM-DD or an ISO time)`, { field: flag });
-  return new Date(ms);
-}
-
-export function parsePositiveInt(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UserError(`"${value}" is not a non-negative integer`, { field: flag });
-  return n;
-}
-
-/** `key=value` pairs of repeatable flags such as `--where`. */
-export function parsePairs(pairs: string[] | undefined, flag: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const pair of pairs ?? []) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UserError(`"${pair}" is not key=value`, { field: flag });
-    out[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
-  return out;
-}
+export { parseDate, parsePairs, parsePositiveInt } from '../util/params.js';

@@ -4,112 +4,22 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Command, Option } from 'commander';
 import type { Store } from '../store/connect.js';
-import { DEFAULT_METADATA_COLLECTIONS, DEFAULT_UUID_FIELDS, ingestBulk } from '../ingest/bulk.js';
-import { ingestCsv } from '../ingest/csv.js';
-import { ingestJson } from '../ingest/json.js';
-import { ingestKubeBurner } from '../ingest/kube-burner.js';
+import { DEFAULT_METADATA_COLLECTIONS, DEFAULT_UUID_FIELDS } from '../ingest/bulk.js';
+import { INGEST_FORMATS, INGEST_FORMAT_NAMES, findIngestFormat, type IngestFormat } from '../ingest/formats.js';
 import { hasFailures, summarize, type IngestReport } from '../ingest/report.js';
 import { parseRunMeta } from '../ingest/run-fields.js';
+import type { TestIngestSummary } from '../ingest/subunit/ingest.js';
 import { UserError } from '../util/errors.js';
+import type { OptionValues } from '../util/params.js';
 import { addDbOption, collect, parseOutput, printJson, withStore } from './common.js';
 import { EXIT_ERROR } from './exit-codes.js';
 import { createProgress } from './progress.js';
-import { addTestIngestOptions, TEST_INGEST_FORMATS } from './ingest-tests.js';
+import { addTestIngestOptions } from './ingest-tests.js';
 
-/** The parsed flags of `perfhound ingest` (every format's; each reads its own). */
-export interface IngestFlags {
+interface IngestFlags extends OptionValues {
   db?: string;
-  runMeta?: string[];
   output: string;
-  metadataCollection?: string[];
-  uuidField?: string[];
-  timestampField: string;
-  versionField: string;
-  collection?: string;
-  runCollection?: string;
-  timeColumn: string;
-  metric?: string[];
-  attribute?: string[];
-  uuidColumn?: string;
-  delimiter: string;
-  [flag: string]: unknown;
-}
-
-/** One input format of `perfhound ingest`: ingests one file (a path; stdin is spooled to a file first). */
-export interface IngestFormat {
-  name: string;
-  summary: string;
-  /** Whether the input may be a directory (kube-burner's output folder). */
-  directories?: boolean;
-  ingest(store: Store, path: string, label: string, flags: IngestFlags): Promise<IngestReport>;
-}
-
-const FORMATS: IngestFormat[] = [
-  {
-    name: 'bulk',
-    summary: 'OpenSearch/Elasticsearch _bulk NDJSON (action line + document)',
-    ingest: (store, path, label, flags) => {
-      const progress = createProgress(`ingest ${label}`);
-      return ingestBulk(store, path, {
-        label,
-        metadataCollections: flags.metadataCollection?.length ? flags.metadataCollection : DEFAULT_METADATA_COLLECTIONS,
-        uuidFields: flags.uuidField?.length ? flags.uuidField : DEFAULT_UUID_FIELDS,
-        timestampField: flags.timestampField,
-        versionField: flags.versionField,
-        runMeta: parseRunMeta(flags.runMeta),
-        onProgress: (d, t) => progress.update(d, t),
-      }).finally(() => progress.stop());
-    },
-  },
-  {
-    name: 'kube-burner',
-    summary: "kube-burner's output directory, or a JSON array / NDJSON of its documents",
-    directories: true,
-    ingest: (store, path, label, flags) => {
-      const progress = createProgress(`ingest ${label}`);
-      return ingestKubeBurner(store, path, {
-        label,
-        collection: flags.collection ?? 'ripsaw-kube-burner',
-        runCollection: flags.runCollection ?? 'perf_scale_ci',
-        versionField: flags.versionField,
-        runMeta: parseRunMeta(flags.runMeta),
-        onProgress: (d, t) => progress.update(d, t),
-      }).finally(() => progress.stop());
-    },
-  },
-  {
-    name: 'csv',
-    summary: "Otava's CSV layout: a time column, metric columns, attribute columns; each row a run",
-    ingest: (store, path, label, flags) =>
-      ingestCsv(store, path, {
-        label,
-        timeColumn: flags.timeColumn,
-        metrics: flags.metric,
-        attributes: flags.attribute,
-        uuidColumn: flags.uuidColumn,
-        collection: flags.collection ?? 'results',
-        runCollection: flags.runCollection ?? 'results',
-        runMeta: parseRunMeta(flags.runMeta),
-        delimiter: flags.delimiter,
-      }),
-  },
-  {
-    name: 'json',
-    summary: 'generic JSON: an array (or NDJSON) of {uuid, timestamp, metadata, metrics, documents}',
-    ingest: (store, path, label, flags) =>
-      ingestJson(store, path, {
-        label,
-        collection: flags.collection ?? 'results',
-        runCollection: flags.runCollection ?? 'results',
-        versionField: flags.versionField,
-        runMeta: parseRunMeta(flags.runMeta),
-      }),
-  },
-];
-
-/** Formats registered by other modules (subunit, JUnit) before the command is built. */
-export function addIngestFormat(format: IngestFormat): void {
-  if (!FORMATS.some((f) => f.name === format.name)) FORMATS.push(format);
+  runMeta?: string[];
 }
 
 export function registerIngest(program: Command): void {
@@ -122,23 +32,22 @@ export function registerIngest(program: Command): void {
     .addOption(new Option('--output <format>', 'what to print: a summary or the per-run JSON report').choices(['text', 'json']).default('text'))
     .option('--metadata-collection <name>', `bulk: collections (index names, * patterns) whose documents are runs (repeatable; default ${DEFAULT_METADATA_COLLECTIONS.join(', ')})`, collect)
     .option('--uuid-field <field>', `bulk: run id field, tried in order (repeatable; * matches field names; default ${DEFAULT_UUID_FIELDS.join(', ')})`, collect)
-    .option('--timestamp-field <field>', 'bulk: the time field of metadata documents', 'timestamp')
-    .option('--version-field <field>', 'the version field of run metadata', 'ocpVersion')
+    .option('--timestamp-field <field>', 'bulk: the time field of metadata documents (default timestamp)')
+    .option('--version-field <field>', 'the version field of run metadata (default ocpVersion)')
     .option('--collection <name>', 'kube-burner/csv/json: collection of the documents (default ripsaw-kube-burner / results)')
     .option('--run-collection <name>', 'kube-burner/csv/json: collection the runs belong to (default perf_scale_ci / results)')
-    .option('--time-column <name>', 'csv: the time column', 'time')
+    .option('--time-column <name>', 'csv: the time column (default time)')
     .option('--metric <column>', 'csv: a metric column (repeatable; default: the numeric columns)', collect)
     .option('--attribute <column>', 'csv: an attribute column (repeatable; default: the other columns)', collect)
     .option('--uuid-column <name>', 'csv: column holding the run id (default: uuid if present, else derived from time and attributes)')
-    .option('--delimiter <char>', 'csv: field delimiter', ',');
+    .option('--delimiter <char>', 'csv: field delimiter (default ,)');
   addTestIngestOptions(cmd);
-  TEST_INGEST_FORMATS.forEach(addIngestFormat);
   addDbOption(cmd);
   cmd.addHelpText('after', () =>
     [
       '',
       'Formats:',
-      ...FORMATS.map((f) => `  ${f.name.padEnd(12)} ${f.summary}`),
+      ...INGEST_FORMATS.map((f) => `  ${f.name.padEnd(12)} ${f.summary}`),
       '',
       'Re-ingesting a run (same uuid) REPLACES it: its row and metadata, and its documents in the',
       'collections the input holds — row counts do not change. Each run is written in one transaction:',
@@ -152,8 +61,8 @@ export function registerIngest(program: Command): void {
     ].join('\n'),
   );
   cmd.action(async (formatName: string, files: string[], flags: IngestFlags) => {
-    const format = FORMATS.find((f) => f.name === formatName);
-    if (!format) throw new UserError(`unknown format "${formatName}" (known: ${FORMATS.map((f) => f.name).join(', ')})`, { field: 'format' });
+    const format = findIngestFormat(formatName);
+    if (!format) throw new UserError(`unknown format "${formatName}" (known: ${INGEST_FORMAT_NAMES.join(', ')})`, { field: 'format' });
     const output = parseOutput(flags.output, ['text', 'json'] as const);
     parseRunMeta(flags.runMeta);
     const inputs = files.length ? files : ['-'];
@@ -170,14 +79,36 @@ export function registerIngest(program: Command): void {
 }
 
 async function ingestInput(store: Store, format: IngestFormat, input: string, flags: IngestFlags): Promise<IngestReport> {
-  if (input !== '-') return format.ingest(store, input, input, flags);
+  if (input !== '-') return ingestWithProgress(store, format, input, input, flags);
   // Two-pass ingest needs a file: stdin is spooled to a temporary one first.
   const dir = mkdtempSync(join(tmpdir(), 'perfhound-stdin-'));
   try {
     const path = join(dir, 'stdin');
     await pipeline(process.stdin, createWriteStream(path));
-    return await format.ingest(store, path, '<stdin>', flags);
+    return await ingestWithProgress(store, format, path, '<stdin>', flags);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Runs a format with the terminal's progress bar and the subunit2sql-style totals line (on stderr). */
+async function ingestWithProgress(store: Store, format: IngestFormat, path: string, label: string, flags: IngestFlags): Promise<IngestReport> {
+  const progress = createProgress(`ingest ${label}`);
+  try {
+    return await format.ingest(store, path, label, flags, {
+      onProgress: (done, total) => progress.update(done, total),
+      onTestSummary: (summary, damaged) => process.stderr.write(testSummaryLine(label, summary, damaged) + '\n'),
+    });
+  } finally {
+    progress.stop();
+  }
+}
+
+function testSummaryLine(label: string, s: TestIngestSummary, damaged: number): string {
+  return (
+    `${label}: run ${s.runId} ${s.outcome}: ${s.tests} tests, passes ${s.passes}, fails ${s.fails}, skips ${s.skips}, ` +
+    `run_time ${s.runTime.toFixed(6)} s` +
+    (s.duplicates ? `, ${s.duplicates} duplicate results (the later kept)` : '') +
+    (damaged ? `, ${damaged} damaged places kept as subunit.parser failures` : '')
+  );
 }

@@ -1,4 +1,4 @@
-import { parseDate, parsePairs, parsePositiveInt } from '../cli/common.js';
+import { parseDate, parsePairs, parsePositiveInt } from '../util/params.js';
 import { UserError } from '../util/errors.js';
 
 /** A parsed query string: Fastify gives a string per key, or an array when a key is repeated. */

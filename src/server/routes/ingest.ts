@@ -1,17 +1,21 @@
 import type { FastifyInstance } from 'fastify';
+import { INGEST_FORMAT_NAMES, REPEATABLE_INGEST_OPTIONS, findIngestFormat } from '../../ingest/formats.js';
 import { hasFailures } from '../../ingest/report.js';
 import type { Store } from '../../store/connect.js';
 import { UserError } from '../../util/errors.js';
-import { HTTP_INGEST_FORMATS, INGEST_FORMAT_NAMES, ingestQuery } from '../ingest-formats.js';
 import type { ServerMetrics } from '../metrics.js';
-import type { Query } from '../params.js';
+import { camelKeys, rejectUnknown, single, type Query } from '../params.js';
 import { withSpooledBody } from '../spool.js';
+
+/** Ingest reports and errors name the request body as the file. */
+const LABEL = 'body';
 
 /**
  * `POST /api/v1/ingest/{format}`: the body is the file `perfhound ingest <format>` would read, streamed
- * to a temporary file whatever its content type; options are query parameters. 200 with the ingest report
- * when every run was written; 400 naming the first bad place (file line, field) when a run or line was
- * refused — the report then says which runs were still written (one transaction per run).
+ * to a temporary file whatever its content type; the CLI's options are query parameters (`run-meta=k=v`,
+ * repeatable ones repeated; camelCase accepted). 200 with the ingest report when every run was written;
+ * 400 naming the first bad place (line, field) when a run or line was refused — the report then says which
+ * runs were still written (one transaction per run).
  */
 export function ingestRoutes(app: FastifyInstance, store: Store, metrics: ServerMetrics, limit: number): void {
   void app.register(async (scope) => {
@@ -21,16 +25,19 @@ export function ingestRoutes(app: FastifyInstance, store: Store, metrics: Server
 
     scope.post('/api/v1/ingest/:format', { config: { access: 'ingest' } }, async (request, reply) => {
       const name = (request.params as { format: string }).format;
-      const format = HTTP_INGEST_FORMATS.find((f) => f.name === name);
+      const format = findIngestFormat(name);
       if (!format) throw new UserError(`unknown format "${name}" (known: ${INGEST_FORMAT_NAMES.join(', ')})`, { field: 'format' }, 404);
-      const query = ingestQuery(format, request.query as Query);
+      const query = camelKeys(request.query as Query);
+      rejectUnknown(query, format.options);
+      // A single-valued option given twice is a 400, not a silent pick.
+      for (const key of Object.keys(query)) if (!REPEATABLE_INGEST_OPTIONS.includes(key)) single(query, key);
       const declared = Number(request.headers['content-length']);
       if (Number.isFinite(declared) && declared > limit) {
         throw new UserError(`the body is larger than the limit of ${limit} bytes`, { field: 'body' }, 413);
       }
       const report = await withSpooledBody(request.raw, limit, (path, size) => {
         if (size === 0) throw new UserError(`the body is empty (send the ${format.name} file as the request body)`, { field: 'body' });
-        return format.ingest(store, path, query);
+        return format.ingest(store, path, LABEL, query);
       });
       for (const outcome of ['created', 'replaced', 'failed'] as const) {
         metrics.observeIngest(format.name, outcome, report.runs.filter((r) => r.outcome === outcome).length);
