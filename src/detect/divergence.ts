@@ -68,29 +68,35 @@ export function newScanRecord(capacity: number): ScanRecord {
   return { qhat: new Float64Array(capacity), tau: new Int32Array(capacity) };
 }
 
-export class DivergenceCalculator {
+/**
+ * Working arrays of a scan. Nothing in them outlives a `candidate` call and the engine is synchronous, so
+ * every calculator shares one set, grown to the longest interval seen (no allocation per analysis).
+ */
+const scratch = {
   /** shifted cumulative V: `cvBefore[i]` = CV[i − 1], the value row i of the Q matrix uses */
-  private cvBefore = new Float64Array(0);
-  private rowAcc = new Float64Array(0);
+  cvBefore: new Float64Array(0),
+  rowAcc: new Float64Array(0),
   /** prefix sums of `rowAcc` for the current column */
-  private prefix = new Float64Array(0);
-  private firstNaNColumn = new Int32Array(0);
+  prefix: new Float64Array(0),
+  firstNaNColumn: new Int32Array(0),
   /** coefficients of one column, for intervals longer than the table */
-  private columnBC = new Float64Array(0);
+  columnBC: new Float64Array(0),
+};
+
+function growScratch(n: number): void {
+  if (n <= scratch.rowAcc.length) return;
+  scratch.cvBefore = new Float64Array(n + 1);
+  scratch.rowAcc = new Float64Array(n);
+  scratch.prefix = new Float64Array(n);
+  scratch.firstNaNColumn = new Int32Array(n);
+  scratch.columnBC = new Float64Array(2 * n);
+}
+
+export class DivergenceCalculator {
   private readonly table: CoefficientTable;
 
   constructor(capacity: number) {
     this.table = coefficientTable(Math.min(capacity, MAX_TABLE_SIZE));
-    this.ensureCapacity(capacity);
-  }
-
-  private ensureCapacity(n: number): void {
-    if (n <= this.rowAcc.length) return;
-    this.cvBefore = new Float64Array(n + 1);
-    this.rowAcc = new Float64Array(n);
-    this.prefix = new Float64Array(n);
-    this.firstNaNColumn = new Int32Array(n);
-    if (n > this.table.size) this.columnBC = new Float64Array(2 * n);
   }
 
   /**
@@ -102,10 +108,10 @@ export class DivergenceCalculator {
    */
   candidate(x: Float64Array, origin: number, s: number, e: number, mayHaveNonFinite: boolean, record?: ScanRecord): Candidate {
     const m = e - s - 1;
-    this.ensureCapacity(m);
-    const { cvBefore, rowAcc, prefix, firstNaNColumn } = this;
+    growScratch(m);
+    const { cvBefore, rowAcc, prefix, firstNaNColumn } = scratch;
     const tabulated = m <= this.table.size;
-    const coefBC = tabulated ? this.table.coefBC : this.columnBC;
+    const coefBC = tabulated ? this.table.coefBC : scratch.columnBC;
     const stride = tabulated ? 2 * this.table.size : 0;
 
     let bestQ = 0;

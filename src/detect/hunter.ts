@@ -46,13 +46,23 @@ function pairKey(a: number, b: number): number {
   return a * KEY_RADIX + b;
 }
 
+/**
+ * Squared deviations of the segment being compared: used within one `compareSegments` call only, and the
+ * engine is synchronous, so every engine shares it (grown to the longest series seen).
+ */
+let deviations = new Float64Array(0);
+
+function deviationScratch(n: number): Float64Array {
+  if (deviations.length < n) deviations = new Float64Array(Math.max(n, 2 * deviations.length));
+  return deviations;
+}
+
 export class HunterEngine {
   /** keyed by pairKey(start, end) */
   private readonly windowCache = new Map<number, WindowTrace>();
   /** keyed by pairKey(a, b), then c */
   private readonly segmentCache = new Map<number, Map<number, SegmentComparison>>();
   private readonly calc: DivergenceCalculator;
-  private scratch = new Float64Array(0);
   private series: Float64Array = new Float64Array(0);
   private nonFiniteBefore = new Int32Array(1);
   /** Counters of the last `run`. */
@@ -86,7 +96,6 @@ export class HunterEngine {
     this.series = series;
     this.lastRunCost.windowsComputed = 0;
     this.lastRunCost.windowsReused = 0;
-    if (this.scratch.length < series.length) this.scratch = new Float64Array(Math.max(series.length, 2 * this.scratch.length));
     const counts = new Int32Array(series.length + 1);
     for (let i = 0; i < series.length; i++) counts[i + 1] = counts[i] + (Number.isFinite(series[i]) ? 0 : 1);
     this.nonFiniteBefore = counts;
@@ -101,7 +110,7 @@ export class HunterEngine {
     }
     let hit = byEnd.get(c);
     if (hit === undefined) {
-      hit = compareSegments(this.series, a, b, c, this.scratch);
+      hit = compareSegments(this.series, a, b, c, deviationScratch(c - a));
       byEnd.set(c, hit);
     }
     return hit;
