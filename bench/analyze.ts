@@ -85,6 +85,9 @@ export const analyzeBenchmark: Benchmark = {
       const store = await runChild(['analyze', '--db', db, ...common]);
       // The machine may be shared: CPU time (user + system) says what the analysis itself costs.
       console.log(`store sqlite     ${store.seconds.toFixed(2)} s (CPU ${store.cpuSeconds.toFixed(2)} s)  peak RSS ${store.maxRssMb.toFixed(0)} MB  exit ${store.code}`);
+      // Worker threads (--jobs auto): whether they pay depends on free cores, so both are printed.
+      const jobs = await runChild(['analyze', '--db', db, ...common, '--jobs', 'auto']);
+      console.log(`store sqlite --jobs auto ${jobs.seconds.toFixed(2)} s (CPU ${jobs.cpuSeconds.toFixed(2)} s, all threads)  peak RSS ${jobs.maxRssMb.toFixed(0)} MB  exit ${jobs.code}`);
 
       const server = await startOpenSearchTestServer();
       try {

@@ -22,7 +22,7 @@ import { filterDirectionOnly, filterHunter, type AckKey } from './filters.js';
 import { recordRegressions, storeAcks } from './record.js';
 import { discoverRuns, type DiscoveryOptions } from './runs.js';
 import { buildTable } from './table.js';
-import type { Algorithm, AnalysisDeps, AnalysisOptions, AnalysisReport, RegressionGroup, ReportChangePoint, ReportRow, TestReport } from './types.js';
+import type { Algorithm, AnalysisDeps, AnalysisOptions, AnalysisReport, RegressionGroup, ReportChangePoint, ReportRow, TestAnalyzer, TestReport } from './types.js';
 
 export const DEFAULT_LOOKBACK_SIZE = 10_000;
 export const DEFAULT_ANOMALY_WINDOW = 5;
@@ -40,8 +40,8 @@ export async function runAnalysis(config: AnalysisConfig, options: AnalysisOptio
   };
   for (const w of config.warnings) warn(w.message);
   const tests: TestReport[] = [];
-  for (const test of config.tests) {
-    const report = await analyzeTest(test, options, deps, warn);
+  const analyzeTests = deps.analyzeTests ?? inThisThread(deps);
+  for await (const report of analyzeTests(config.tests, options, warn)) {
     if (deps.store && deps.recordRegressions !== false) await recordRegressions(deps.store, report, (options.now ?? new Date()).getTime());
     if (deps.onTest) {
       await deps.onTest(report);
@@ -56,6 +56,13 @@ export async function runAnalysis(config: AnalysisConfig, options: AnalysisOptio
     noData: tests.some((t) => t.noData),
     warnings,
     requests: deps.source.requestCount(),
+  };
+}
+
+/** The default {@link TestAnalyzer}: each test in turn, in this thread, over `deps.source`. */
+function inThisThread(deps: AnalysisDeps): TestAnalyzer {
+  return async function* (tests, options, warn) {
+    for (const test of tests) yield await analyzeTest(test, options, deps, warn);
   };
 }
 

@@ -3,7 +3,7 @@
  * call {@link runAnalysis} (pipeline.ts) and hand the {@link AnalysisReport} to a formatter in
  * `src/output/`; nothing here prints.
  */
-import type { AckEntry, AnalysisConfig, Direction } from '../config/index.js';
+import type { AckEntry, AnalysisConfig, AnalysisTest, Direction } from '../config/index.js';
 import type { Source } from '../sources/types.js';
 import type { Store } from '../store/connect.js';
 
@@ -55,7 +55,15 @@ export interface AnalysisDeps {
    * table until the end.
    */
   onTest?: (test: TestReport) => void | Promise<void>;
+  /**
+   * Analyses the tests and yields their reports in config order (default: one after the other in this
+   * thread). `analyzeInWorkers` (parallel.ts) spreads them over worker threads.
+   */
+  analyzeTests?: TestAnalyzer;
 }
+
+/** Analyses tests, yielding each report in the order of `tests`; warnings go to `warn` before their report. */
+export type TestAnalyzer = (tests: readonly AnalysisTest[], options: AnalysisOptions, warn: (message: string) => void) => AsyncIterable<TestReport>;
 
 /** A metric column of a test's table. */
 export interface ColumnInfo {

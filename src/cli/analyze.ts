@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { runAnalysis } from '../analyze/index.js';
+import { analyzeInWorkers, jobsFor, MAX_JOBS } from '../analyze/parallel.js';
 import type { Algorithm, AnalysisReport, TestReport } from '../analyze/index.js';
 import { loadAckFile, loadAnalysisConfig, mergeAcks } from '../config/index.js';
 import { csvParts, formatTestCsv } from '../output/csv.js';
@@ -9,7 +10,7 @@ import { jsonParts, testToJsonRows } from '../output/json.js';
 import { junitParts } from '../output/junit.js';
 import type { ReportParts } from '../output/parts.js';
 import { formatTestText, textParts } from '../output/text.js';
-import { openSource, SOURCE_KINDS, type SourceKind } from '../sources/index.js';
+import { chooseSourceKind, openSource, SOURCE_KINDS, type SourceKind, type SourceSelection } from '../sources/index.js';
 import { UserError } from '../util/errors.js';
 import { toJson } from '../util/json.js';
 import { setLogLevel } from '../util/log.js';
@@ -46,6 +47,7 @@ interface AnalyzeFlags {
   source?: string;
   csv?: string;
   db?: string;
+  jobs: string;
 }
 
 export function registerAnalyze(program: Command): void {
@@ -78,6 +80,9 @@ export function registerAnalyze(program: Command): void {
     .option('--node-count <bool>', 'false: compare only kube-burner runs with the newest run\'s jobIterations', 'false')
     .addOption(new Option('--source <kind>', 'where the data is (default: opensearch with --es-server, else store)').choices([...SOURCE_KINDS]))
     .option('--csv <file>', 'with --source csv: the CSV file (Otava layout)')
+    // Default 1: on the 2-core benchmark machine under load, workers cost more CPU (start-up, each parsing
+    // the runs' metadata) than they saved in wall time (bench/analyze.ts prints both).
+    .option('--jobs <n>', `store: tests analysed in parallel on worker threads (a number, or "auto" = min(cores, tests, ${MAX_JOBS}))`, '1')
     .addHelpText('after', '\nExit codes: 0 no regression, 1 error, 2 regression found, 3 no data.');
   addDbOption(cmd).action(async (flags: AnalyzeFlags, command: Command) => {
     if (command.optsWithGlobals().debug) setLogLevel('debug');
@@ -92,14 +97,18 @@ async function analyzeCommand(flags: AnalyzeFlags): Promise<number> {
   const inputVars = parseInputVars(flags.inputVars);
   const config = await loadAnalysisConfig(flags.config, { inputVars });
   const acks = flags.ack ? mergeAcks(await Promise.all(splitList(flags.ack).map((p) => loadAckFile(p)))) : [];
-  const opened = await openSource({
+  const selection: SourceSelection = {
     source: flags.source as SourceKind | undefined,
     esServer: flags.esServer || undefined,
     db: flags.db,
     csvFile: flags.csv,
     metadataIndex: flags.metadataIndex || undefined,
     benchmarkIndex: flags.benchmarkIndex || undefined,
-  });
+  };
+  const jobs = jobsFor(flags.jobs === 'auto' ? 'auto' : positive(flags.jobs, '--jobs'), config.tests.length);
+  const opened = await openSource(selection);
+  // Only the store is read from worker threads: each opens its own connection to the same database.
+  const analyzeTests = chooseSourceKind(selection) === 'store' ? analyzeInWorkers(jobs, selection) : undefined;
   const options = { collapse: flags.collapse, columnGroupSize: positive(flags.columnGroupSize, '--column-group-size') };
   const parts = formatParts(format, options, config.tests.length);
   // Each test is written (and its files saved) as soon as it is analysed, so neither its table nor its
@@ -128,6 +137,7 @@ async function analyzeCommand(flags: AnalyzeFlags): Promise<number> {
       {
         source: opened.source,
         store: opened.store,
+        analyzeTests,
         warn: (m) => process.stderr.write(`warning: ${m}\n`),
         onTest: async (test) => {
           process.stdout.write((written === 0 ? parts.head : '') + parts.test(test, written++));
