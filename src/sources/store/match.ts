@@ -101,5 +101,10 @@ export function matchesSelector(doc: MatchableDocument, selector: MetadataSelect
 
 /** A metric's filter agg (§2.3 D): every filter matches, no `not` value does. */
 export function matchesFilters(doc: MatchableDocument, filters: Record<string, FieldValue>, not: Record<string, FieldValue[]>): boolean {
-  return matchesSelector(doc, { match: filters, not, wildcard: {} });
+  // matchesSelector without wildcards, and without building a selector per document.
+  for (const field in filters) if (!matchesField(doc, field, filters[field])) return false;
+  for (const field in not) {
+    for (const value of not[field]) if (matchesField(doc, field, value)) return false;
+  }
+  return true;
 }

@@ -8,11 +8,10 @@
  * computed once per timestamp field, not once per metric.
  */
 import { getNested, toEpochMs, toNumber } from '../opensearch/fields.js';
-import { routeDocument } from '../opensearch/routing.js';
-import type { MetricRow, MetricSelector } from '../types.js';
+import type { FieldValue, MetricRow, MetricSelector } from '../types.js';
 import { aggregate, numericValues } from './aggregate.js';
 import { exactFilterField, ExactIndex } from './exact-index.js';
-import { matchesFilters, type MatchableDocument } from './match.js';
+import { matchesFilters, stripKeyword, type MatchableDocument } from './match.js';
 
 export interface StoredDocument {
   runId: number;
@@ -49,13 +48,58 @@ function epochMsOf(raw: unknown): number {
 
 /** Every metric's row for one run (metric name → row; a standard metric without a document has none). */
 export function runMetricRows(uuid: string, docs: readonly StoredDocument[], metrics: readonly MetricSelector[], defaultTimestampField: string): Map<string, MetricRow> {
-  const run = new RunDocuments(uuid, docs);
   const out = new Map<string, MetricRow>();
-  for (const metric of metrics) {
-    const row = metric.agg ? run.aggregatedRow(metric, defaultTimestampField) : run.standardRow(metric, defaultTimestampField);
-    if (row) out.set(metric.name, row);
-  }
+  const prepared = prepareMetrics(metrics);
+  forEachMetricRow(uuid, docs, prepared, defaultTimestampField, (i, row) => out.set(prepared[i].selector.name, row));
   return out;
+}
+
+/**
+ * A metric with what every run asks of it worked out once per query, not once per run: its narrowing
+ * field, whether that field is its only test, its routing filters as entries.
+ */
+export interface PreparedMetric {
+  readonly selector: MetricSelector;
+  /** The `.keyword` filter whose bucket narrows the aggregated metric's documents. */
+  readonly aggExact: { field: string; value: string } | undefined;
+  /** The bucket of {@link aggExact} holds only matching documents: the sole filter, and no `not`. */
+  readonly aggExactIsWholeTest: boolean;
+  /** The filter whose bucket narrows the standard metric's documents (routing equality is exact). */
+  readonly routingExact: { field: string; value: string } | undefined;
+  readonly filterEntries: readonly (readonly [string, FieldValue])[];
+  readonly notEntries: readonly (readonly [string, FieldValue[]])[];
+}
+
+export function prepareMetrics(metrics: readonly MetricSelector[]): PreparedMetric[] {
+  return metrics.map((selector) => {
+    const aggExact = exactFilterField(selector.filters, false);
+    const filterEntries = Object.entries(selector.filters);
+    const notEntries = Object.entries(selector.not);
+    return {
+      selector,
+      aggExact,
+      aggExactIsWholeTest: aggExact !== undefined && filterEntries.length === 1 && notEntries.length === 0,
+      routingExact: exactFilterField(selector.filters, true),
+      filterEntries,
+      notEntries,
+    };
+  });
+}
+
+/** Calls `emit(metric index, row)` for every metric that has a row for the run. */
+export function forEachMetricRow(
+  uuid: string,
+  docs: readonly StoredDocument[],
+  metrics: readonly PreparedMetric[],
+  defaultTimestampField: string,
+  emit: (metricIndex: number, row: MetricRow) => void,
+): void {
+  const run = new RunDocuments(uuid, docs);
+  for (let i = 0; i < metrics.length; i++) {
+    const metric = metrics[i];
+    const row = metric.selector.agg ? run.aggregatedRow(metric, defaultTimestampField) : run.standardRow(metric, defaultTimestampField);
+    if (row) emit(i, row);
+  }
 }
 
 class RunDocuments {
@@ -74,12 +118,15 @@ class RunDocuments {
    * in the collection (Orion's `time` agg has no metric filter). A run whose documents all miss the metric
    * gets a null row, so the pipeline can name it.
    */
-  aggregatedRow(metric: MetricSelector, defaultTimestampField: string): MetricRow {
+  aggregatedRow(prepared: PreparedMetric, defaultTimestampField: string): MetricRow {
+    const metric = prepared.selector;
     const timestampMs = this.meanTime(metric.timestampField ?? defaultTimestampField);
     const values: unknown[] = [];
     let matched = 0;
-    for (const d of this.candidates(metric, false)) {
-      if (!matchesFilters(d.doc, metric.filters, metric.not)) continue;
+    const exact = prepared.aggExact;
+    const candidates = exact ? this.index.candidates(exact.field, exact.value) : this.docs;
+    for (const d of candidates) {
+      if (!prepared.aggExactIsWholeTest && !matchesFilters(d.doc, metric.filters, metric.not)) continue;
       matched++;
       for (const v of d.doc.values(metric.metricOfInterest)) values.push(v);
     }
@@ -93,21 +140,19 @@ class RunDocuments {
    * first such metric only, which starves a second metric reading another field of the same documents
    * (P50 and P99 of one quantile document, the columns of one CSV row).
    */
-  standardRow(metric: MetricSelector, defaultTimestampField: string): MetricRow | undefined {
+  standardRow(prepared: PreparedMetric, defaultTimestampField: string): MetricRow | undefined {
+    const metric = prepared.selector;
     let best: MetricRow | undefined;
-    for (const d of this.candidates(metric, true)) {
+    const exact = prepared.routingExact;
+    const candidates = exact ? this.index.candidates(exact.field, exact.value) : this.docs;
+    for (const d of candidates) {
       const raw = getNested(d.doc.body, metric.metricOfInterest);
-      if (raw === undefined || !routeDocument(d.doc.body, [metric])) continue;
+      if (raw === undefined || !routesTo(d.doc.body, prepared)) continue;
       const timestampMs = documentTime(d, metric.timestampField ?? defaultTimestampField);
       if (best && !(timestampMs > best.timestampMs)) continue;
       best = { uuid: this.uuid, timestampMs, value: toNumber(raw), raw };
     }
     return best;
-  }
-
-  private candidates(metric: MetricSelector, routing: boolean): readonly StoredDocument[] {
-    const exact = exactFilterField(metric.filters, routing);
-    return exact ? this.index.candidates(exact.field, exact.value) : this.docs;
   }
 
   private meanTime(timestampField: string): number {
@@ -126,4 +171,19 @@ class RunDocuments {
     }
     return ms;
   }
+}
+
+/** routing.ts's `routeDocument` for one prepared metric, without rebuilding its filter entries per document. */
+function routesTo(body: Record<string, unknown>, metric: PreparedMetric): boolean {
+  for (const [field, value] of metric.filterEntries) if (!fieldEquals(body, field, value)) return false;
+  for (const [field, values] of metric.notEntries) {
+    for (const v of values) if (fieldEquals(body, field, v)) return false;
+  }
+  return true;
+}
+
+/** routing.ts's equality: the field (`.keyword` stripped) or one of its elements is strictly the value. */
+function fieldEquals(body: Record<string, unknown>, field: string, wanted: FieldValue): boolean {
+  const actual = getNested(body, stripKeyword(field));
+  return Array.isArray(actual) ? actual.some((v) => v === wanted) : actual === wanted;
 }

@@ -20,7 +20,7 @@ import { getNested, toEpochMs } from '../opensearch/fields.js';
 import type { DocumentQuery, FieldValue, MetricQuery, MetricRow, MetricSelector, RunInfo, RunQuery, Source } from '../types.js';
 import { exactFilterField, ExactIndex } from './exact-index.js';
 import { MatchableDocument, matchesFilters, matchesSelector, stripKeyword } from './match.js';
-import { documentTime, runMetricRows, type StoredDocument } from './metric-rows.js';
+import { documentTime, forEachMetricRow, prepareMetrics, type StoredDocument } from './metric-rows.js';
 import { wildcardToRegExp } from './text-analysis.js';
 
 export interface StoreSourceOptions {
@@ -57,7 +57,7 @@ export class StoreSource implements Source {
   private readonly metadataCache = new Map<string, Promise<MetadataSet>>();
   /** run uuid (as the config's uuid field reads it) → run ids, learnt from findRuns. */
   private readonly runIds = new Map<string, Set<number>>();
-  private documentCache: { key: string; docs: Promise<StoredDocument[]> } | undefined;
+  private documentCache: { key: string; docs: Promise<DocumentsByRun> } | undefined;
   private queries = 0;
   private collectionsOfDocuments: Promise<string[]> | undefined;
 
@@ -127,9 +127,11 @@ export class StoreSource implements Source {
     const out = new Map<string, MetricRow[]>(query.metrics.map((m) => [m.name, []]));
     if (query.uuids.length === 0 || query.metrics.length === 0) return out;
     const byRun = await this.documentsByUuid(query, keywordMetricNames(query.metrics));
+    const prepared = prepareMetrics(query.metrics);
+    const listOf = prepared.map((m) => out.get(m.selector.name) ?? []);
+    const collect = (metricIndex: number, row: MetricRow) => listOf[metricIndex].push(row);
     for (const [uuid, docs] of byRun) {
-      if (docs.length === 0) continue;
-      for (const [name, row] of runMetricRows(uuid, docs, query.metrics, query.timestampField)) out.get(name)?.push(row);
+      if (docs.length !== 0) forEachMetricRow(uuid, docs, prepared, query.timestampField, collect);
     }
     for (const rows of out.values()) rows.sort((a, b) => a.timestampMs - b.timestampMs);
     return out;
@@ -207,28 +209,30 @@ export class StoreSource implements Source {
   }
 
   /** The documents of the query's runs (per uuid), from the collections its index names. */
-  private async documentsByUuid(query: { index?: string; uuids: string[] }, metricNames?: string[]): Promise<Map<string, StoredDocument[]>> {
+  private async documentsByUuid(query: { index?: string; uuids: string[] }, metricNames?: string[]): Promise<Map<string, readonly StoredDocument[]>> {
     const runIdsByUuid = await this.resolveRunIds(query.uuids);
     const allIds = [...new Set([...runIdsByUuid.values()].flatMap((s) => [...s]))].sort((a, b) => a - b);
     const pattern = query.index ?? this.options.benchmarkCollection;
     const key = `${pattern ?? '*'}|${metricNames?.join('\u0000') ?? ''}|${allIds.join(',')}`;
     // A cached superset (no metric-name narrowing) serves narrower queries too.
     const wideKey = `${pattern ?? '*'}||${allIds.join(',')}`;
-    let docs: Promise<StoredDocument[]>;
+    let docs: Promise<DocumentsByRun>;
     if (this.documentCache && (this.documentCache.key === key || this.documentCache.key === wideKey)) {
       docs = this.documentCache.docs;
     } else {
       docs = this.loadDocuments(allIds, pattern, metricNames);
       this.documentCache = { key, docs };
     }
-    const byRunId = new Map<number, StoredDocument[]>();
-    for (const d of await docs) {
-      const list = byRunId.get(d.runId);
-      if (list) list.push(d);
-      else byRunId.set(d.runId, [d]);
+    const byRunId = await docs;
+    const out = new Map<string, readonly StoredDocument[]>();
+    for (const [uuid, ids] of runIdsByUuid) {
+      // Nearly every uuid is one run: its list is shared, not copied.
+      if (ids.size === 1) {
+        for (const id of ids) out.set(uuid, byRunId.get(id) ?? []);
+      } else {
+        out.set(uuid, [...ids].flatMap((id) => byRunId.get(id) ?? []));
+      }
     }
-    const out = new Map<string, StoredDocument[]>();
-    for (const [uuid, ids] of runIdsByUuid) out.set(uuid, [...ids].flatMap((id) => byRunId.get(id) ?? []));
     return out;
   }
 
@@ -261,14 +265,15 @@ export class StoreSource implements Source {
     return out;
   }
 
-  private async loadDocuments(runIds: number[], pattern: string | undefined, metricNames?: string[]): Promise<StoredDocument[]> {
+  /** The documents of the runs, grouped by run id as the rows arrive (in row order within a run). */
+  private async loadDocuments(runIds: number[], pattern: string | undefined, metricNames?: string[]): Promise<DocumentsByRun> {
     const db = this.store.db;
+    const out: DocumentsByRun = new Map();
     let collections: string[] | undefined;
     if (pattern !== undefined) {
       collections = selectCollections(await this.documentCollections(), pattern);
-      if (collections.length === 0) return [];
+      if (collections.length === 0) return out;
     }
-    const out: StoredDocument[] = [];
     for (let i = 0; i < runIds.length; i += IN_CHUNK) {
       this.queries++;
       let q = db
@@ -277,15 +282,41 @@ export class StoreSource implements Source {
         .where('run_id', 'in', runIds.slice(i, i + IN_CHUNK));
       if (collections) q = q.where('collection', 'in', collections);
       if (metricNames) q = q.where('metric_name', 'in', metricNames);
+      let list: StoredDocument[] | undefined;
+      let listRunId = Number.NaN;
       for (const r of await q.execute()) {
-        out.push({
-          runId: r.run_id,
-          timestampMs: r.timestamp_ms === null ? null : Number(r.timestamp_ms),
-          doc: new MatchableDocument(parseBody(r.body)),
-        });
+        // Rows come grouped by run (the run_id index): the list lookup is per run, not per row.
+        if (r.run_id !== listRunId) {
+          listRunId = r.run_id;
+          list = out.get(listRunId);
+          if (!list) out.set(listRunId, (list = []));
+        }
+        list?.push(new RowDocument(r.run_id, r.timestamp_ms === null ? null : Number(r.timestamp_ms), parseBody(r.body)));
       }
     }
     return out;
+  }
+}
+
+/** A run's documents, by run id. */
+type DocumentsByRun = Map<number, StoredDocument[]>;
+
+/**
+ * One object per document row — its body, memos and run — instead of a row wrapper around a
+ * MatchableDocument: half the objects for the collector to trace. `doc` is itself, so it is the
+ * StoredDocument the metric rows (shared with the CSV source) read.
+ */
+class RowDocument extends MatchableDocument implements StoredDocument {
+  readonly doc: MatchableDocument = this;
+  timeField: string | undefined = undefined;
+  timeMs: number | undefined = undefined;
+
+  constructor(
+    readonly runId: number,
+    readonly timestampMs: number | null,
+    body: Record<string, unknown>,
+  ) {
+    super(body);
   }
 }
 
