@@ -52,34 +52,39 @@ function hasReturning(dialect: DialectName): boolean {
   return dialect !== 'mysql';
 }
 
-export interface TestAggregateDelta {
-  name: string;
-  success: number;
-  failure: number;
-  /** This result's duration in seconds (null without timestamps). */
-  runTime: number | null;
-}
+/** Columns of one row of {@link addTestAggregates}' flat parameter array, in this order. */
+export const AGGREGATE_COLUMNS = 5;
 
-const AGGREGATE_COLUMNS = 5;
+/**
+ * One test's row for {@link addTestAggregates}, appended to a flat parameter array (no per-row object):
+ * `success`/`failure` are 0 or 1, `runTime` this result's duration in seconds (null without timestamps).
+ */
+export function pushAggregateRow(rows: unknown[], name: string, success: number, failure: number, runTime: number | null): void {
+  rows.push(name, success + failure, success, failure, runTime);
+}
 
 /**
  * Creates missing tests and adds one run's results to the aggregates of existing ones, with subunit2sql's
  * semantics: run_count = success + failure (skips count nowhere); run_time = cumulative mean of successful
  * durations, seeded by the first result of any status until a success replaces it. `run_time` is assigned
- * first because MySQL evaluates SET assignments left to right with already-updated values. Names must be
- * distinct within one call. Returns the internal id of every test named.
+ * first because MySQL evaluates SET assignments left to right with already-updated values. `rows` is flat
+ * (see {@link pushAggregateRow}); names must be distinct within one call. Returns the internal id of every
+ * test named.
  */
-export async function addTestAggregates(trx: Db, dialect: DialectName, deltas: TestAggregateDelta[]): Promise<Map<string, number>> {
+export async function addTestAggregates(trx: Db, dialect: DialectName, rows: readonly unknown[]): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
-  for (let i = 0; i < deltas.length; i += BATCH) {
-    const batch = deltas.slice(i, i + BATCH);
-    const parameters: unknown[] = [];
-    for (const d of batch) parameters.push(d.name, d.success + d.failure, d.success, d.failure, d.runTime);
-    const compiled = template(trx, `tests-upsert`, batch.length, AGGREGATE_COLUMNS, (rows) => aggregateUpsert(trx, dialect, rows));
+  const step = BATCH * AGGREGATE_COLUMNS;
+  for (let i = 0; i < rows.length; i += step) {
+    const parameters = rows.length <= step ? (rows as unknown[]) : rows.slice(i, i + step);
+    const compiled = template(trx, `tests-upsert`, parameters.length / AGGREGATE_COLUMNS, AGGREGATE_COLUMNS, (n) => aggregateUpsert(trx, dialect, n));
     const result = await run<{ id: number | string; test_id: string }>(trx, compiled, parameters);
     if (hasReturning(dialect)) for (const r of result.rows) ids.set(r.test_id, Number(r.id));
   }
-  if (!hasReturning(dialect)) return testIdsByName(trx, deltas.map((d) => d.name));
+  if (!hasReturning(dialect)) {
+    const names: string[] = [];
+    for (let i = 0; i < rows.length; i += AGGREGATE_COLUMNS) names.push(rows[i] as string);
+    return testIdsByName(trx, names);
+  }
   return ids;
 }
 
@@ -153,67 +158,66 @@ export async function testIdsByName(trx: Db, names: string[]): Promise<Map<strin
   return out;
 }
 
-export interface NewTestRun {
-  testId: number;
-  status: string;
-  startUs: number | null;
-  stopUs: number | null;
-}
+/** Columns of one row of {@link insertTestRuns}' flat parameter array: test_id, run_id, status, start_us, stop_us. */
+export const TEST_RUN_COLUMNS = 5;
 
-const TEST_RUN_COLUMNS = 5;
-
-/** Inserts a run's test results (one per test); returns test id → test run id. */
-export async function insertTestRuns(trx: Db, dialect: DialectName, runId: number, rows: NewTestRun[]): Promise<Map<number, number>> {
-  const ids = new Map<number, number>();
-  for (let i = 0; i < rows.length; i += BATCH) {
-    const batch = rows.slice(i, i + BATCH);
-    const parameters: unknown[] = [];
-    for (const r of batch) parameters.push(r.testId, runId, r.status, r.startUs, r.stopUs);
+/**
+ * Inserts a run's test results (one per test; `rows` flat, {@link TEST_RUN_COLUMNS} values a row, all of
+ * one run); returns their test run ids in row order.
+ */
+export async function insertTestRuns(trx: Db, dialect: DialectName, rows: readonly unknown[]): Promise<number[]> {
+  const ids: number[] = [];
+  const step = BATCH * TEST_RUN_COLUMNS;
+  for (let i = 0; i < rows.length; i += step) {
+    const parameters = rows.length <= step ? (rows as unknown[]) : rows.slice(i, i + step);
+    const count = parameters.length / TEST_RUN_COLUMNS;
     const returning = dialect === 'postgres';
-    const compiled = template(trx, 'test-runs-insert', batch.length, TEST_RUN_COLUMNS, (n) => {
+    const compiled = template(trx, 'test-runs-insert', count, TEST_RUN_COLUMNS, (n) => {
       const insert = trx.insertInto('test_runs').values(new Array(n).fill({ test_id: 0, run_id: 0, status: '', start_us: 0, stop_us: 0 }));
       return returning ? insert.returning(['id', 'test_id']) : insert;
     });
     const result = await run<{ id: number | string; test_id: number | string }>(trx, compiled, parameters);
+    if (dialect === 'sqlite') {
+      // The rows of one multi-row INSERT (no explicit ids, no conflict clause) get consecutive rowids in
+      // VALUES order, ending at the last insert rowid: each is one more than the table's largest rowid, and
+      // no other writer can interleave while this transaction holds the write lock. (Only a table whose
+      // largest rowid is 2^63 − 1 gets random ones — far beyond the 2^53 ids every caller assumes.) That is
+      // cheaper than RETURNING, which materialises the returned rows first: about 0.3 s of CPU per 100 000.
+      const first = Number(result.insertId) - count + 1;
+      for (let k = 0; k < count; k++) ids.push(first + k);
+      continue;
+    }
     const back =
       dialect === 'postgres'
         ? result.rows
-        : dialect === 'sqlite'
-          ? consecutiveRowids(batch, Number(result.insertId))
-          : // MariaDB: (test_id, run_id) is unique, so the rows just written are found by them.
-            await trx
-              .selectFrom('test_runs')
-              .select(['id', 'test_id'])
-              .where('run_id', '=', runId)
-              .where(
-                'test_id',
-                'in',
-                batch.map((r) => r.testId),
-              )
-              .execute();
-    for (const r of back) ids.set(Number(r.test_id), Number(r.id));
+        : // MariaDB: (test_id, run_id) is unique, so the rows just written are found by them.
+          await trx
+            .selectFrom('test_runs')
+            .select(['id', 'test_id'])
+            .where('run_id', '=', parameters[1] as number)
+            .where('test_id', 'in', columnOf(parameters, TEST_RUN_COLUMNS, 0) as number[])
+            .execute();
+    const byTest = new Map<number, number>();
+    for (const r of back) byTest.set(Number(r.test_id), Number(r.id));
+    for (let k = 0; k < parameters.length; k += TEST_RUN_COLUMNS) ids.push(byTest.get(Number(parameters[k])) as number);
   }
   return ids;
 }
 
-/**
- * SQLite gives the rows of one multi-row INSERT (no explicit ids, no conflict clause) consecutive rowids
- * in VALUES order, ending at the last insert rowid: each is one more than the table's largest rowid, and
- * no other writer can interleave while this transaction holds the write lock. (Only a table whose largest
- * rowid is 2^63 − 1 gets random ones — far beyond the 2^53 ids every caller already assumes.) That is
- * cheaper than RETURNING, which materialises the returned rows first: about 0.3 s of CPU per 100 000.
- */
-function consecutiveRowids(batch: NewTestRun[], lastId: number): { id: number; test_id: number }[] {
-  const first = lastId - batch.length + 1;
-  return batch.map((r, k) => ({ id: first + k, test_id: r.testId }));
+function columnOf(rows: readonly unknown[], columns: number, column: number): unknown[] {
+  const out: unknown[] = [];
+  for (let k = column; k < rows.length; k += columns) out.push(rows[k]);
+  return out;
 }
 
-export async function insertTestRunMetadata(trx: Db, rows: { test_run_id: number; key: string; value: string }[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += BATCH) {
-    const batch = rows.slice(i, i + BATCH);
-    const parameters: unknown[] = [];
-    for (const r of batch) parameters.push(r.test_run_id, r.key, r.value);
-    const compiled = template(trx, 'test-run-metadata-insert', batch.length, 3, (n) =>
+/** Columns of one row of {@link insertTestRunMetadata}'s flat parameter array: test_run_id, key, value. */
+export const TEST_RUN_METADATA_COLUMNS = 3;
+
+export async function insertTestRunMetadata(trx: Db, rows: readonly unknown[]): Promise<void> {
+  const step = BATCH * TEST_RUN_METADATA_COLUMNS;
+  for (let i = 0; i < rows.length; i += step) {
+    const parameters = rows.length <= step ? (rows as unknown[]) : rows.slice(i, i + step);
+    const compiled = template(trx, 'test-run-metadata-insert', parameters.length / TEST_RUN_METADATA_COLUMNS, TEST_RUN_METADATA_COLUMNS, (n) =>
       trx.insertInto('test_run_metadata').values(new Array(n).fill({ test_run_id: 0, key: '', value: '' })),
     );
     await run(trx, compiled, parameters);

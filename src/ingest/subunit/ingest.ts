@@ -12,10 +12,12 @@ import {
   insertTestRunMetadata,
   insertTestRuns,
   PASS_STATUSES,
+  pushAggregateRow,
   recomputeTestAggregates,
   storedResultsByName,
   storedRunTotals,
   BATCH,
+  TEST_RUN_COLUMNS,
   type Db,
   type NewAttachment,
 } from '../../store/tests.js';
@@ -64,8 +66,6 @@ interface Pending {
   name: string;
   attrs: string | null;
   record: TestRecord;
-  /** tests.id, once known. */
-  testId: number | null;
   /** An earlier result of the same name, already written, that this one replaces. */
   replaces: boolean;
 }
@@ -93,19 +93,23 @@ export async function ingestTestRecords(store: Store, records: AsyncIterable<Tes
     });
     if (outcome === 'replaced') await recomputeTestAggregates(trx, await deleteRunTestResults(trx, id));
 
-    const written = new NameFilter();
+    // Every name batched so far (a "maybe" is either in the batch or already written, or a rare false one).
+    const seen = new NameFilter();
     const recompute = new Set<number>();
     let batch: Pending[] = [];
-    /** Names in `batch` → their position (a later result of the same name takes the place). */
-    let positions = new Map<string, number>();
+    /**
+     * Names in `batch` → their position (a later result of the same name takes the place), built only when
+     * the filter first says "maybe" in this batch: most batches have no duplicates and never need it.
+     */
+    let positions: Map<string, number> | null = null;
     let maybeWritten: string[] = [];
     let batchBytes = 0;
     let duplicates = 0;
     const flush = async () => {
-      if (maybeWritten.length) duplicates += await markReplacements(trx, id, batch, positions, maybeWritten, recompute);
+      if (maybeWritten.length) duplicates += await markReplacements(trx, id, batch, positionsOf(batch, positions), maybeWritten, recompute);
       if (batch.length) await storeBatch(trx, store.dialect, id, batch, options);
       batch = [];
-      positions = new Map();
+      positions = null;
       maybeWritten = [];
       batchBytes = 0;
     };
@@ -113,22 +117,26 @@ export async function ingestTestRecords(store: Store, records: AsyncIterable<Tes
       for (const record of Array.isArray(item) ? (item as readonly TestRecord[]) : [item as TestRecord]) {
         const { name, attrs } = splitTestName(record.testId, attrRegex);
         if (!isStored(record, name)) continue;
-        const pending: Pending = { name, attrs, record, testId: null, replaces: false };
-        const position = positions.get(name);
-        if (position !== undefined) {
-          // The earlier result is in the batch still: the later one takes its place.
-          batch[position] = pending;
-          duplicates++;
+        const pending: Pending = { name, attrs, record, replaces: false };
+        if (seen.mightHave(name)) {
+          positions = positionsOf(batch, positions);
+          const position = positions.get(name);
+          if (position !== undefined) {
+            // The earlier result is in the batch still: the later one takes its place.
+            batch[position] = pending;
+            duplicates++;
+          } else {
+            maybeWritten.push(name);
+            positions.set(name, batch.length);
+            batch.push(pending);
+          }
         } else {
-          if (written.mightHave(name)) maybeWritten.push(name);
-          positions.set(name, batch.length);
+          seen.add(name);
+          positions?.set(name, batch.length);
           batch.push(pending);
         }
         if (options.storeAttachments) for (const detail of record.details.values()) batchBytes += detail.bytes?.length ?? 0;
-        if (batch.length >= BATCH || batchBytes >= BATCH_ATTACHMENT_BYTES) {
-          for (const p of batch) written.add(p.name);
-          await flush();
-        }
+        if (batch.length >= BATCH || batchBytes >= BATCH_ATTACHMENT_BYTES) await flush();
       }
     }
     await flush();
@@ -169,62 +177,69 @@ async function markReplacements(trx: Db, runId: number, batch: Pending[], positi
   return stored.size;
 }
 
+/** Name → position in `batch`, built on first need and kept up to date by the caller from then on. */
+function positionsOf(batch: readonly Pending[], positions: Map<string, number> | null): Map<string, number> {
+  if (positions !== null) return positions;
+  const built = new Map<string, number>();
+  for (let i = 0; i < batch.length; i++) built.set(batch[i].name, i);
+  return built;
+}
+
 function durationSeconds(startUs: number | null, stopUs: number | null): number | null {
   return startUs === null || stopUs === null ? null : (stopUs - startUs) / 1e6;
 }
 
+/**
+ * Writes one batch: the tests' aggregates, the results, then metadata and attachments only where there are
+ * any. Parameters go straight into the statements' flat arrays (no per-row objects).
+ */
 async function storeBatch(trx: Db, dialect: DialectName, runId: number, batch: Pending[], options: TestIngestOptions): Promise<void> {
-  // A replacing result only makes sure its test row exists; the test's aggregates are recomputed afterwards.
-  const testIds = await addTestAggregates(
-    trx,
-    dialect,
-    batch.map(({ name, record, replaces }) => ({
-      name,
-      success: !replaces && isPass(record.status) ? 1 : 0,
-      failure: !replaces && isFailure(record.status) ? 1 : 0,
-      runTime: replaces ? null : (durationSeconds(record.startUs, record.stopUs) ?? (record.durationUs == null ? null : record.durationUs / 1e6)),
-    })),
-  );
-  for (const p of batch) p.testId = testIds.get(p.name) as number;
-  const testRunIds = await insertTestRuns(
-    trx,
-    dialect,
-    runId,
-    batch.map(({ record, testId }) => ({
-      testId: testId as number,
-      status: record.status,
-      startUs: record.startUs,
-      stopUs: record.stopUs ?? (record.startUs !== null && record.durationUs != null ? record.startUs + record.durationUs : null),
-    })),
-  );
-  const metadata: { test_run_id: number; key: string; value: string }[] = [];
+  const aggregates: unknown[] = [];
+  for (const { name, record, replaces } of batch) {
+    // A replacing result only makes sure its test row exists; the test's aggregates are recomputed afterwards.
+    if (replaces) pushAggregateRow(aggregates, name, 0, 0, null);
+    else {
+      const runTime = durationSeconds(record.startUs, record.stopUs) ?? (record.durationUs == null ? null : record.durationUs / 1e6);
+      pushAggregateRow(aggregates, name, isPass(record.status) ? 1 : 0, isFailure(record.status) ? 1 : 0, runTime);
+    }
+  }
+  const testIds = await addTestAggregates(trx, dialect, aggregates);
+  const results: unknown[] = [];
+  for (const { name, record } of batch) {
+    const stopUs = record.stopUs ?? (record.startUs !== null && record.durationUs != null ? record.startUs + record.durationUs : null);
+    results.push(testIds.get(name), runId, record.status, record.startUs, stopUs);
+  }
+  const testRunIds = await insertTestRuns(trx, dialect, results);
+  const metadata: unknown[] = [];
   const attachments: NewAttachment[] = [];
   const testMetadata: { test_id: number; key: string; value: string }[] = [];
-  for (const { attrs, record, testId: id } of batch) {
-    const testId = id as number;
-    const testRunId = testRunIds.get(testId) as number;
-    if (attrs !== null) metadata.push({ test_run_id: testRunId, key: 'attrs', value: attrs });
-    if (record.tags.length) metadata.push({ test_run_id: testRunId, key: 'tags', value: record.tags.join(',') });
+  for (let i = 0; i < batch.length; i++) {
+    const { attrs, record } = batch[i];
+    const testRunId = testRunIds[i];
+    if (attrs !== null) metadata.push(testRunId, 'attrs', attrs);
+    const tags = record.tags;
+    if (tags.length) metadata.push(testRunId, 'tags', tags.length === 1 ? tags[0] : tags.join(','));
     if (options.testAttrPrefix) {
+      const testId = results[i * TEST_RUN_COLUMNS] as number;
       for (const attr of prefixedAttrs(attrs, options.testAttrPrefix, options.removeTestAttrPrefix ?? false)) {
         testMetadata.push({ test_id: testId, key: 'attr', value: attr });
       }
     }
-    if (options.storeAttachments) {
+    if (options.storeAttachments && record.details.size) {
       for (const [label, detail] of record.details) {
         if (detail.bytes !== null) attachments.push({ test_run_id: testRunId, label, content_type: detail.mimeType, body: detail.bytes });
       }
     }
   }
-  await insertTestRunMetadata(trx, metadata);
-  await addTestMetadata(trx, dialect, testMetadata);
-  await insertAttachments(trx, attachments);
+  if (metadata.length) await insertTestRunMetadata(trx, metadata);
+  if (testMetadata.length) await addTestMetadata(trx, dialect, testMetadata);
+  if (attachments.length) await insertAttachments(trx, attachments);
 }
 
 function isPass(status: string): boolean {
-  return (PASS_STATUSES as readonly string[]).includes(status);
+  return status === PASS_STATUSES[0] || status === PASS_STATUSES[1];
 }
 
 function isFailure(status: string): boolean {
-  return (FAIL_STATUSES as readonly string[]).includes(status);
+  return status === FAIL_STATUSES[0] || status === FAIL_STATUSES[1];
 }
