@@ -126,12 +126,29 @@ export class StoreSource implements Source {
   async fetchMetrics(query: MetricQuery): Promise<Map<string, MetricRow[]>> {
     const out = new Map<string, MetricRow[]>(query.metrics.map((m) => [m.name, []]));
     if (query.uuids.length === 0 || query.metrics.length === 0) return out;
-    const byRun = await this.documentsByUuid(query, keywordMetricNames(query.metrics));
     const prepared = prepareMetrics(query.metrics);
     const listOf = prepared.map((m) => out.get(m.selector.name) ?? []);
     const collect = (metricIndex: number, row: MetricRow) => listOf[metricIndex].push(row);
-    for (const [uuid, docs] of byRun) {
-      if (docs.length !== 0) forEachMetricRow(uuid, docs, prepared, query.timestampField, collect);
+    const rowsOf = (byUuid: Map<string, readonly StoredDocument[]>) => {
+      for (const [uuid, docs] of byUuid) {
+        if (docs.length !== 0) forEachMetricRow(uuid, docs, prepared, query.timestampField, collect);
+      }
+    };
+    const metricNames = keywordMetricNames(query.metrics);
+    const runIdsByUuid = await this.resolveRunIds(query.uuids);
+    const pattern = query.index ?? this.options.benchmarkCollection;
+    const cached = this.cachedDocuments(pattern, metricNames, runIdsByUuid);
+    if (cached) {
+      rowsOf(groupByUuid(runIdsByUuid, await cached));
+    } else {
+      // Streamed, a batch of runs at a time, each batch's documents dropped once its rows are made: they
+      // die young, where the collector is cheapest, instead of a whole test's documents being kept and
+      // copied between generations. Batches are whole uuids, so a run's documents are never split.
+      const entries = [...runIdsByUuid];
+      for (let i = 0; i < entries.length; i += STREAM_UUIDS) {
+        const batch = new Map(entries.slice(i, i + STREAM_UUIDS));
+        rowsOf(groupByUuid(batch, await this.loadDocuments(sortedRunIds(batch), pattern, metricNames)));
+      }
     }
     for (const rows of out.values()) rows.sort((a, b) => a.timestampMs - b.timestampMs);
     return out;
@@ -211,29 +228,23 @@ export class StoreSource implements Source {
   /** The documents of the query's runs (per uuid), from the collections its index names. */
   private async documentsByUuid(query: { index?: string; uuids: string[] }, metricNames?: string[]): Promise<Map<string, readonly StoredDocument[]>> {
     const runIdsByUuid = await this.resolveRunIds(query.uuids);
-    const allIds = [...new Set([...runIdsByUuid.values()].flatMap((s) => [...s]))].sort((a, b) => a - b);
     const pattern = query.index ?? this.options.benchmarkCollection;
-    const key = `${pattern ?? '*'}|${metricNames?.join('\u0000') ?? ''}|${allIds.join(',')}`;
+    let docs = this.cachedDocuments(pattern, metricNames, runIdsByUuid);
+    if (!docs) {
+      const ids = sortedRunIds(runIdsByUuid);
+      docs = this.loadDocuments(ids, pattern, metricNames);
+      this.documentCache = { key: documentsKey(pattern, metricNames, ids), docs };
+    }
+    return groupByUuid(runIdsByUuid, await docs);
+  }
+
+  /** The kept documents of the last run set, when they are these runs' (narrowed alike, or not narrowed). */
+  private cachedDocuments(pattern: string | undefined, metricNames: string[] | undefined, runIdsByUuid: Map<string, Set<number>>): Promise<DocumentsByRun> | undefined {
+    if (!this.documentCache) return undefined;
+    const ids = sortedRunIds(runIdsByUuid);
+    const { key, docs } = this.documentCache;
     // A cached superset (no metric-name narrowing) serves narrower queries too.
-    const wideKey = `${pattern ?? '*'}||${allIds.join(',')}`;
-    let docs: Promise<DocumentsByRun>;
-    if (this.documentCache && (this.documentCache.key === key || this.documentCache.key === wideKey)) {
-      docs = this.documentCache.docs;
-    } else {
-      docs = this.loadDocuments(allIds, pattern, metricNames);
-      this.documentCache = { key, docs };
-    }
-    const byRunId = await docs;
-    const out = new Map<string, readonly StoredDocument[]>();
-    for (const [uuid, ids] of runIdsByUuid) {
-      // Nearly every uuid is one run: its list is shared, not copied.
-      if (ids.size === 1) {
-        for (const id of ids) out.set(uuid, byRunId.get(id) ?? []);
-      } else {
-        out.set(uuid, [...ids].flatMap((id) => byRunId.get(id) ?? []));
-      }
-    }
-    return out;
+    return key === documentsKey(pattern, metricNames, ids) || key === documentsKey(pattern, undefined, ids) ? docs : undefined;
   }
 
   /** Document collection names, recorded at ingest (a few rows, not a scan of `documents`); once per source. */
@@ -298,8 +309,35 @@ export class StoreSource implements Source {
   }
 }
 
+function documentsKey(pattern: string | undefined, metricNames: string[] | undefined, runIds: number[]): string {
+  return `${pattern ?? '*'}|${metricNames?.join('\u0000') ?? ''}|${runIds.join(',')}`;
+}
+
 /** A run's documents, by run id. */
 type DocumentsByRun = Map<number, StoredDocument[]>;
+
+/** Runs per query when metric rows are streamed: ~2 000 documents of 20 metrics, a few MB at most. */
+const STREAM_UUIDS = 100;
+
+function sortedRunIds(runIdsByUuid: Map<string, Set<number>>): number[] {
+  const ids = new Set<number>();
+  for (const set of runIdsByUuid.values()) for (const id of set) ids.add(id);
+  return [...ids].sort((a, b) => a - b);
+}
+
+/** Each uuid's documents: its runs' lists, in run-id-set order. */
+function groupByUuid(runIdsByUuid: Map<string, Set<number>>, byRunId: DocumentsByRun): Map<string, readonly StoredDocument[]> {
+  const out = new Map<string, readonly StoredDocument[]>();
+  for (const [uuid, ids] of runIdsByUuid) {
+    // Nearly every uuid is one run: its list is shared, not copied.
+    if (ids.size === 1) {
+      for (const id of ids) out.set(uuid, byRunId.get(id) ?? []);
+    } else {
+      out.set(uuid, [...ids].flatMap((id) => byRunId.get(id) ?? []));
+    }
+  }
+  return out;
+}
 
 /**
  * One object per document row — its body, memos and run — instead of a row wrapper around a
