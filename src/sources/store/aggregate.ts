@@ -16,11 +16,14 @@ export interface AggregateResult {
 /** Numbers among the field values (numeric strings too: OpenSearch coerces them on numeric fields). */
 export function numericValues(values: readonly unknown[]): number[] {
   const out: number[] = [];
-  for (const v of values) {
-    if (typeof v === 'number' && Number.isFinite(v)) out.push(v);
-    else if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) out.push(Number(v));
-  }
+  for (const v of values) appendNumeric(out, v);
   return out;
+}
+
+/** Appends the value's numeric reading, if it has one (see {@link numericValues}). */
+export function appendNumeric(out: number[], v: unknown): void {
+  if (typeof v === 'number' && Number.isFinite(v)) out.push(v);
+  else if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) out.push(Number(v));
 }
 
 export function aggregate(values: readonly number[], agg: MetricAgg): AggregateResult {

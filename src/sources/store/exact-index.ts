@@ -26,7 +26,11 @@ export class ExactIndex<T> {
 
   /** The items whose `field` (`.keyword` suffix ignored) has `value` among its scalar values, in input order. */
   candidates(field: string, value: string): readonly T[] {
-    const path = stripKeyword(field);
+    return this.candidatesAt(stripKeyword(field), value);
+  }
+
+  /** {@link candidates} by the field's path (no `.keyword` suffix). */
+  candidatesAt(path: string, value: string): readonly T[] {
     let buckets = this.byField.get(path);
     if (!buckets) {
       buckets = this.bucket(path);

@@ -9,7 +9,7 @@
  */
 import { getNested, toEpochMs, toNumber } from '../opensearch/fields.js';
 import type { FieldValue, MetricRow, MetricSelector } from '../types.js';
-import { aggregate, numericValues } from './aggregate.js';
+import { aggregate, appendNumeric } from './aggregate.js';
 import { exactFilterField, ExactIndex } from './exact-index.js';
 import { matchesFilters, stripKeyword, type MatchableDocument } from './match.js';
 
@@ -61,25 +61,40 @@ export function runMetricRows(uuid: string, docs: readonly StoredDocument[], met
 export interface PreparedMetric {
   readonly selector: MetricSelector;
   /** The `.keyword` filter whose bucket narrows the aggregated metric's documents. */
-  readonly aggExact: { field: string; value: string } | undefined;
+  readonly aggExact: ExactFilter | undefined;
   /** The bucket of {@link aggExact} holds only matching documents: the sole filter, and no `not`. */
   readonly aggExactIsWholeTest: boolean;
   /** The filter whose bucket narrows the standard metric's documents (routing equality is exact). */
-  readonly routingExact: { field: string; value: string } | undefined;
+  readonly routingExact: ExactFilter | undefined;
+  /** `metric_of_interest` without a `.keyword` suffix, as aggregations read it. */
+  readonly aggValuePath: string;
   readonly filterEntries: readonly (readonly [string, FieldValue])[];
   readonly notEntries: readonly (readonly [string, FieldValue[]])[];
 }
 
+/** An exact filter, with its field's path (no `.keyword`) worked out once. */
+interface ExactFilter {
+  field: string;
+  path: string;
+  value: string;
+}
+
+function exactFilterOf(filters: Record<string, FieldValue>, routing: boolean): ExactFilter | undefined {
+  const exact = exactFilterField(filters, routing);
+  return exact && { ...exact, path: stripKeyword(exact.field) };
+}
+
 export function prepareMetrics(metrics: readonly MetricSelector[]): PreparedMetric[] {
   return metrics.map((selector) => {
-    const aggExact = exactFilterField(selector.filters, false);
+    const aggExact = exactFilterOf(selector.filters, false);
     const filterEntries = Object.entries(selector.filters);
     const notEntries = Object.entries(selector.not);
     return {
       selector,
       aggExact,
       aggExactIsWholeTest: aggExact !== undefined && filterEntries.length === 1 && notEntries.length === 0,
-      routingExact: exactFilterField(selector.filters, true),
+      routingExact: exactFilterOf(selector.filters, true),
+      aggValuePath: stripKeyword(selector.metricOfInterest),
       filterEntries,
       notEntries,
     };
@@ -121,17 +136,21 @@ class RunDocuments {
   aggregatedRow(prepared: PreparedMetric, defaultTimestampField: string): MetricRow {
     const metric = prepared.selector;
     const timestampMs = this.meanTime(metric.timestampField ?? defaultTimestampField);
-    const values: unknown[] = [];
+    const numbers: number[] = [];
     let matched = 0;
     const exact = prepared.aggExact;
-    const candidates = exact ? this.index.candidates(exact.field, exact.value) : this.docs;
+    const candidates = exact ? this.index.candidatesAt(exact.path, exact.value) : this.docs;
     for (const d of candidates) {
       if (!prepared.aggExactIsWholeTest && !matchesFilters(d.doc, metric.filters, metric.not)) continue;
       matched++;
-      for (const v of d.doc.values(metric.metricOfInterest)) values.push(v);
+      // The field's values (array elements each count), as MatchableDocument.values reads them.
+      const raw = getNested(d.doc.body, prepared.aggValuePath);
+      if (Array.isArray(raw)) for (const v of raw) appendNumeric(numbers, v);
+      else appendNumeric(numbers, raw);
     }
     if (matched === 0 || !metric.agg) return { uuid: this.uuid, timestampMs, value: null };
-    return { uuid: this.uuid, timestampMs, ...aggregate(numericValues(values), metric.agg) };
+    const { value, percentiles } = aggregate(numbers, metric.agg);
+    return percentiles ? { uuid: this.uuid, timestampMs, value, percentiles } : { uuid: this.uuid, timestampMs, value };
   }
 
   /**
@@ -144,7 +163,7 @@ class RunDocuments {
     const metric = prepared.selector;
     let best: MetricRow | undefined;
     const exact = prepared.routingExact;
-    const candidates = exact ? this.index.candidates(exact.field, exact.value) : this.docs;
+    const candidates = exact ? this.index.candidatesAt(exact.path, exact.value) : this.docs;
     for (const d of candidates) {
       const raw = getNested(d.doc.body, metric.metricOfInterest);
       if (raw === undefined || !routesTo(d.doc.body, prepared)) continue;
