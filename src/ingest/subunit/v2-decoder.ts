@@ -70,6 +70,7 @@ export class V2Decoder {
   private readonly nonSubunitName: string | undefined;
   private readonly copyFileBytes: boolean;
   private readonly strings = new StringCache();
+  private readonly singleTags = new Map<string, string[]>();
 
   constructor(private readonly options: V2DecoderOptions = {}) {
     this.nonSubunitName = options.nonSubunitName ?? (options.lenient ? 'stdout' : undefined);
@@ -208,10 +209,13 @@ export class V2Decoder {
     let tags: string[] | null = null;
     if (flags & FLAG.TAGS) {
       const count = this.varint(buf, end, length);
-      tags = [];
-      for (let i = 0; i < count; i++) {
-        const tag = this.string(buf, start, end, length);
-        if (!tags.includes(tag)) tags.push(tag);
+      if (count === 1) tags = this.singleTag(this.string(buf, start, end, length));
+      else {
+        tags = [];
+        for (let i = 0; i < count; i++) {
+          const tag = this.string(buf, start, end, length);
+          if (!tags.includes(tag)) tags.push(tag);
+        }
       }
     }
     const mimeType = flags & FLAG.MIME_TYPE ? this.string(buf, start, end, length) : null;
@@ -241,6 +245,20 @@ export class V2Decoder {
       fileBytes,
       offset: this.base + start,
     };
+  }
+
+  /**
+   * The one-tag set (a worker tag on every packet, the usual case) as one shared array per tag: no array
+   * per packet. Events and records are read-only to consumers, so sharing is safe.
+   */
+  private singleTag(tag: string): string[] {
+    let tags = this.singleTags.get(tag);
+    if (tags === undefined) {
+      // Streams repeat a handful of tags; the bound only guards against a stream of distinct ones.
+      if (this.singleTags.size >= 256) this.singleTags.clear();
+      this.singleTags.set(tag, (tags = [tag]));
+    }
+    return tags;
   }
 
   private varint(buf: Buffer, end: number, length: number): number {
