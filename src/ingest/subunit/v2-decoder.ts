@@ -300,46 +300,40 @@ export class V2Decoder {
         length,
       );
     }
-    const value = buf.toString(ascii ? 'latin1' : 'utf8', from, to);
-    this.strings.set(buf, from, to, value);
+    if (!ascii) return buf.toString('utf8', from, to);
+    const value = buf.toString('latin1', from, to);
+    this.strings.setAscii(buf, from, to, value);
     return value;
   }
 }
 
 const CACHE_SLOTS = 1024;
-const CACHE_MAX_BYTES = 160;
+/** Longer strings are decoded every time (tempest ids with their attrs reach ~250 bytes). */
+const CACHE_MAX_BYTES = 1024;
 
 /**
- * Recently decoded short strings by their bytes (direct-mapped by length and last bytes, where test ids
- * differ): a test id comes twice (inprogress and final packet), tags and route codes over and over. A hit
- * returns the same string object, already validated, so nothing is decoded or allocated and the grouping
- * Map finds its hash already computed.
+ * Recently decoded ASCII strings, direct-mapped by length and last bytes (where test ids differ): a test id
+ * comes twice (inprogress and final packet), tags and route codes over and over. A hit returns the same
+ * string object, already validated, so nothing is decoded or allocated and the grouping Map finds its hash
+ * already computed. The bytes are compared with the cached string's own characters (ASCII: byte = char
+ * code), so filling a slot copies nothing.
  */
 class StringCache {
-  private readonly bytes = new Uint8Array(CACHE_SLOTS * CACHE_MAX_BYTES);
-  private readonly sizes = new Int32Array(CACHE_SLOTS).fill(-1);
   private readonly values: string[] = new Array<string>(CACHE_SLOTS).fill('');
 
   get(buf: Buffer, from: number, to: number): string | undefined {
     const size = to - from;
     if (size > CACHE_MAX_BYTES) return undefined;
-    const slot = slotOf(buf, from, to);
-    if (this.sizes[slot] !== size) return undefined;
-    const cached = this.bytes;
+    const value = this.values[slotOf(buf, from, to)];
+    if (value.length !== size) return undefined;
     // From the end: ids sharing a slot usually differ there.
-    for (let i = size - 1, base = slot * CACHE_MAX_BYTES; i >= 0; i--) if (cached[base + i] !== buf[from + i]) return undefined;
-    return this.values[slot];
+    for (let i = size - 1; i >= 0; i--) if (value.charCodeAt(i) !== buf[from + i]) return undefined;
+    return value;
   }
 
-  set(buf: Buffer, from: number, to: number, value: string): void {
-    const size = to - from;
-    if (size > CACHE_MAX_BYTES) return;
-    const slot = slotOf(buf, from, to);
-    const cached = this.bytes;
-    // A plain loop: Buffer#copy's argument handling costs more than copying a test id.
-    for (let i = 0, base = slot * CACHE_MAX_BYTES; i < size; i++) cached[base + i] = buf[from + i];
-    this.sizes[slot] = size;
-    this.values[slot] = value;
+  /** `value` must be the ASCII decoding of `buf[from, to)`. */
+  setAscii(buf: Buffer, from: number, to: number, value: string): void {
+    if (to - from <= CACHE_MAX_BYTES) this.values[slotOf(buf, from, to)] = value;
   }
 }
 
