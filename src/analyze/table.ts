@@ -41,29 +41,30 @@ export async function buildTable(
     metrics: series.map((s) => s.series.selector),
   });
 
-  const byUuid = new Map(runs.map((r) => [r.uuid, r]));
-  const rows = new Map<string, ReportRow>();
+  // One lookup per metric value (there are runs × metrics of them): the run and its row, once made.
+  const slots = new Map<string, { run: RunInfo; row: ReportRow | undefined }>(runs.map((r) => [r.uuid, { run: r, row: undefined }]));
+  const rows: ReportRow[] = [];
   // Orion's frame order: aggregated metrics first, then standard ones; the first time seen wins.
   const ordered = [...series].sort((a, b) => Number(!a.series.selector.agg) - Number(!b.series.selector.agg));
   for (const { metric, series: s } of ordered) {
     for (const metricRow of fetched.get(s.column) ?? []) {
-      const run = byUuid.get(metricRow.uuid);
-      if (!run) continue;
-      const row = rows.get(run.uuid) ?? newRow(run, options.display);
-      rows.set(run.uuid, row);
+      const slot = slots.get(metricRow.uuid);
+      if (!slot) continue;
+      let row = slot.row;
+      if (!row) rows.push((row = slot.row = newRow(slot.run, options.display)));
       if (Number.isNaN(row.timestampMs) && Number.isFinite(metricRow.timestampMs)) row.timestampMs = metricRow.timestampMs;
       if (metric.isMetadata) row.attributes[s.column] = metadataValue(metricRow);
       else row.values[s.column] = metricRow.value;
     }
   }
-  const withValues = [...rows.values()].filter((r) => Object.values(r.values).some((v) => v !== null) || Object.keys(r.attributes).length > 0);
+  const withValues = rows.filter((r) => Object.values(r.values).some((v) => v !== null) || Object.keys(r.attributes).length > 0);
   const kept = new Set(withValues.map((r) => r.uuid));
   const missing = runs.filter((r) => !kept.has(r.uuid));
   if (missing.length) {
     warn(`test ${test.name}: ${missing.length} run(s) have no value for any metric and are left out: ${missing.map((r) => r.uuid).join(', ')}`);
   }
   for (const row of withValues) {
-    if (Number.isNaN(row.timestampMs)) row.timestampMs = byUuid.get(row.uuid)?.timestampMs ?? 0;
+    if (Number.isNaN(row.timestampMs)) row.timestampMs = slots.get(row.uuid)?.run.timestampMs ?? 0;
     for (const c of columns) if (!c.isMetadata && !(c.name in row.values)) row.values[c.name] = null;
   }
   withValues.sort((a, b) => a.timestampMs - b.timestampMs || a.uuid.localeCompare(b.uuid));
