@@ -6,8 +6,9 @@
  *
  * What SQL can narrow is pushed down (collections, run ids, `metricName.keyword` filters); the rest is
  * evaluated over parsed bodies. Parsed runs are kept for the life of the source (one analysis), and the
- * documents of the last run set are kept too, so the jobIterations lookup, `group_by` discovery and the
- * metric values of one test read each document once.
+ * documents `findDocuments` loaded for the last run set are kept too, so the jobIterations lookup,
+ * `group_by` discovery and the metric values of one test read each document once. Metric values of runs
+ * whose documents are not kept are made a batch of runs at a time, the documents dropped as they go.
  *
  * @example
  * const source = new StoreSource(store, { metadataCollection: 'perf_scale_ci*' });
