@@ -52,25 +52,20 @@ function runsTable(runs: RunRecord[]): string {
   );
 }
 
+/** The run's columns `runs show` prints, in order: label → value (absent ones are left out). */
+function runColumns(run: RunRecord): Array<[string, unknown]> {
+  return [
+    ['uuid', run.uuid], ['timestamp', run.timestamp], ['start', run.start], ['end', run.end], ['status', run.status],
+    ['version', run.version], ['build', run.buildUrl], ['artifacts', run.artifacts], ['source', run.source],
+    ['collection', run.collection], ['passes', run.passes], ['fails', run.fails], ['skips', run.skips],
+    ['run time', run.runTime === null ? null : `${run.runTime} s`],
+  ];
+}
+
 function runText(run: RunRecord, documents: Record<string, number>): string {
-  const lines: string[] = [];
-  const field = (name: string, value: unknown) => {
-    if (value !== null && value !== undefined) lines.push(`${(name + ':').padEnd(12)} ${String(value)}`);
-  };
-  field('uuid', run.uuid);
-  field('timestamp', run.timestamp);
-  field('start', run.start);
-  field('end', run.end);
-  field('status', run.status);
-  field('version', run.version);
-  field('build', run.buildUrl);
-  field('artifacts', run.artifacts);
-  field('source', run.source);
-  field('collection', run.collection);
-  field('passes', run.passes);
-  field('fails', run.fails);
-  field('skips', run.skips);
-  field('run time', run.runTime === null ? null : `${run.runTime} s`);
+  const lines = runColumns(run)
+    .filter(([, value]) => value !== null && value !== undefined)
+    .map(([name, value]) => `${(name + ':').padEnd(12)} ${String(value)}`);
   lines.push('metadata:');
   for (const [k, v] of Object.entries(run.metadata)) lines.push(`  ${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
   if (Object.keys(documents).length) {

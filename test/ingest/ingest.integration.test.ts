@@ -43,6 +43,11 @@ for (const dialect of DIALECTS) {
 
       const show = await runCli(['runs', 'show', OLM_UUIDS_IN_TIME_ORDER[0], '--output', 'json', '--db', db.url]);
       expect(JSON.parse(show.stdout).documents).toEqual({ 'orion-integration-test-metrics': 50 });
+      const text = await runCli(['runs', 'show', OLM_UUIDS_IN_TIME_ORDER[0], '--db', db.url]);
+      expect(text.stdout).toContain(`uuid:        ${OLM_UUIDS_IN_TIME_ORDER[0]}\n`);
+      expect(text.stdout).toContain('version:     4.20.0-0.nightly-2026-01-09-195655\n');
+      expect(text.stdout).not.toContain('passes:');
+      expect(text.stdout).toMatch(/\ndocuments:\n  orion-integration-test-metrics: 50\n$/);
 
       const before = await counts(db.url);
       const again = await runCli(['ingest', 'bulk', BULK, '--metadata-collection', 'orion-integration-test-data', '--db', db.url]);
