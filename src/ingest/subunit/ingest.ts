@@ -135,7 +135,7 @@ export async function ingestTestRecords(store: Store, records: AsyncIterable<Tes
           positions?.set(name, batch.length);
           batch.push(pending);
         }
-        if (options.storeAttachments) for (const detail of record.details.values()) batchBytes += detail.bytes?.length ?? 0;
+        if (options.storeAttachments && record.details.size) for (const detail of record.details.values()) batchBytes += detail.bytes?.length ?? 0;
         if (batch.length >= BATCH || batchBytes >= BATCH_ATTACHMENT_BYTES) await flush();
       }
     }

@@ -63,7 +63,7 @@ export class TestGrouper {
         rec = this.lookUp(testId, ev.routeCode) ?? null;
         if (rec === null) {
           if (this.current !== null) this.park(this.current);
-          rec = { testId, routeCode: ev.routeCode, status: 'unknown', tags: [], startUs: ev.timestampUs, stopUs: null, details: null, sequence: this.sequence++ };
+          rec = { testId, routeCode: ev.routeCode, status: 'unknown', tags: NO_TAGS, startUs: ev.timestampUs, stopUs: null, details: null, sequence: this.sequence++ };
           this.current = rec;
         }
       }
@@ -121,6 +121,9 @@ export class TestGrouper {
     detail.chunks?.push(bytes);
   }
 }
+
+/** Results without tags share one empty array (records are read-only to consumers). */
+const NO_TAGS: string[] = [];
 
 /** Most results have no attachments: they share one empty map (records are read-only to consumers). */
 const NO_DETAILS: ReadonlyMap<string, Attachment> = new Map();
