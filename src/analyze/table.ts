@@ -57,7 +57,7 @@ export async function buildTable(
       else row.values[s.column] = metricRow.value;
     }
   }
-  const withValues = rows.filter((r) => Object.values(r.values).some((v) => v !== null) || Object.keys(r.attributes).length > 0);
+  const withValues = rows.filter((r) => hasAnyValue(r) || Object.keys(r.attributes).length > 0);
   const kept = new Set(withValues.map((r) => r.uuid));
   const missing = runs.filter((r) => !kept.has(r.uuid));
   if (missing.length) {
@@ -69,6 +69,12 @@ export async function buildTable(
   }
   withValues.sort((a, b) => a.timestampMs - b.timestampMs || a.uuid.localeCompare(b.uuid));
   return { columns, rows: withValues };
+}
+
+/** Whether any metric value of the row is not null (without an array of its values per row). */
+function hasAnyValue(row: ReportRow): boolean {
+  for (const column in row.values) if (row.values[column] !== null) return true;
+  return false;
 }
 
 function newRow(run: RunInfo, display: string[]): ReportRow {
