@@ -1,4 +1,5 @@
-import { Kysely, Migrator, MysqlDialect, PostgresDialect, SqliteDialect, type Dialect, type Transaction } from 'kysely';
+import { Kysely, Migrator, MysqlDialect, PostgresDialect, SqliteDialect, type Dialect, type SqliteDatabase, type Transaction } from 'kysely';
+import type { Database as BetterSqliteDatabase } from 'better-sqlite3';
 import { UserError, errorMessage } from '../util/errors.js';
 import { logger } from '../util/log.js';
 import { LATEST_MIGRATION, migrationsFor } from './migrations/index.js';
@@ -86,7 +87,7 @@ async function createDialect(location: StoreLocation): Promise<Dialect> {
       // the wall time of a large ingest, at no cost in durability; the WAL file is trimmed back afterwards.
       database.pragma('wal_autocheckpoint = 10000');
       database.pragma('journal_size_limit = 67108864');
-      return new SqliteDialect({ database });
+      return new SqliteDialect({ database: withStatementCache(database) });
     }
     case 'postgres': {
       const pg = await import('pg');
@@ -119,6 +120,31 @@ function migratorOf(store: Store): Migrator {
     migrationTableName: 'perfhound_migration',
     migrationLockTableName: 'perfhound_migration_lock',
   });
+}
+
+const STATEMENT_CACHE_SIZE = 200;
+
+/**
+ * Kysely's SQLite driver prepares every query anew; ingest and the daemon run the same few statements
+ * thousands of times (a 1 000-row INSERT costs ~1 ms to prepare), so prepared statements are kept by
+ * their SQL (least recently used dropped). Safe: one connection, and Kysely runs one query at a time on it.
+ */
+function withStatementCache(database: BetterSqliteDatabase): SqliteDatabase {
+  const statements = new Map<string, ReturnType<BetterSqliteDatabase['prepare']>>();
+  return {
+    close: () => void database.close(),
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (statement) {
+        statements.delete(sql);
+      } else {
+        statement = database.prepare(sql);
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+      }
+      statements.set(sql, statement);
+      return statement;
+    },
+  };
 }
 
 /** Applies pending migrations; returns the names applied. */
