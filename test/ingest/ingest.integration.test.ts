@@ -47,7 +47,7 @@ for (const dialect of DIALECTS) {
       expect(text.stdout).toContain(`uuid:        ${OLM_UUIDS_IN_TIME_ORDER[0]}\n`);
       expect(text.stdout).toContain('version:     4.20.0-0.nightly-2026-01-09-195655\n');
       expect(text.stdout).not.toContain('passes:');
-      expect(text.stdout).toMatch(/\ndocuments:\n  orion-integration-test-metrics: 50\n$/);
+      expect(text.stdout).toMatch(/\ndocuments:\n {2}orion-integration-test-metrics: 50\n$/);
 
       const before = await counts(db.url);
       const again = await runCli(['ingest', 'bulk', BULK, '--metadata-collection', 'orion-integration-test-data', '--db', db.url]);
