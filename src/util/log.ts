@@ -1,4 +1,5 @@
-import { pino, type Logger } from 'pino';
+import { createRequire } from 'node:module';
+import type { Logger, pino as Pino } from 'pino';
 
 /**
  * Logs go to stderr (stdout carries results). Level `warn` by default, `debug` with `--debug`,
@@ -17,6 +18,8 @@ export function setLogLevel(level: string): void {
 }
 
 function createLogger(level: string): Logger {
+  // Loaded on the first log line, not at start-up: most commands never log.
+  const { pino } = createRequire(import.meta.url)('pino') as { pino: typeof Pino };
   if (process.stderr.isTTY) {
     return pino(
       { level, base: undefined, timestamp: false },
