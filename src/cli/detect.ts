@@ -50,7 +50,7 @@ export function registerDetect(program: Command): void {
     .action(async (file: string, flags: DetectFlags) => {
       // Loaded here so that other commands do not pay for them at start-up.
       const { readFileSync } = await import('node:fs');
-      const { parseOtavaCsv } = await import('../detect/otava-csv.js');
+      const { parseOtavaCsv } = await import('../sources/csv/otava-csv.js');
       const windowLen = parseNumberFlag(flags.window, '--window', (n) => Number.isInteger(n) && n >= 2, 'an integer ≥ 2');
       const maxPvalue = parseNumberFlag(flags.pValue, '-P', (n) => n >= 0 && n <= 1, 'a number in [0, 1]');
       const minMagnitude = parseNumberFlag(flags.magnitude, '-M', (n) => n >= 0, 'a number ≥ 0');

@@ -8,6 +8,5 @@
 export { analyzeSeries, IncrementalSeries, DEFAULT_MAX_PVALUE, DEFAULT_MIN_MAGNITUDE, DEFAULT_WINDOW_LEN } from './analyze.js';
 export { origEDivisive, type OrigChangePoint, type OrigEDivisiveOptions } from './orig-edivisive.js';
 export { evaluateThreshold, type Direction, type ThresholdResult, type ThresholdSpec, type ThresholdStatus } from './thresholds.js';
-export { parseOtavaCsv, type CsvSeries, type CsvSeriesOptions } from './otava-csv.js';
 export { studentTwoSidedPValue } from './student-t.js';
 export type * from './types.js';

@@ -1,6 +1,6 @@
-import { parseNumberCell, splitCsvLine } from '../util/csv.js';
-import { UserError } from '../util/errors.js';
-import { parseDateTime } from '../util/time.js';
+import { parseNumberCell, splitCsvLine } from '../../util/csv.js';
+import { UserError } from '../../util/errors.js';
+import { parseDateTime } from '../../util/time.js';
 
 /**
  * Metric series from a CSV in Otava's layout: a header row, one row per run in file order, a time
