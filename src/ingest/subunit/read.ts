@@ -1,4 +1,5 @@
 import { TestGrouper } from './records.js';
+import { throughStage } from './stage.js';
 import { readV1Events } from './v1-reader.js';
 import { readV2EventBatches, SIGNATURE } from './v2-reader.js';
 import type { ByteSource, SubunitEvent, SubunitReadOptions, TestRecord } from './types.js';
@@ -38,15 +39,7 @@ export async function* readSubunitEvents(source: ByteSource, options: ReadOption
 }
 
 export async function* readSubunitTestBatches(source: ByteSource, options: ReadOptions = {}): AsyncGenerator<TestRecord[]> {
-  const grouper = new TestGrouper(options.keepAttachmentBytes ?? true);
-  for await (const events of readSubunitEventBatches(source, options)) {
-    const records: TestRecord[] = [];
-    grouper.push(events, records);
-    if (records.length) yield records;
-  }
-  const records: TestRecord[] = [];
-  grouper.end(records);
-  if (records.length) yield records;
+  yield* throughStage(readSubunitEventBatches(source, options), new TestGrouper(options.keepAttachmentBytes ?? true));
 }
 
 export async function* readSubunitTests(source: ByteSource, options: ReadOptions = {}): AsyncGenerator<TestRecord> {

@@ -1,4 +1,5 @@
 import { V2Decoder, type V2DecoderOptions } from './v2-decoder.js';
+import { throughStage } from './stage.js';
 import type { ByteSource, SubunitEvent } from './types.js';
 
 export { FLAG, MAX_PACKET, SIGNATURE, parserErrorEvents, readVarint } from './v2-decoder.js';
@@ -8,15 +9,7 @@ export { FLAG, MAX_PACKET, SIGNATURE, parserErrorEvents, readVarint } from './v2
  * synchronous, see V2Decoder), or one event at a time for callers that want that.
  */
 export async function* readV2EventBatches(source: ByteSource, options: V2DecoderOptions = {}): AsyncGenerator<SubunitEvent[]> {
-  const decoder = new V2Decoder(options);
-  for await (const chunk of source) {
-    const events: SubunitEvent[] = [];
-    decoder.push(chunk, events);
-    if (events.length) yield events;
-  }
-  const events: SubunitEvent[] = [];
-  decoder.end(events);
-  if (events.length) yield events;
+  yield* throughStage(source, new V2Decoder(options));
 }
 
 export async function* readV2Events(source: ByteSource, options: V2DecoderOptions = {}): AsyncGenerator<SubunitEvent> {
