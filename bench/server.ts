@@ -8,13 +8,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ingestJson } from '../src/ingest/json.js';
 import { openStore } from '../src/store/connect.js';
 import { createTestDatabase } from '../test/support/create-database.js';
 import type { Benchmark } from './registry.js';
+import { freePort } from '../test/support/free-port.js';
 
 const CLIENTS = 32;
 const SERIES_RUNS = 500;
@@ -61,15 +61,6 @@ const ANALYZE_CONFIG =
   'tests:\n  - name: analyze\n    metadata:\n      benchmark: analyze\n    metrics:\n' +
   Array.from({ length: ANALYZE_METRICS }, (_, m) => `      - name: m${m}\n        metricName: m${m}\n        metric_of_interest: value\n`).join('');
 
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => ok(port));
-    });
-    s.on('error', fail);
-  });
-}
 
 function startDaemon(db: string, port: number, configDir: string): ChildProcess {
   const cli = resolve('dist-bench/src/cli/main.js');

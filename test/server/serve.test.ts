@@ -1,17 +1,8 @@
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { useTestDatabase } from '../support/databases.js';
+import { freePort } from '../support/free-port.js';
 
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => ok(port));
-    });
-    s.on('error', fail);
-  });
-}
 
 async function healthy(base: string): Promise<boolean> {
   for (let i = 0; i < 200; i++) {
