@@ -6,13 +6,14 @@ import { recordRegressions } from '../analyze/record.js';
 import { loadAnalysisConfig, parseAnalysisConfig, timeWindow, type AnalysisConfig } from '../config/index.js';
 import { StoreSource } from '../sources/store/index.js';
 import type { Store } from '../store/connect.js';
-import { readDataVersion } from '../store/data-version.js';
+import { readDataVersion, SharedVersionReads } from '../store/data-version.js';
 import { UserError } from '../util/errors.js';
 import { Memo, type MemoStats } from './cache/memo.js';
 
 /**
  * The daemon's analyses, memoised without business state of its own: every analysis result is keyed by
- * the store's data version (read with one primary-key query per request), so a write through any
+ * the store's data version (read after the request arrived: one primary-key query, shared by the
+ * requests that wait for it — {@link SharedVersionReads}), so a write through any
  * process — this daemon, another one, the CLI — changes the key of the next request, and no daemon
  * serves an answer another daemon on the same database would not.
  *
@@ -71,6 +72,7 @@ export class CachedAnalysis {
   private readonly configs: Memo<AnalysisConfig | typeof READS_INCLUDES>;
   private readonly reports: Memo<Analysed>;
   private readonly bodies: Memo<string>;
+  private readonly versions: SharedVersionReads;
 
   constructor(
     private readonly store: Store,
@@ -79,6 +81,7 @@ export class CachedAnalysis {
     this.configs = new Memo('configs', sizes.configs);
     this.reports = new Memo('reports', sizes.reports);
     this.bodies = new Memo('bodies', sizes.bodies);
+    this.versions = new SharedVersionReads(() => readDataVersion(store.db));
   }
 
   /** A config of `--config-dir`, as `loadAnalysisConfig(path, { inputVars })` gives it. */
@@ -117,7 +120,7 @@ export class CachedAnalysis {
   async snapshot(options: AnalysisOptions): Promise<Snapshot> {
     const now = new Date();
     const { after, before } = timeWindow({ lookback: options.lookback, since: options.since, now });
-    const version = await readDataVersion(this.store.db);
+    const version = await this.versions.read();
     const { now: _ignored, ...rest } = options;
     return { options: { ...options, now }, key: hash([rest, after?.getTime() ?? null, before?.getTime() ?? null, version]) };
   }

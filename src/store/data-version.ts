@@ -31,3 +31,42 @@ export async function readDataVersion(db: Kysely<Database> | Transaction<Databas
 const compiledReads = new WeakMap<object, CompiledQuery<{ version: number }>>();
 
 const DATA_VERSION_ROW = 1;
+
+/**
+ * Data-version reads shared by concurrent callers without ever answering a caller with a version read
+ * before it asked: a caller that finds a read in flight (which may have started before a write it must
+ * see committed) waits for the next read, and every caller waiting meanwhile shares that one. Under N
+ * concurrent requests this is ~1 query per round trip instead of N, on a server database the largest
+ * per-request cost of a memoised answer, and read-after-write holds as with a query per caller.
+ *
+ * @example
+ * const versions = new SharedVersionReads(() => readDataVersion(store.db));
+ * const [a, b] = await Promise.all([versions.read(), versions.read()]);   // one query or two, never stale
+ */
+export class SharedVersionReads {
+  private current: Promise<number> | undefined;
+  private queued: Promise<number> | undefined;
+
+  constructor(private readonly query: () => Promise<number>) {}
+
+  read(): Promise<number> {
+    if (this.current === undefined) return this.launch();
+    this.queued ??= this.current
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = undefined;
+        return this.launch();
+      });
+    return this.queued;
+  }
+
+  private launch(): Promise<number> {
+    const read = this.query();
+    this.current = read;
+    const settle = () => {
+      if (this.current === read) this.current = undefined;
+    };
+    read.then(settle, settle);
+    return read;
+  }
+}
