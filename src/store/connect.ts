@@ -4,6 +4,7 @@ import { UserError, errorMessage } from '../util/errors.js';
 import { logger } from '../util/log.js';
 import { LATEST_MIGRATION, migrationsFor } from './migrations/index.js';
 import { bumpDataVersion } from './data-version.js';
+import { enableCopyFrom } from './pg-copy.js';
 import type { Database } from './schema.js';
 import { DEFAULT_DB_URL, parseStoreUrl, type DialectName, type StoreLocation } from './url.js';
 
@@ -95,6 +96,7 @@ async function createDialect(location: StoreLocation): Promise<Dialect> {
       pg.default.types.setTypeParser(20, (v: string) => Number(v));
       const pool = new pg.default.Pool({ connectionString: location.target, max: 10, connectionTimeoutMillis: 10_000 });
       pool.on('error', (err) => logger().warn({ err: errorMessage(err) }, 'postgres pool error'));
+      pool.on('connect', enableCopyFrom); // ingest loads documents with COPY (pg-copy.ts)
       return new PostgresDialect({ pool });
     }
     case 'mysql': {

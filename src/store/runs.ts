@@ -10,10 +10,11 @@
  * const runs = await listRuns(store.db, { where: { platform: 'AWS' }, limit: 10 }); // oldest first
  * ```
  */
-import { PostgresAdapter, sql, type CompiledQuery, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { CompiledQuery, PostgresAdapter, sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { NotFoundError, UserError } from '../util/errors.js';
 import { recordDocumentCollections } from './document-collections.js';
 import { flattenMetadata, indexedValue } from './metadata.js';
+import { CopyRows } from './pg-copy.js';
 import type { Database, RunsTable } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -130,7 +131,7 @@ async function insertRunRow(trx: Db, row: Record<string, unknown> & { uuid: stri
 
 async function insertDocuments(trx: Db, runId: number, documents: NewDocument[]): Promise<void> {
   await recordDocumentCollections(trx, documents);
-  if (trx.getExecutor().adapter instanceof PostgresAdapter) return insertDocumentsUnnest(trx, runId, documents);
+  if (trx.getExecutor().adapter instanceof PostgresAdapter) return insertDocumentsCopy(trx, runId, documents);
   for (let i = 0; i < documents.length; i += DOCUMENT_BATCH) {
     const batch = documents.slice(i, i + DOCUMENT_BATCH);
     const parameters: unknown[] = [];
@@ -143,20 +144,14 @@ async function insertDocuments(trx: Db, runId: number, documents: NewDocument[])
 }
 
 /**
- * PostgreSQL takes a batch as four arrays unnested into rows: one statement with 4 parameters instead of
- * 5 000, which the server parses and plans far faster than a multi-row VALUES list.
+ * PostgreSQL loads a run's documents with one COPY: the server parses a tab-separated stream and inserts
+ * in batches, about half the server time of multi-row inserts and no per-value array escaping here.
  */
-async function insertDocumentsUnnest(trx: Db, runId: number, documents: NewDocument[]): Promise<void> {
-  const batchSize = DOCUMENT_BATCH * 5;
-  for (let i = 0; i < documents.length; i += batchSize) {
-    const batch = documents.slice(i, i + batchSize);
-    await sql`
-      insert into documents (run_id, collection, timestamp_ms, metric_name, body)
-      select ${runId}, c, t, m, b
-      from unnest(${batch.map((d) => d.collection)}::text[], ${batch.map((d) => d.timestampMs)}::bigint[],
-                  ${batch.map((d) => d.metricName)}::text[], ${batch.map((d) => d.body)}::text[]) as u(c, t, m, b)
-    `.execute(trx);
-  }
+async function insertDocumentsCopy(trx: Db, runId: number, documents: NewDocument[]): Promise<void> {
+  if (!documents.length) return;
+  const rows = new CopyRows();
+  for (const d of documents) rows.push([runId, d.collection, d.timestampMs, d.metricName, d.body]);
+  await trx.executeQuery(CompiledQuery.raw('copy documents (run_id, collection, timestamp_ms, metric_name, body) from stdin', [rows]));
 }
 
 const documentInsertTemplates = new WeakMap<object, Map<number, CompiledQuery>>();
