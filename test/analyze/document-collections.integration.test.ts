@@ -3,13 +3,12 @@
  * once, a store migrated before 0006 gets them back-filled from its documents, and the store source picks
  * benchmark collections from them.
  */
-import { Migrator, type Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/connect.js';
 import { listDocumentCollections } from '../../src/store/document-collections.js';
-import { migrationsFor } from '../../src/store/migrations/index.js';
 import { writeDocuments, writeRun } from '../../src/store/runs.js';
 import { DIALECTS, useTestDatabase } from '../support/databases.js';
+import { migrateStoreTo } from '../support/migrate.js';
 
 const run = (uuid: string) => ({ uuid, timestampMs: Date.UTC(2026, 0, 10), source: 'test', collection: 'meta', metadata: { uuid } });
 const doc = (collection: string) => ({ collection, timestampMs: null, metricName: 'cpu', body: '{"value":1}' });
@@ -36,14 +35,7 @@ for (const dialect of DIALECTS) {
     it('back-fills the names of documents written before the migration', async () => {
       const before = await openStore(old.url, { migrate: false });
       try {
-        const migrator = new Migrator({
-          db: before.db as unknown as Kysely<unknown>,
-          provider: { getMigrations: async () => migrationsFor(before.dialect) },
-          migrationTableName: 'perfhound_migration',
-          migrationLockTableName: 'perfhound_migration_lock',
-        });
-        const { error } = await migrator.migrateTo('0005_data_version');
-        expect(error).toBeUndefined();
+        await migrateStoreTo(before, '0005_data_version');
         // Written as 0005 knew them: straight into `documents`.
         await before.db.insertInto('runs').values({ uuid: 'o1', timestamp_ms: 1, source: 't', collection: 'meta', metadata: '{}', ingested_ms: 1 }).execute();
         const { id } = await before.db.selectFrom('runs').select('id').where('uuid', '=', 'o1').executeTakeFirstOrThrow();

@@ -1,0 +1,18 @@
+import { Migrator, type Kysely } from 'kysely';
+import type { Store } from '../../src/store/connect.js';
+import { migrationsFor } from '../../src/store/migrations/index.js';
+
+/**
+ * Migrates a store opened with `{ migrate: false }` up to migration `name` only, so a test can write data
+ * the way an older version did and then see a later migration convert it.
+ */
+export async function migrateStoreTo(store: Store, name: string): Promise<void> {
+  const migrator = new Migrator({
+    db: store.db as unknown as Kysely<unknown>,
+    provider: { getMigrations: async () => migrationsFor(store.dialect) },
+    migrationTableName: 'perfhound_migration',
+    migrationLockTableName: 'perfhound_migration_lock',
+  });
+  const { error } = await migrator.migrateTo(name);
+  if (error) throw error;
+}
