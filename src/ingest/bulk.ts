@@ -10,7 +10,7 @@
 import type { Store } from '../store/connect.js';
 import { getPath, metadataString } from '../store/metadata.js';
 import type { Place } from '../util/errors.js';
-import { isBlank, scanLineBatches } from './line-scanner.js';
+import { isBlank, scanLineBuffers } from './line-scanner.js';
 import { matchesPattern } from './patterns.js';
 import { newReport, type IngestReport } from './report.js';
 import { runColumnsFromMetadata } from './run-fields.js';
@@ -63,31 +63,35 @@ export async function ingestBulk(store: Store, path: string, options: BulkOption
   const timestamps = new TimestampCache();
 
   let pendingAction: { collection: string; line: number; text: string } | undefined;
-  for await (const batch of scanLineBatches(path)) {
-    for (const line of batch) {
-      if (isBlank(line.text)) continue;
-      const place: Place = { file, line: line.line };
+  for await (const batch of scanLineBuffers(path)) {
+    for (let k = 0; k < batch.starts.length; k++) {
+      // Decoded only to be parsed right away: no line outlives its turn (see scanLineBuffers).
+      const text = batch.data.toString('utf8', batch.starts[k], batch.ends[k]);
+      if (isBlank(text)) continue;
+      const lineNumber = batch.firstLine + k;
+      const place: Place = { file, line: lineNumber };
       if (!pendingAction) {
-        let action = actions.get(line.text);
+        let action = actions.get(text);
         if (!action) {
-          action = parseAction(line.text);
-          if (actions.size < 10_000) actions.set(line.text, action);
+          action = parseAction(text);
+          if (actions.size < 10_000) actions.set(text, action);
         }
         if ('error' in action) {
           groups.fail(undefined, action.error, place);
           continue;
         }
-        pendingAction = { collection: action.collection, line: line.line, text: line.text };
+        pendingAction = { collection: action.collection, line: lineNumber, text };
         continue;
       }
       const collection = pendingAction.collection;
-      const context = pendingAction.text + '\n' + line.text;
+      // The action and its document, searched for run ids when the document's own run cannot be told.
+      const context = pendingAction.text + '\n' + text;
       pendingAction = undefined;
       let doc: unknown;
       try {
-        doc = JSON.parse(line.text);
+        doc = JSON.parse(text);
       } catch (err) {
-        groups.fail(salvageUuid(line.text, options.uuidFields[0]), `malformed JSON document: ${(err as Error).message}`, place, context);
+        groups.fail(salvageUuid(text, options.uuidFields[0]), `malformed JSON document: ${(err as Error).message}`, place, context);
         continue;
       }
       if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
@@ -111,11 +115,18 @@ export async function ingestBulk(store: Store, path: string, options: BulkOption
           });
           continue;
         }
-        groups.setMetadata(uuid, line.line, { ...record, ...options.runMeta }, place, { collection, timestampMs });
+        groups.setMetadata(uuid, lineNumber, { ...record, ...options.runMeta }, place, { collection, timestampMs });
         continue;
       }
       const metricName = typeof record.metricName === 'string' ? record.metricName : null;
-      groups.addDocument(uuid, { line: line.line, offset: line.offset, length: line.length, timestampMs, metricName, collection });
+      groups.addDocument(uuid, {
+        line: lineNumber,
+        offset: batch.offset + batch.starts[k],
+        length: batch.ends[k] - batch.starts[k],
+        timestampMs,
+        metricName,
+        collection,
+      });
     }
   }
   if (pendingAction) groups.fail(undefined, 'the action line has no document after it', { file, line: pendingAction.line }, pendingAction.text);

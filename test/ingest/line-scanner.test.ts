@@ -1,0 +1,45 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readRanges, scanLineBatches, scanLineBuffers } from '../../src/ingest/line-scanner.js';
+
+/** Lines as a plain split sees them: number, text without `\r`, byte offset and length. */
+function naive(content: string) {
+  const out = [];
+  let offset = 0;
+  const parts = content.split('\n');
+  if (parts.at(-1) === '') parts.pop();
+  for (const [i, part] of parts.entries()) {
+    const text = part.endsWith('\r') ? part.slice(0, -1) : part;
+    out.push({ text, line: i + 1, offset, length: Buffer.byteLength(text) });
+    offset += Buffer.byteLength(part) + 1;
+  }
+  return out;
+}
+
+describe('line scanner', () => {
+  // Lines across the 1 MB read boundary, CRLF endings, blank lines, multi-byte text, no final newline.
+  const lines = ['{"a":1}', '', 'é✓🐕'.repeat(50_000), 'x'.repeat(700_000) + '\r', '  ', '{"b":2}\r', 'last'];
+  const content = lines.join('\n');
+  const path = join(mkdtempSync(join(tmpdir(), 'perfhound-lines-')), 'lines.ndjson');
+  writeFileSync(path, content);
+
+  it('gives every line with its number and byte range', async () => {
+    const got = [];
+    for await (const batch of scanLineBatches(path)) got.push(...batch);
+    expect(got).toEqual(naive(content));
+  });
+
+  it('gives the same lines as byte ranges of its buffers, which read back to the same text', async () => {
+    const got = [];
+    for await (const b of scanLineBuffers(path)) {
+      for (let k = 0; k < b.starts.length; k++) {
+        got.push({ text: b.data.toString('utf8', b.starts[k], b.ends[k]), line: b.firstLine + k, offset: b.offset + b.starts[k], length: b.ends[k] - b.starts[k] });
+      }
+    }
+    const expected = naive(content);
+    expect(got).toEqual(expected);
+    expect(await readRanges(path, expected)).toEqual(expected.map((l) => l.text));
+  });
+});
