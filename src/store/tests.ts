@@ -1,4 +1,4 @@
-import { sql, type Compilable, type CompiledQuery, type Kysely, type QueryResult, type Transaction } from 'kysely';
+import { sql, type Compilable, type CompiledQuery, type InsertQueryBuilder, type InsertResult, type Kysely, type QueryResult, type Transaction } from 'kysely';
 import { bumpDataVersion } from './data-version.js';
 import type { Database } from './schema.js';
 import type { DialectName } from './url.js';
@@ -47,6 +47,33 @@ async function run<R>(trx: Db, compiled: CompiledQuery, parameters: unknown[]): 
   return trx.executeQuery<R>({ ...compiled, parameters } as CompiledQuery<R>);
 }
 
+/**
+ * PostgreSQL takes a batch as one array parameter per column, unnested into rows
+ * (`insert … select * from unnest($1::bigint[], …)`): a statement of 5 parameters instead of 10 000, which
+ * the server parses and plans once per batch in microseconds instead of milliseconds, and one SQL text for
+ * every batch size. `types` are the columns' element types, in the flat rows' column order.
+ */
+function unnestRows(types: readonly string[]) {
+  return sql`select * from unnest(${sql.join(types.map((t) => sql`${[]}::${sql.raw(t)}[]`))})`;
+}
+
+/** A flat parameter array of `columns` values a row → one array per column (for {@link unnestRows}). */
+function byColumn(rows: readonly unknown[], columns: number): unknown[][] {
+  const out: unknown[][] = Array.from({ length: columns }, () => []);
+  for (let k = 0; k < rows.length; k += columns) for (let c = 0; c < columns; c++) out[c].push(rows[k + c]);
+  return out;
+}
+
+/**
+ * The compiled multi-row statement for `rows` (flat, `columns` values a row) and the parameters to run it
+ * with: on PostgreSQL `unnested` (one SQL for any count, {@link byColumn} parameters), elsewhere `values`
+ * compiled for this row count with the flat rows as parameters.
+ */
+function multiRow(trx: Db, dialect: DialectName, name: string, rows: unknown[], columns: number, build: { unnested: () => Compilable; values: (rows: number) => Compilable }): [CompiledQuery, unknown[]] {
+  if (dialect === 'postgres') return [template(trx, `${name}-unnest`, 1, columns, build.unnested), byColumn(rows, columns)];
+  return [template(trx, name, rows.length / columns, columns, build.values), rows];
+}
+
 /** Whether INSERT … RETURNING gives ids back (MariaDB cannot combine it with ON DUPLICATE KEY UPDATE). */
 function hasReturning(dialect: DialectName): boolean {
   return dialect !== 'mysql';
@@ -76,8 +103,11 @@ export async function addTestAggregates(trx: Db, dialect: DialectName, rows: rea
   const step = BATCH * AGGREGATE_COLUMNS;
   for (let i = 0; i < rows.length; i += step) {
     const parameters = rows.length <= step ? (rows as unknown[]) : rows.slice(i, i + step);
-    const compiled = template(trx, `tests-upsert`, parameters.length / AGGREGATE_COLUMNS, AGGREGATE_COLUMNS, (n) => aggregateUpsert(trx, dialect, n));
-    const result = await run<{ id: number | string; test_id: string }>(trx, compiled, parameters);
+    const [compiled, values] = multiRow(trx, dialect, 'tests-upsert', parameters, AGGREGATE_COLUMNS, {
+      unnested: () => aggregateUpsert(trx, dialect, trx.insertInto('tests').columns(['test_id', 'run_count', 'success', 'failure', 'run_time']).expression(unnestRows(['text', 'int', 'int', 'int', 'float8']))),
+      values: (n) => aggregateUpsert(trx, dialect, trx.insertInto('tests').values(new Array(n).fill({ test_id: '', run_count: 0, success: 0, failure: 0, run_time: 0 as number | null }))),
+    });
+    const result = await run<{ id: number | string; test_id: string }>(trx, compiled, values);
     if (hasReturning(dialect)) for (const r of result.rows) ids.set(r.test_id, Number(r.id));
   }
   if (!hasReturning(dialect)) {
@@ -88,9 +118,7 @@ export async function addTestAggregates(trx: Db, dialect: DialectName, rows: rea
   return ids;
 }
 
-function aggregateUpsert(trx: Db, dialect: DialectName, rows: number): Compilable {
-  const placeholder = { test_id: '', run_count: 0, success: 0, failure: 0, run_time: 0 as number | null };
-  const insert = trx.insertInto('tests').values(new Array(rows).fill(placeholder));
+function aggregateUpsert(trx: Db, dialect: DialectName, insert: InsertQueryBuilder<Database, 'tests', InsertResult>): Compilable {
   if (dialect === 'mysql') {
     return insert.onDuplicateKeyUpdate({
       run_time: sql`case when values(success) > 0 and values(run_time) is not null then (coalesce(run_time, 0) * success + values(run_time)) / (success + 1) when run_time is null then values(run_time) else run_time end`,
@@ -171,12 +199,16 @@ export async function insertTestRuns(trx: Db, dialect: DialectName, rows: readon
   for (let i = 0; i < rows.length; i += step) {
     const parameters = rows.length <= step ? (rows as unknown[]) : rows.slice(i, i + step);
     const count = parameters.length / TEST_RUN_COLUMNS;
-    const returning = dialect === 'postgres';
-    const compiled = template(trx, 'test-runs-insert', count, TEST_RUN_COLUMNS, (n) => {
-      const insert = trx.insertInto('test_runs').values(new Array(n).fill({ test_id: 0, run_id: 0, status: '', start_us: 0, stop_us: 0 }));
-      return returning ? insert.returning(['id', 'test_id']) : insert;
+    const [compiled, values] = multiRow(trx, dialect, 'test-runs-insert', parameters, TEST_RUN_COLUMNS, {
+      unnested: () =>
+        trx
+          .insertInto('test_runs')
+          .columns(['test_id', 'run_id', 'status', 'start_us', 'stop_us'])
+          .expression(unnestRows(['bigint', 'bigint', 'text', 'bigint', 'bigint']))
+          .returning(['id', 'test_id']),
+      values: (n) => trx.insertInto('test_runs').values(new Array(n).fill({ test_id: 0, run_id: 0, status: '', start_us: 0, stop_us: 0 })),
     });
-    const result = await run<{ id: number | string; test_id: number | string }>(trx, compiled, parameters);
+    const result = await run<{ id: number | string; test_id: number | string }>(trx, compiled, values);
     if (dialect === 'sqlite') {
       // The rows of one multi-row INSERT (no explicit ids, no conflict clause) get consecutive rowids in
       // VALUES order, ending at the last insert rowid: each is one more than the table's largest rowid, and
@@ -213,14 +245,17 @@ function columnOf(rows: readonly unknown[], columns: number, column: number): un
 /** Columns of one row of {@link insertTestRunMetadata}'s flat parameter array: test_run_id, key, value. */
 export const TEST_RUN_METADATA_COLUMNS = 3;
 
-export async function insertTestRunMetadata(trx: Db, rows: readonly unknown[]): Promise<void> {
+export async function insertTestRunMetadata(trx: Db, dialect: DialectName, rows: readonly unknown[]): Promise<void> {
   const step = BATCH * TEST_RUN_METADATA_COLUMNS;
   for (let i = 0; i < rows.length; i += step) {
     const parameters = rows.length <= step ? (rows as unknown[]) : rows.slice(i, i + step);
-    const compiled = template(trx, 'test-run-metadata-insert', parameters.length / TEST_RUN_METADATA_COLUMNS, TEST_RUN_METADATA_COLUMNS, (n) =>
-      trx.insertInto('test_run_metadata').values(new Array(n).fill({ test_run_id: 0, key: '', value: '' })),
+    await run(
+      trx,
+      ...multiRow(trx, dialect, 'test-run-metadata-insert', parameters, TEST_RUN_METADATA_COLUMNS, {
+        unnested: () => trx.insertInto('test_run_metadata').columns(['test_run_id', 'key', 'value']).expression(unnestRows(['bigint', 'text', 'text'])),
+        values: (n) => trx.insertInto('test_run_metadata').values(new Array(n).fill({ test_run_id: 0, key: '', value: '' })),
+      }),
     );
-    await run(trx, compiled, parameters);
   }
 }
 

@@ -231,7 +231,7 @@ async function storeBatch(trx: Db, dialect: DialectName, runId: number, batch: P
       }
     }
   }
-  if (metadata.length) await insertTestRunMetadata(trx, metadata);
+  if (metadata.length) await insertTestRunMetadata(trx, dialect, metadata);
   if (testMetadata.length) await addTestMetadata(trx, dialect, testMetadata);
   if (attachments.length) await insertAttachments(trx, attachments);
 }
