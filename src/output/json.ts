@@ -4,7 +4,7 @@
  * labels? } }, is_changepoint } ] }`. `percentage_change` is 0 away from change points. Always valid JSON
  * (non-finite numbers become strings, see util/json.ts).
  */
-import type { AnalysisReport, TestReport } from '../analyze/types.js';
+import type { AnalysisReport, ColumnInfo, ReportChangePoint, ReportRow, TestReport } from '../analyze/types.js';
 import { jsonReplacer, toJson } from '../util/json.js';
 import { joinParts, type ReportParts } from './parts.js';
 import { changePointIndex, collapsedRowIndexes, epochSeconds } from './rows.js';
@@ -30,17 +30,22 @@ export function testToJsonRows(test: TestReport, options: JsonOptions = {}): Rec
         ...(column.labels.length ? { labels: column.labels } : {}),
       };
     }
-    out.push({
-      uuid: row.uuid,
-      ...jsonSafeFields(row.attributes),
-      timestamp: jsonSafe(epochSeconds(row.timestampMs)),
-      [test.versionField]: row.version ?? null,
-      ...jsonSafeFields(row.display),
-      metrics,
-      is_changepoint: cps.has(i),
-    });
+    out.push(rowObject(test, row, metrics, cps.has(i)));
   });
   return out;
+}
+
+/** A row's object, its keys in the seed's order (a metadata column or display field named like a key shares its place). */
+function rowObject(test: TestReport, row: ReportRow, metrics: unknown, isChangepoint: boolean): Record<string, unknown> {
+  return {
+    uuid: row.uuid,
+    ...jsonSafeFields(row.attributes),
+    timestamp: jsonSafe(epochSeconds(row.timestampMs)),
+    [test.versionField]: row.version ?? null,
+    ...jsonSafeFields(row.display),
+    metrics,
+    is_changepoint: isChangepoint,
+  };
 }
 
 export function formatJson(report: AnalysisReport, options: JsonOptions = {}): string {
@@ -48,20 +53,91 @@ export function formatJson(report: AnalysisReport, options: JsonOptions = {}): s
 }
 
 /**
- * One object, test name → rows. Each test is serialised on its own, and by `JSON.stringify` without a
- * replacer (the values are made JSON-safe when the rows are built): a replacer is called for every key of
- * every row, which made it most of the time spent formatting a large report.
+ * One object, test name → rows, indented by 2 as `JSON.stringify` would. Each test is written on its own,
+ * and its rows are written as text (rowsJson) rather than built as objects for `JSON.stringify`: a
+ * 50 × 20 × 500 report is 500 000 metric objects that would be made only to be serialised.
  */
 export function jsonParts(options: JsonOptions = {}): ReportParts {
   return {
     head: '{',
-    test: (t, i) => {
-      // `{ name: rows }` indented, without its braces: the test's entry at the right depth.
-      const entry = JSON.stringify({ [t.name]: testToJsonRows(t, options) }, null, 2);
-      return (i ? ',' : '') + entry.slice(1, -2);
-    },
+    test: (t, i) => `${i ? ',' : ''}\n  ${JSON.stringify(t.name)}: ${rowsJson(t, options)}`,
     tail: (count) => (count ? '\n}\n' : '}\n'),
   };
+}
+
+/** Stands for the metrics in a row object: rowsJson writes them itself, in the place the key has. */
+const METRICS_HERE = Object.freeze({});
+
+/**
+ * Exactly `JSON.stringify(testToJsonRows(test, options), null, 2)` one level deep (a test's value in the
+ * report object). The row objects are still made by rowObject, so key order, shared keys and omitted
+ * values are JSON.stringify's own; only the metrics, whose keys are worked out once per test, are text.
+ */
+export function rowsJson(test: TestReport, options: JsonOptions = {}): string {
+  const cps = changePointIndex(test);
+  const keep = options.collapse ? collapsedRowIndexes(test) : undefined;
+  const metrics = metricWriters(test);
+  let out = '';
+  test.rows.forEach((row, i) => {
+    if (keep && !keep.has(i)) return;
+    const object = rowObject(test, row, METRICS_HERE, cps.has(i));
+    let members = '';
+    for (const key of Object.keys(object)) {
+      const value = object[key];
+      const text = value === METRICS_HERE ? metricsJson(metrics, row, cps.get(i)) : nestedJson(value, ROW_MEMBER_INDENT);
+      if (text !== undefined) members += `${members ? ',' : ''}\n${ROW_MEMBER_INDENT}${JSON.stringify(key)}: ${text}`;
+    }
+    out += `${out ? ',' : ''}\n    {${members}${members ? '\n    }' : '}'}`;
+  });
+  return out ? `[${out}\n  ]` : '[]';
+}
+
+const ROW_MEMBER_INDENT = ' '.repeat(6);
+const METRIC_INDENT = ' '.repeat(8);
+const METRIC_MEMBER_INDENT = ' '.repeat(10);
+
+/** A metric's entry worked out once per test: its key's text, and its labels' text. */
+interface MetricWriter {
+  name: string;
+  head: string;
+  labels: string;
+}
+
+/** The metric keys in the order (and with the last column of a name winning) of the object testToJsonRows builds. */
+function metricWriters(test: TestReport): MetricWriter[] {
+  const byName: Record<string, ColumnInfo> = {};
+  for (const column of test.columns) if (!column.isMetadata) byName[column.name] = column;
+  return Object.keys(byName).map((name) => {
+    const { labels } = byName[name];
+    return {
+      name,
+      head: `\n${METRIC_INDENT}${JSON.stringify(name)}: {\n${METRIC_MEMBER_INDENT}"value": `,
+      labels: labels.length ? `,\n${METRIC_MEMBER_INDENT}"labels": ${nestedJson(labels, METRIC_MEMBER_INDENT)}` : '',
+    };
+  });
+}
+
+function metricsJson(metrics: readonly MetricWriter[], row: ReportRow, changes: Map<string, ReportChangePoint> | undefined): string {
+  if (metrics.length === 0) return '{}';
+  let out = '{';
+  for (let m = 0; m < metrics.length; m++) {
+    const metric = metrics[m];
+    const value = valueJson(row.values[metric.name] ?? null);
+    const change = valueJson(changes?.get(metric.name)?.percentageChange ?? 0);
+    out += `${m ? ',' : ''}${metric.head}${value},\n${METRIC_MEMBER_INDENT}"percentage_change": ${change}${metric.labels}\n${METRIC_INDENT}}`;
+  }
+  return `${out}\n${ROW_MEMBER_INDENT}}`;
+}
+
+/** A metric's value or change: finite numbers directly (JSON writes them as String does), the rest as jsonSafe makes them. */
+function valueJson(value: unknown): string {
+  return typeof value === 'number' && Number.isFinite(value) ? String(value) : (nestedJson(jsonSafe(value), METRIC_MEMBER_INDENT) ?? 'null');
+}
+
+/** `JSON.stringify(value, null, 2)` of a value whose key sits at `indent`; undefined when JSON omits it. */
+function nestedJson(value: unknown, indent: string): string | undefined {
+  const text = JSON.stringify(value, null, 2) as string | undefined;
+  return text !== undefined && text.includes('\n') ? text.replaceAll('\n', `\n${indent}`) : text;
 }
 
 /** What {@link jsonReplacer} would make of the value, applied once where non-JSON values can occur. */
