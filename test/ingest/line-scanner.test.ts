@@ -19,8 +19,8 @@ function naive(content: string) {
 }
 
 describe('line scanner', () => {
-  // Lines across the 1 MB read boundary, CRLF endings, blank lines, multi-byte text, no final newline.
-  const lines = ['{"a":1}', '', 'é✓🐕'.repeat(50_000), 'x'.repeat(700_000) + '\r', '  ', '{"b":2}\r', 'last'];
+  // Lines across the 1 MB read boundary, longer than a read, CRLF endings, blank lines, multi-byte text, no final newline.
+  const lines = ['{"a":1}', '', 'é✓🐕'.repeat(50_000), 'x'.repeat(700_000) + '\r', '  ', 'y'.repeat(2_600_000), '{"b":2}\r', 'last'];
   const content = lines.join('\n');
   const path = join(mkdtempSync(join(tmpdir(), 'perfhound-lines-')), 'lines.ndjson');
   writeFileSync(path, content);
