@@ -19,25 +19,50 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
   for (const e of groups.orphanErrors) report.errors.push(placeMessage(e.message, e.place));
   const total = groups.groups.size;
   let done = 0;
-  for (const group of groups.groups.values()) {
-    await writeGroup(store, group, groups.paths, report, options);
+  const pending = groups.groups.values();
+  // The next run's documents are read while the database writes the current one (a server works
+  // in its own process: reading no longer waits for it, nor it for reading).
+  let next = readNext(pending, groups.paths);
+  for (;;) {
+    const current = await next;
+    if (!current) break;
+    next = readNext(pending, groups.paths);
+    await writeGroup(store, current, report, options);
     options.onProgress?.(++done, total);
   }
 }
 
+/** A group with its documents read back (none when it is not written: it had an error). */
+interface ReadGroup {
+  group: RunGroup;
+  documents: NewDocument[];
+}
+
+function readNext(pending: Iterator<RunGroup>, paths: string[]): Promise<ReadGroup | undefined> {
+  const read = (async () => {
+    const { value: group, done } = pending.next();
+    if (done) return undefined;
+    if (group.error) return { group, documents: [] };
+    const texts = await readGroupTexts(paths, group);
+    const documents: NewDocument[] = texts.map((body, i) => ({
+      collection: group.collections[i],
+      timestampMs: group.timestamps[i],
+      metricName: group.metricNames[i],
+      body: body.trim(),
+    }));
+    return { group, documents };
+  })();
+  // A read error surfaces when the loop awaits this read, not as an unhandled rejection before.
+  read.catch(() => undefined);
+  return read;
+}
+
 /** Writes one run in its own transaction, or reports why it is not written. */
-async function writeGroup(store: Store, group: RunGroup, paths: string[], report: IngestReport, options: WriteGroupsOptions): Promise<void> {
+async function writeGroup(store: Store, { group, documents }: ReadGroup, report: IngestReport, options: WriteGroupsOptions): Promise<void> {
   if (group.error) {
     report.runs.push({ uuid: group.uuid, outcome: 'failed', documents: 0, error: placeMessage(group.error.message, group.error.place) });
     return;
   }
-  const texts = await readGroupTexts(paths, group);
-  const documents: NewDocument[] = texts.map((body, i) => ({
-    collection: group.collections[i],
-    timestampMs: group.timestamps[i],
-    metricName: group.metricNames[i],
-    body: body.trim(),
-  }));
   try {
     const run = options.toRun(group);
     const { outcome } = await store.writeTransaction((trx) =>
