@@ -334,34 +334,35 @@ export interface StoredRunTotals {
 /**
  * subunit2sql's `get_run_totals` and `run_time()` over the stored results of a run (one aggregate query
  * on the run's index, so the ingest keeps nothing per test): results without timestamps add no time.
+ * Counted by status class in one pass rather than grouped by status: a GROUP BY sorts the run's rows
+ * first, which took ~30 MB more peak memory on SQLite for a million results.
  */
 export async function storedRunTotals(trx: Db, runId: number): Promise<StoredRunTotals> {
-  const rows = await trx
+  const r = await trx
     .selectFrom('test_runs')
-    .select((eb) => [
-      'status',
-      eb.fn.countAll().as('n'),
-      eb.fn.sum(eb('stop_us', '-', eb.ref('start_us'))).as('us'),
-      eb.fn.min('start_us').as('first'),
-      eb.fn.max('stop_us').as('last'),
-    ])
+    .select((eb) => {
+      const count = (statuses: readonly string[]) => eb.fn.sum<number | string | null>(eb.case().when('status', 'in', statuses).then(1).else(0).end());
+      return [
+        eb.fn.countAll().as('n'),
+        count(PASS_STATUSES).as('passes'),
+        count(FAIL_STATUSES).as('fails'),
+        count(['skip']).as('skips'),
+        eb.fn.sum(eb('stop_us', '-', eb.ref('start_us'))).as('us'),
+        eb.fn.min('start_us').as('first'),
+        eb.fn.max('stop_us').as('last'),
+      ];
+    })
     .where('run_id', '=', runId)
-    .groupBy('status')
-    .execute();
-  const totals: StoredRunTotals = { tests: 0, passes: 0, fails: 0, skips: 0, durationSum: 0, firstStartUs: null, lastStopUs: null };
-  let us = 0;
-  for (const r of rows) {
-    const n = Number(r.n);
-    totals.tests += n;
-    if ((PASS_STATUSES as readonly string[]).includes(r.status)) totals.passes += n;
-    else if ((FAIL_STATUSES as readonly string[]).includes(r.status)) totals.fails += n;
-    else if (r.status === 'skip') totals.skips += n;
-    if (r.us !== null) us += Number(r.us);
-    if (r.first !== null && (totals.firstStartUs === null || Number(r.first) < totals.firstStartUs)) totals.firstStartUs = Number(r.first);
-    if (r.last !== null && (totals.lastStopUs === null || Number(r.last) > totals.lastStopUs)) totals.lastStopUs = Number(r.last);
-  }
-  totals.durationSum = us / 1e6;
-  return totals;
+    .executeTakeFirstOrThrow();
+  return {
+    tests: Number(r.n),
+    passes: Number(r.passes ?? 0),
+    fails: Number(r.fails ?? 0),
+    skips: Number(r.skips ?? 0),
+    durationSum: Number(r.us ?? 0) / 1e6,
+    firstStartUs: r.first === null ? null : Number(r.first),
+    lastStopUs: r.last === null ? null : Number(r.last),
+  };
 }
 
 /** Deletes a run's test results with their metadata and attachments; returns the tests they belonged to. */
