@@ -55,44 +55,64 @@ export interface LineBuffer {
  */
 export async function* scanLineBuffers(path: string): AsyncGenerator<LineBuffer> {
   const handle = await open(path, 'r');
+  // Two read buffers: the next read runs while the caller works through the lines of the current one.
+  const reads = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+  let current = 0;
+  let position = 0;
+  let pending = handle.read(reads[current], 0, CHUNK, position);
+  // The unfinished last line of a read, completed by the next one.
+  let carry = Buffer.allocUnsafe(4096);
+  let carried = 0;
+  let carryOffset = 0;
+  let line = 1;
+  const keep = (bytes: Buffer) => {
+    if (carried + bytes.length > carry.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(carry.length * 2, carried + bytes.length));
+      carry.copy(bigger, 0, 0, carried);
+      carry = bigger;
+    }
+    carried += bytes.copy(carry, carried);
+  };
   try {
-    // One buffer for the whole file: the unfinished last line moves to its front before the next read
-    // (a fresh megabyte per read cost page faults and left freeing to the garbage collector).
-    let buffer = Buffer.allocUnsafe(CHUNK);
-    let carried = 0;
-    let carryOffset = 0;
-    let position = 0;
-    let line = 1;
     for (;;) {
-      if (buffer.length - carried < CHUNK / 4) {
-        // A line nearly as long as the buffer: grow it.
-        const bigger = Buffer.allocUnsafe(carried + CHUNK);
-        buffer.copy(bigger, 0, 0, carried);
-        buffer = bigger;
-      }
-      const { bytesRead } = await handle.read(buffer, carried, buffer.length - carried, position);
+      const { bytesRead } = await pending;
       if (bytesRead === 0) break;
+      const data = reads[current].subarray(0, bytesRead);
+      const dataOffset = position;
       position += bytesRead;
-      const data = buffer.subarray(0, carried + bytesRead);
+      current ^= 1;
+      pending = handle.read(reads[current], 0, CHUNK, position);
+      let start = 0;
+      if (carried) {
+        const nl = data.indexOf(10);
+        keep(data.subarray(0, nl === -1 ? bytesRead : nl));
+        if (nl === -1) continue;
+        const end = carried > 0 && carry[carried - 1] === 13 ? carried - 1 : carried;
+        yield { data: carry, offset: carryOffset, firstLine: line++, starts: [0], ends: [end] };
+        carried = 0;
+        start = nl + 1;
+      }
       const starts: number[] = [];
       const ends: number[] = [];
-      let start = 0;
-      for (let nl = data.indexOf(10, carried); nl !== -1; nl = data.indexOf(10, start)) {
+      for (let nl = data.indexOf(10, start); nl !== -1; nl = data.indexOf(10, start)) {
         starts.push(start);
         ends.push(nl > start && data[nl - 1] === 13 ? nl - 1 : nl);
         start = nl + 1;
       }
-      if (starts.length) yield { data, offset: carryOffset, firstLine: line, starts, ends };
+      if (starts.length) yield { data, offset: dataOffset, firstLine: line, starts, ends };
       line += starts.length;
-      carryOffset += start;
-      carried = data.length - start;
-      buffer.copyWithin(0, start, data.length);
+      if (start < bytesRead) {
+        carryOffset = dataOffset + start;
+        keep(data.subarray(start));
+      }
     }
     if (carried) {
-      const end = buffer[carried - 1] === 13 ? carried - 1 : carried;
-      yield { data: buffer.subarray(0, carried), offset: carryOffset, firstLine: line, starts: [0], ends: [end] };
+      const end = carry[carried - 1] === 13 ? carried - 1 : carried;
+      yield { data: carry, offset: carryOffset, firstLine: line, starts: [0], ends: [end] };
     }
   } finally {
+    // A caller that stops early leaves a read in flight: let it finish before closing the file.
+    await pending.catch(() => undefined);
     await handle.close();
   }
 }

@@ -31,6 +31,16 @@ describe('line scanner', () => {
     expect(got).toEqual(naive(content));
   });
 
+  it('splits a CRLF ending across two reads, and a newline that ends a read', async () => {
+    const mb = 1 << 20;
+    const edges = 'a'.repeat(mb - 1) + '\r\nb\n' + 'c'.repeat(mb - 3) + '\n' + 'd\r';
+    const file = join(mkdtempSync(join(tmpdir(), 'perfhound-lines-')), 'edges.ndjson');
+    writeFileSync(file, edges);
+    const got = [];
+    for await (const batch of scanLineBatches(file)) got.push(...batch);
+    expect(got).toEqual(naive(edges));
+  });
+
   it('gives the same lines as byte ranges of its buffers, which read back to the same text', async () => {
     const got = [];
     for await (const b of scanLineBuffers(path)) {
