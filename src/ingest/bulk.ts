@@ -14,7 +14,7 @@ import { isBlank, scanLineBuffers } from './line-scanner.js';
 import { matchesPattern } from './patterns.js';
 import { newReport, type IngestReport } from './report.js';
 import { runColumnsFromMetadata } from './run-fields.js';
-import { RunGroups, attributeOrphans, earliest, salvageUuid } from './run-groups.js';
+import { RunGroups, attributeOrphans, salvageUuid } from './run-groups.js';
 import { TimestampCache } from './timestamps.js';
 import { writeGroups } from './write-groups.js';
 
@@ -138,9 +138,9 @@ export async function ingestBulk(store: Store, path: string, options: BulkOption
       const metadata = group.metadata ?? { ...options.runMeta };
       return {
         uuid: group.uuid,
-        timestampMs: group.timestampMs ?? earliest(group.timestamps) ?? NaN,
+        timestampMs: group.timestampMs ?? group.documents.earliestTimestamp() ?? NaN,
         source: 'bulk',
-        collection: group.metadataCollection ?? group.collections[0] ?? 'runs',
+        collection: group.metadataCollection ?? (group.documents.count ? group.documents.collection(0) : 'runs'),
         metadata,
         ...runColumnsFromMetadata(metadata, options.versionField),
       };

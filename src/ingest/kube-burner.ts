@@ -14,7 +14,7 @@ import { UserError } from '../util/errors.js';
 import { scanJsonElements } from './json-scanner.js';
 import { newReport, type IngestReport } from './report.js';
 import { runColumnsFromMetadata } from './run-fields.js';
-import { RunGroups, attributeOrphans, earliest, salvageUuid } from './run-groups.js';
+import { RunGroups, attributeOrphans, salvageUuid } from './run-groups.js';
 import { parseTimestamp } from './timestamps.js';
 import { writeGroups } from './write-groups.js';
 
@@ -88,7 +88,7 @@ export async function ingestKubeBurner(store: Store, input: string, options: Kub
         ...(summary?.jobName !== undefined ? { benchmark: metadataString(summary.jobName) } : {}),
         ...options.runMeta,
       };
-      const timestampMs = parseTimestamp(summary?.timestamp) ?? earliest(group.timestamps) ?? NaN;
+      const timestampMs = parseTimestamp(summary?.timestamp) ?? group.documents.earliestTimestamp() ?? NaN;
       if (Number.isFinite(timestampMs)) metadata.timestamp = new Date(timestampMs).toISOString();
       return {
         uuid: group.uuid,

@@ -44,10 +44,11 @@ function readNext(pending: Iterator<RunGroup>, paths: string[]): Promise<ReadGro
     if (done) return undefined;
     if (group.error) return { group, documents: [] };
     const texts = await readGroupTexts(paths, group);
+    const refs = group.documents;
     const documents: NewDocument[] = texts.map((body, i) => ({
-      collection: group.collections[i],
-      timestampMs: group.timestamps[i],
-      metricName: group.metricNames[i],
+      collection: refs.collection(i),
+      timestampMs: refs.timestampMs(i),
+      metricName: refs.metricName(i),
       body: body.trim(),
     }));
     return { group, documents };
@@ -85,15 +86,16 @@ async function writeGroup(store: Store, { group, documents }: ReadGroup, report:
 
 /** The documents of a group, read back from their files in order. */
 async function readGroupTexts(paths: string[], group: RunGroup): Promise<string[]> {
-  const texts: string[] = new Array(group.offsets.length);
+  const refs = group.documents;
+  const texts: string[] = new Array(refs.count);
   const byFile = new Map<number, number[]>();
-  group.files.forEach((f, i) => {
-    let list = byFile.get(f);
-    if (!list) byFile.set(f, (list = []));
+  for (let i = 0; i < refs.count; i++) {
+    let list = byFile.get(refs.file(i));
+    if (!list) byFile.set(refs.file(i), (list = []));
     list.push(i);
-  });
+  }
   for (const [file, indexes] of byFile) {
-    const read = await readRanges(paths[file], indexes.map((i) => ({ offset: group.offsets[i], length: group.lengths[i] })));
+    const read = await readRanges(paths[file], indexes.map((i) => ({ offset: refs.offset(i), length: refs.length(i) })));
     indexes.forEach((docIndex, k) => (texts[docIndex] = read[k]));
   }
   return texts;
