@@ -120,10 +120,10 @@ export async function writeRun(trx: Db, run: NewRun, documents: NewDocument[] = 
 }
 
 async function insertRunRow(trx: Db, row: Record<string, unknown> & { uuid: string }): Promise<number> {
-  const result = await trx
-    .insertInto('runs')
-    .values(row as never)
-    .executeTakeFirst();
+  const insert = trx.insertInto('runs').values(row as never);
+  // PostgreSQL reports no insert id: RETURNING saves reading it back (a round trip per run).
+  if (trx.getExecutor().adapter instanceof PostgresAdapter) return Number((await insert.returning('id').executeTakeFirstOrThrow()).id);
+  const result = await insert.executeTakeFirst();
   if (result.insertId !== undefined) return Number(result.insertId);
   const back = await trx.selectFrom('runs').select('id').where('uuid', '=', row.uuid).executeTakeFirstOrThrow();
   return Number(back.id);
