@@ -209,6 +209,13 @@ export async function insertTestRuns(trx: Db, dialect: DialectName, rows: readon
       values: (n) => trx.insertInto('test_runs').values(new Array(n).fill({ test_id: 0, run_id: 0, status: '', start_us: 0, stop_us: 0 })),
     });
     const result = await run<{ id: number | string; test_id: number | string }>(trx, compiled, values);
+    const mysqlStep = dialect === 'mysql' ? await consecutiveIdStep(trx) : null;
+    if (mysqlStep !== null) {
+      // The first id of the statement, the others following it one step apart (see consecutiveIdStep).
+      const first = Number(result.insertId);
+      for (let k = 0; k < count; k++) ids.push(first + k * mysqlStep);
+      continue;
+    }
     if (dialect === 'sqlite') {
       // The rows of one multi-row INSERT (no explicit ids, no conflict clause) get consecutive rowids in
       // VALUES order, ending at the last insert rowid: each is one more than the table's largest rowid, and
@@ -222,7 +229,7 @@ export async function insertTestRuns(trx: Db, dialect: DialectName, rows: readon
     const back =
       dialect === 'postgres'
         ? result.rows
-        : // MariaDB: (test_id, run_id) is unique, so the rows just written are found by them.
+        : // MariaDB/MySQL in interleaved mode: (test_id, run_id) is unique, so the rows just written are found by them.
           await trx
             .selectFrom('test_runs')
             .select(['id', 'test_id'])
@@ -234,6 +241,26 @@ export async function insertTestRuns(trx: Db, dialect: DialectName, rows: readon
     for (let k = 0; k < parameters.length; k += TEST_RUN_COLUMNS) ids.push(byTest.get(Number(parameters[k])) as number);
   }
   return ids;
+}
+
+const idSteps = new WeakMap<Db, Promise<number | null>>();
+
+/**
+ * MariaDB/MySQL report the first id a multi-row INSERT generated; with InnoDB's auto-increment lock mode 0
+ * or 1 (MariaDB's default: "consecutive") a simple insert — VALUES rows, no conflict clause — takes all its
+ * ids at once, in row order, `auto_increment_increment` apart, so the ids need no query back (~0.3 s per
+ * 100 000 results). In mode 2 (MySQL 8's default, Galera) they may interleave with another session's:
+ * null, and the rows are read back. Asked once per transaction: one connection, one answer.
+ */
+function consecutiveIdStep(trx: Db): Promise<number | null> {
+  let step = idSteps.get(trx);
+  if (step === undefined) {
+    step = sql<{ mode: number | string; step: number | string }>`select @@innodb_autoinc_lock_mode as mode, @@auto_increment_increment as step`
+      .execute(trx)
+      .then(({ rows: [r] }) => (Number(r.mode) <= 1 ? Number(r.step) : null));
+    idSteps.set(trx, step);
+  }
+  return step;
 }
 
 function columnOf(rows: readonly unknown[], columns: number, column: number): unknown[] {
