@@ -9,6 +9,7 @@
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Tags } from 'yaml';
 import { UserError } from '../util/errors.js';
+import { parsePlainYaml } from './plain-yaml.js';
 
 export type PathSegment = string | number;
 
@@ -34,6 +35,14 @@ function pyyamlTags(tags: Tags): Tags {
 }
 
 export function parseYamlSource(text: string, file?: string): YamlSource {
+  // Plain configs are read by the fast path, which knows their lines too.
+  const plain = parsePlainYaml(text);
+  if (plain) return { file, value: plain.value, lineOf: plain.lineOf };
+  return parseWithYaml(text, file);
+}
+
+/** The yaml package's reading (exported for the fast path's tests). */
+export function parseWithYaml(text: string, file?: string): YamlSource {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     version: '1.1',
