@@ -99,9 +99,13 @@ export async function writeRun(trx: Db, run: NewRun, documents: NewDocument[] = 
     metadata: JSON.stringify(run.metadata),
     ingested_ms: Date.now(),
   };
-  const existing = await trx.selectFrom('runs').select('id').where('uuid', '=', run.uuid).executeTakeFirst();
+  // PostgreSQL inserts a new run in one round trip (a run is mostly new); the others look first.
+  const createdId = trx.getExecutor().adapter instanceof PostgresAdapter ? await insertUnlessExists(trx, row) : undefined;
+  const existing = createdId === undefined ? await trx.selectFrom('runs').select('id').where('uuid', '=', run.uuid).executeTakeFirst() : undefined;
   let id: number;
-  if (existing) {
+  if (createdId !== undefined) {
+    id = createdId;
+  } else if (existing) {
     id = Number(existing.id);
     await trx.updateTable('runs').set(row).where('id', '=', id).execute();
     await trx.deleteFrom('run_metadata').where('run_id', '=', id).execute();
@@ -120,13 +124,24 @@ export async function writeRun(trx: Db, run: NewRun, documents: NewDocument[] = 
 }
 
 async function insertRunRow(trx: Db, row: Record<string, unknown> & { uuid: string }): Promise<number> {
-  const insert = trx.insertInto('runs').values(row as never);
-  // PostgreSQL reports no insert id: RETURNING saves reading it back (a round trip per run).
-  if (trx.getExecutor().adapter instanceof PostgresAdapter) return Number((await insert.returning('id').executeTakeFirstOrThrow()).id);
-  const result = await insert.executeTakeFirst();
+  const result = await trx
+    .insertInto('runs')
+    .values(row as never)
+    .executeTakeFirst();
   if (result.insertId !== undefined) return Number(result.insertId);
   const back = await trx.selectFrom('runs').select('id').where('uuid', '=', row.uuid).executeTakeFirstOrThrow();
   return Number(back.id);
+}
+
+/** PostgreSQL: the new run's id, or undefined when a run with its uuid exists (nothing written then). */
+async function insertUnlessExists(trx: Db, row: Record<string, unknown> & { uuid: string }): Promise<number | undefined> {
+  const inserted = await trx
+    .insertInto('runs')
+    .values(row as never)
+    .onConflict((oc) => oc.column('uuid').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted === undefined ? undefined : Number(inserted.id);
 }
 
 async function insertDocuments(trx: Db, runId: number, documents: NewDocument[]): Promise<void> {
