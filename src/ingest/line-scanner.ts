@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 
 /** A line of a file with its place: 1-based line number and byte range (without the newline). */
 export interface ScannedLine {
@@ -126,12 +126,19 @@ export function isBlank(text: string): boolean {
 }
 
 /**
- * Reads byte ranges of a file back, coalescing adjacent ranges into one read (a run's documents are
- * usually contiguous in a bulk file).
+ * Reads byte ranges of files back, coalescing adjacent ranges into one read (a run's documents are
+ * usually contiguous in a bulk file). Files stay open, and one buffer serves every read, until
+ * {@link RangeReader.close}: a thousand runs are a thousand reads, not a thousand opens and buffers.
+ * One read at a time.
  */
-export async function readRanges(path: string, ranges: Array<{ offset: number; length: number }>): Promise<string[]> {
-  const handle = await open(path, 'r');
-  try {
+export class RangeReader {
+  private readonly handles = new Map<string, Promise<FileHandle>>();
+  private buffer = Buffer.alloc(0);
+
+  async read(path: string, ranges: Array<{ offset: number; length: number }>): Promise<string[]> {
+    let handle = this.handles.get(path);
+    if (!handle) this.handles.set(path, (handle = open(path, 'r')));
+    const file = await handle;
     const out: string[] = new Array(ranges.length);
     let i = 0;
     while (i < ranges.length) {
@@ -145,15 +152,30 @@ export async function readRanges(path: string, ranges: Array<{ offset: number; l
       }
       const from = ranges[i].offset;
       const to = ranges[j].offset + ranges[j].length;
-      const buf = Buffer.allocUnsafe(to - from);
-      await handle.read(buf, 0, to - from, from);
+      if (this.buffer.length < to - from) this.buffer = Buffer.allocUnsafe(Math.max(to - from, 2 * this.buffer.length));
+      const buf = this.buffer;
+      await file.read(buf, 0, to - from, from);
       for (let k = i; k <= j; k++) {
         out[k] = buf.toString('utf8', ranges[k].offset - from, ranges[k].offset - from + ranges[k].length);
       }
       i = j + 1;
     }
     return out;
+  }
+
+  async close(): Promise<void> {
+    const handles = [...this.handles.values()];
+    this.handles.clear();
+    for (const handle of await Promise.allSettled(handles)) if (handle.status === 'fulfilled') await handle.value.close();
+  }
+}
+
+/** {@link RangeReader.read} once. */
+export async function readRanges(path: string, ranges: Array<{ offset: number; length: number }>): Promise<string[]> {
+  const reader = new RangeReader();
+  try {
+    return await reader.read(path, ranges);
   } finally {
-    await handle.close();
+    await reader.close();
   }
 }

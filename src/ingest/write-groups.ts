@@ -1,7 +1,7 @@
 import type { Store } from '../store/connect.js';
 import { writeDocuments, writeRun, type NewDocument, type NewRun } from '../store/runs.js';
 import { UserError, errorMessage } from '../util/errors.js';
-import { readRanges } from './line-scanner.js';
+import { RangeReader } from './line-scanner.js';
 import { placeMessage, type IngestReport } from './report.js';
 import type { RunGroup, RunGroups } from './run-groups.js';
 
@@ -20,15 +20,21 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
   const total = groups.groups.size;
   let done = 0;
   const pending = groups.groups.values();
+  const reader = new RangeReader();
   // The next run's documents are read while the database writes the current one (a server works
   // in its own process: reading no longer waits for it, nor it for reading).
-  let next = readNext(pending, groups.paths);
-  for (;;) {
-    const current = await next;
-    if (!current) break;
-    next = readNext(pending, groups.paths);
-    await writeGroup(store, current, report, options);
-    options.onProgress?.(++done, total);
+  let next = readNext(pending, groups.paths, reader);
+  try {
+    for (;;) {
+      const current = await next;
+      if (!current) break;
+      next = readNext(pending, groups.paths, reader);
+      await writeGroup(store, current, report, options);
+      options.onProgress?.(++done, total);
+    }
+  } finally {
+    await next.catch(() => undefined);
+    await reader.close();
   }
 }
 
@@ -38,12 +44,12 @@ interface ReadGroup {
   documents: NewDocument[];
 }
 
-function readNext(pending: Iterator<RunGroup>, paths: string[]): Promise<ReadGroup | undefined> {
+function readNext(pending: Iterator<RunGroup>, paths: string[], reader: RangeReader): Promise<ReadGroup | undefined> {
   const read = (async () => {
     const { value: group, done } = pending.next();
     if (done) return undefined;
     if (group.error) return { group, documents: [] };
-    const texts = await readGroupTexts(paths, group);
+    const texts = await readGroupTexts(reader, paths, group);
     const refs = group.documents;
     const documents: NewDocument[] = texts.map((body, i) => ({
       collection: refs.collection(i),
@@ -85,7 +91,7 @@ async function writeGroup(store: Store, { group, documents }: ReadGroup, report:
 }
 
 /** The documents of a group, read back from their files in order. */
-async function readGroupTexts(paths: string[], group: RunGroup): Promise<string[]> {
+async function readGroupTexts(reader: RangeReader, paths: string[], group: RunGroup): Promise<string[]> {
   const refs = group.documents;
   const texts: string[] = new Array(refs.count);
   const byFile = new Map<number, number[]>();
@@ -95,7 +101,7 @@ async function readGroupTexts(paths: string[], group: RunGroup): Promise<string[
     list.push(i);
   }
   for (const [file, indexes] of byFile) {
-    const read = await readRanges(paths[file], indexes.map((i) => ({ offset: refs.offset(i), length: refs.length(i) })));
+    const read = await reader.read(paths[file], indexes.map((i) => ({ offset: refs.offset(i), length: refs.length(i) })));
     indexes.forEach((docIndex, k) => (texts[docIndex] = read[k]));
   }
   return texts;

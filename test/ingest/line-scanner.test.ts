@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readRanges, scanLineBatches, scanLineBuffers } from '../../src/ingest/line-scanner.js';
+import { RangeReader, readRanges, scanLineBatches, scanLineBuffers } from '../../src/ingest/line-scanner.js';
 
 /** Lines as a plain split sees them: number, text without `\r`, byte offset and length. */
 function naive(content: string) {
@@ -51,5 +51,20 @@ describe('line scanner', () => {
     const expected = naive(content);
     expect(got).toEqual(expected);
     expect(await readRanges(path, expected)).toEqual(expected.map((l) => l.text));
+  });
+
+  it('reads ranges back with one reader, small reads then larger ones, from more than one file', async () => {
+    const expected = naive(content);
+    const other = join(mkdtempSync(join(tmpdir(), 'perfhound-lines-')), 'other.ndjson');
+    writeFileSync(other, 'zz\n{"y":1}\n');
+    const reader = new RangeReader();
+    try {
+      expect(await reader.read(path, expected.slice(0, 2))).toEqual(['{"a":1}', '']);
+      expect(await reader.read(other, [{ offset: 3, length: 7 }])).toEqual(['{"y":1}']);
+      expect(await reader.read(path, expected.slice(2).reverse())).toEqual(expected.slice(2).reverse().map((l) => l.text));
+      expect(await reader.read(path, expected)).toEqual(expected.map((l) => l.text));
+    } finally {
+      await reader.close();
+    }
   });
 });
