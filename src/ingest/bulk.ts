@@ -63,10 +63,18 @@ export async function ingestBulk(store: Store, path: string, options: BulkOption
   const timestamps = new TimestampCache();
 
   let pendingAction: { collection: string; line: number; text: string } | undefined;
+  // The last valid action line's bytes: most action lines repeat the one before, compared without decoding.
+  let lastAction: { bytes: Buffer; collection: string; text: string } | undefined;
   for await (const batch of scanLineBuffers(path)) {
     for (let k = 0; k < batch.starts.length; k++) {
+      const start = batch.starts[k];
+      const end = batch.ends[k];
+      if (!pendingAction && lastAction && end - start === lastAction.bytes.length && batch.data.compare(lastAction.bytes, 0, end - start, start, end) === 0) {
+        pendingAction = { collection: lastAction.collection, line: batch.firstLine + k, text: lastAction.text };
+        continue;
+      }
       // Decoded only to be parsed right away: no line outlives its turn (see scanLineBuffers).
-      const text = batch.data.toString('utf8', batch.starts[k], batch.ends[k]);
+      const text = batch.data.toString('utf8', start, end);
       if (isBlank(text)) continue;
       const lineNumber = batch.firstLine + k;
       const place: Place = { file, line: lineNumber };
@@ -81,6 +89,7 @@ export async function ingestBulk(store: Store, path: string, options: BulkOption
           continue;
         }
         pendingAction = { collection: action.collection, line: lineNumber, text };
+        lastAction = { bytes: Buffer.from(batch.data.subarray(start, end)), collection: action.collection, text };
         continue;
       }
       const collection = pendingAction.collection;
@@ -121,8 +130,8 @@ export async function ingestBulk(store: Store, path: string, options: BulkOption
       const metricName = typeof record.metricName === 'string' ? record.metricName : null;
       groups.addDocument(uuid, {
         line: lineNumber,
-        offset: batch.offset + batch.starts[k],
-        length: batch.ends[k] - batch.starts[k],
+        offset: batch.offset + start,
+        length: end - start,
         timestampMs,
         metricName,
         collection,
