@@ -44,15 +44,21 @@ export class ExactIndex<T> {
     for (const item of this.items) {
       const raw = getNested(this.bodyOf(item), path);
       if (raw === undefined || raw === null) continue;
-      const keys = Array.isArray(raw) ? new Set(raw.filter(isScalar).map(String)) : isScalar(raw) ? [String(raw)] : [];
-      for (const key of keys) {
-        const list = buckets.get(key);
-        if (list) list.push(item);
-        else buckets.set(key, [item]);
+      // A scalar (nearly every document) goes straight to its bucket: no list of keys per document.
+      if (!Array.isArray(raw)) {
+        if (isScalar(raw)) addTo(buckets, String(raw), item);
+        continue;
       }
+      for (const key of new Set(raw.filter(isScalar).map(String))) addTo(buckets, key, item);
     }
     return buckets;
   }
+}
+
+function addTo<T>(buckets: Map<string, T[]>, key: string, item: T): void {
+  const list = buckets.get(key);
+  if (list) list.push(item);
+  else buckets.set(key, [item]);
 }
 
 function isScalar(v: unknown): boolean {
