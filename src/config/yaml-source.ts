@@ -7,9 +7,18 @@
  * const src = parseYamlSource(text, 'ci.yaml');
  * src.lineOf(['tests', 0, 'metrics', 2, 'agg']); // → 31
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Tags } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, Node, Tags } from 'yaml';
 import { UserError } from '../util/errors.js';
 import { parsePlainYaml } from './plain-yaml.js';
+
+type YamlPackage = typeof import('yaml');
+let yamlPackage: YamlPackage | undefined;
+
+/** The yaml package, loaded on first use: a plain config (plain-yaml.ts) spares the ~30 ms of loading it. */
+function yaml(): YamlPackage {
+  return (yamlPackage ??= createRequire(import.meta.url)('yaml') as YamlPackage);
+}
 
 export type PathSegment = string | number;
 
@@ -43,6 +52,7 @@ export function parseYamlSource(text: string, file?: string): YamlSource {
 
 /** The yaml package's reading (exported for the fast path's tests). */
 export function parseWithYaml(text: string, file?: string): YamlSource {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     version: '1.1',
@@ -65,7 +75,8 @@ export function parseWithYaml(text: string, file?: string): YamlSource {
   };
 }
 
-function lineOfPath(doc: Document, counter: LineCounter, path: readonly PathSegment[]): number | undefined {
+function lineOfPath(doc: Document, counter: InstanceType<YamlPackage['LineCounter']>, path: readonly PathSegment[]): number | undefined {
+  const { isMap, isPair, isScalar, isSeq } = yaml();
   let node: unknown = doc.contents;
   let offset = rangeStart(node);
   for (const seg of path) {
