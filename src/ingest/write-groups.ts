@@ -2,7 +2,7 @@ import type { Store } from '../store/connect.js';
 import { writeDocuments, writeRun, type NewDocument, type NewRun } from '../store/runs.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { RangeReader } from './line-scanner.js';
-import { placeMessage, type IngestReport } from './report.js';
+import { placeMessage, type IngestReport, type RunOutcome } from './report.js';
 import type { RunGroup, RunGroups } from './run-groups.js';
 
 export interface WriteGroupsOptions {
@@ -24,14 +24,28 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
   // The next run's documents are read while the database writes the current one (a server works
   // in its own process: reading no longer waits for it, nor it for reading).
   let next = readNext(pending, groups.paths, reader);
+  // A run's commit (and data version bump) may still be in flight while the next run's statements go
+  // out on another connection: a server's commit waits for the disk, which the next run need not wait
+  // for. The next run starts only once this run's rows are all sent, so ids still follow run order.
+  let previous: Promise<void> = Promise.resolve();
   try {
     for (;;) {
       const current = await next;
       if (!current) break;
       next = readNext(pending, groups.paths, reader);
-      await writeGroup(store, current, report, options);
-      options.onProgress?.(++done, total);
+      let sent!: () => void;
+      const statementsSent = new Promise<void>((resolve) => (sent = resolve));
+      const outcome = writeGroup(store, current, report.file, options, sent);
+      // Reported in run order, whichever transaction ends first.
+      const reported = Promise.all([previous, outcome]).then(([, run]) => {
+        report.runs.push(run);
+        options.onProgress?.(++done, total);
+      });
+      // At most two transactions at a time: this run's statements, the previous run's commit.
+      await Promise.all([previous, statementsSent]);
+      previous = reported;
     }
+    await previous;
   } finally {
     await next.catch(() => undefined);
     await reader.close();
@@ -64,29 +78,30 @@ function readNext(pending: Iterator<RunGroup>, paths: string[], reader: RangeRea
   return read;
 }
 
-/** Writes one run in its own transaction, or reports why it is not written. */
-async function writeGroup(store: Store, { group, documents }: ReadGroup, report: IngestReport, options: WriteGroupsOptions): Promise<void> {
-  if (group.error) {
-    report.runs.push({ uuid: group.uuid, outcome: 'failed', documents: 0, error: placeMessage(group.error.message, group.error.place) });
-    return;
-  }
+/**
+ * Writes one run in its own transaction, or says why it is not written. `sent` is called once the
+ * run's statements are sent (only its commit may remain), or when it is known not to be written.
+ */
+async function writeGroup(store: Store, { group, documents }: ReadGroup, file: string, options: WriteGroupsOptions, sent: () => void): Promise<RunOutcome> {
   try {
+    if (group.error) return { uuid: group.uuid, outcome: 'failed', documents: 0, error: placeMessage(group.error.message, group.error.place) };
     const run = options.toRun(group);
-    const { outcome } = await store.writeTransaction((trx) =>
-      group.metadata ? writeRun(trx, run, documents) : writeDocuments(trx, run, documents),
-    );
-    report.runs.push({ uuid: group.uuid, outcome, documents: documents.length });
+    const { outcome } = await store.writeTransaction(async (trx) => {
+      const written = await (group.metadata ? writeRun(trx, run, documents) : writeDocuments(trx, run, documents));
+      sent();
+      return written;
+    });
+    return { uuid: group.uuid, outcome, documents: documents.length };
   } catch (err) {
-    report.runs.push({
+    return {
       uuid: group.uuid,
       outcome: 'failed',
       documents: 0,
       // A UserError says what is wrong with the run itself; anything else is the database's refusal.
-      error: placeMessage(err instanceof UserError ? err.message : `database refused the run: ${errorMessage(err)}`, {
-        file: report.file,
-        line: group.firstLine,
-      }),
-    });
+      error: placeMessage(err instanceof UserError ? err.message : `database refused the run: ${errorMessage(err)}`, { file, line: group.firstLine }),
+    };
+  } finally {
+    sent();
   }
 }
 
