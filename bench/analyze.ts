@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadBulk, startOpenSearchTestServer } from '../test/support/opensearch-server/index.js';
 import type { Benchmark } from './registry.js';
@@ -53,6 +53,11 @@ export function config(s: ReturnType<typeof shape>): string {
   return lines.join('\n') + '\n';
 }
 
+/** The 1-minute load average: on a shared 2-core machine wall times mean little without it. */
+function load(): string {
+  return loadavg()[0].toFixed(2);
+}
+
 /** Runs the CLI in a child process (asynchronously: the OpenSearch test server lives in this process). */
 async function runChild(args: string[]): Promise<{ seconds: number; cpuSeconds: number; maxRssMb: number; code: number; stderr: string }> {
   const cli = resolve('dist-bench/src/cli/main.js');
@@ -84,10 +89,10 @@ export const analyzeBenchmark: Benchmark = {
       const common = ['--config', cfg, '--metadata-index', 'perf_scale_ci*', '--benchmark-index', 'ripsaw-kube-burner*', '--node-count', 'true', '-o', 'json'];
       const store = await runChild(['analyze', '--db', db, ...common]);
       // The machine may be shared: CPU time (user + system) says what the analysis itself costs.
-      console.log(`store sqlite     ${store.seconds.toFixed(2)} s (CPU ${store.cpuSeconds.toFixed(2)} s)  peak RSS ${store.maxRssMb.toFixed(0)} MB  exit ${store.code}`);
+      console.log(`store sqlite     ${store.seconds.toFixed(2)} s (CPU ${store.cpuSeconds.toFixed(2)} s)  peak RSS ${store.maxRssMb.toFixed(0)} MB  exit ${store.code}  (load ${load()})`);
       // Worker threads (--jobs auto): whether they pay depends on free cores, so both are printed.
       const jobs = await runChild(['analyze', '--db', db, ...common, '--jobs', 'auto']);
-      console.log(`store sqlite --jobs auto ${jobs.seconds.toFixed(2)} s (CPU ${jobs.cpuSeconds.toFixed(2)} s, all threads)  peak RSS ${jobs.maxRssMb.toFixed(0)} MB  exit ${jobs.code}`);
+      console.log(`store sqlite --jobs auto ${jobs.seconds.toFixed(2)} s (CPU ${jobs.cpuSeconds.toFixed(2)} s, all threads)  peak RSS ${jobs.maxRssMb.toFixed(0)} MB  exit ${jobs.code}  (load ${load()})`);
 
       const server = await startOpenSearchTestServer();
       try {
@@ -95,7 +100,7 @@ export const analyzeBenchmark: Benchmark = {
         server.reset();
         const os = await runChild(['analyze', '--es-server', server.url, ...common]);
         const requests = server.requestCount((r) => r.path.endsWith('/_search'));
-        console.log(`opensearch (test server) ${os.seconds.toFixed(2)} s (client CPU ${os.cpuSeconds.toFixed(2)} s)  peak RSS ${os.maxRssMb.toFixed(0)} MB  exit ${os.code}  ${requests} _search requests (${(requests / s.tests).toFixed(1)} per test)`);
+        console.log(`opensearch (test server) ${os.seconds.toFixed(2)} s (client CPU ${os.cpuSeconds.toFixed(2)} s)  peak RSS ${os.maxRssMb.toFixed(0)} MB  exit ${os.code}  ${requests} _search requests (${(requests / s.tests).toFixed(1)} per test)  (load ${load()})`);
       } finally {
         await server.close();
       }
