@@ -158,15 +158,19 @@ async function insertDocuments(trx: Db, runId: number, documents: NewDocument[])
   }
 }
 
+/** Documents per COPY: one statement for a usual run, and a few MB of COPY text at most for a huge one. */
+const COPY_BATCH = 10_000;
+
 /**
- * PostgreSQL loads a run's documents with one COPY: the server parses a tab-separated stream and inserts
+ * PostgreSQL loads a run's documents with COPY: the server parses a tab-separated stream and inserts
  * in batches, about half the server time of multi-row inserts and no per-value array escaping here.
  */
 async function insertDocumentsCopy(trx: Db, runId: number, documents: NewDocument[]): Promise<void> {
-  if (!documents.length) return;
-  const rows = new CopyRows();
-  for (const d of documents) rows.push([runId, d.collection, d.timestampMs, d.metricName, d.body]);
-  await trx.executeQuery(CompiledQuery.raw('copy documents (run_id, collection, timestamp_ms, metric_name, body) from stdin', [rows]));
+  for (let i = 0; i < documents.length; i += COPY_BATCH) {
+    const rows = new CopyRows();
+    for (const d of documents.slice(i, i + COPY_BATCH)) rows.push([runId, d.collection, d.timestampMs, d.metricName, d.body]);
+    await trx.executeQuery(CompiledQuery.raw('copy documents (run_id, collection, timestamp_ms, metric_name, body) from stdin', [rows]));
+  }
 }
 
 const documentInsertTemplates = new WeakMap<object, Map<number, CompiledQuery>>();

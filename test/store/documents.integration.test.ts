@@ -22,7 +22,7 @@ for (const dialect of DIALECTS) {
     it('stores every document exactly as given, in order per run and collection', async () => {
       const store = await openStore(db.url);
       try {
-        const docs = documents(2_345); // more than one insert batch
+        const docs = documents(12_345); // more than one INSERT, more than one COPY
         await store.writeTransaction((trx) => writeRun(trx, { uuid: 'd1', timestampMs: 1, source: 't', collection: 'm', metadata: {} }, docs));
         // Written twice: replacing goes through the same insert.
         await store.writeTransaction((trx) => writeRun(trx, { uuid: 'd1', timestampMs: 1, source: 't', collection: 'm', metadata: {} }, docs));
