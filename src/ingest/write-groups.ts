@@ -1,5 +1,5 @@
 import type { Store } from '../store/connect.js';
-import { writeDocuments, writeRun, type NewDocument, type NewRun } from '../store/runs.js';
+import { writeDocuments, writeRun, type DocumentOrder, type NewDocument, type NewRun } from '../store/runs.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { RangeReader } from './line-scanner.js';
 import { placeMessage, type IngestReport, type RunOutcome } from './report.js';
@@ -24,32 +24,43 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
   // The next run's documents are read while the database writes the current one (a server works
   // in its own process: reading no longer waits for it, nor it for reading).
   let next = readNext(pending, groups.paths, reader);
-  // A run's commit (and data version bump) may still be in flight while the next run's statements go
-  // out on another connection: a server's commit waits for the disk, which the next run need not wait
-  // for. The next run starts only once this run's rows are all sent, so ids still follow run order.
+  // Runs overlap on two connections: while the database inserts one run's documents and commits, the
+  // next run's first statements (its row, metadata) go out — a server works on one while the other
+  // waits for round trips or the disk. A run's documents wait for the previous run's, so ids still
+  // follow the file. SQLite has one connection: there runs stay one after another.
   let previous: Promise<void> = Promise.resolve();
+  let previousInserted: Promise<void> = Promise.resolve();
   try {
     for (;;) {
       const current = await next;
       if (!current) break;
       next = readNext(pending, groups.paths, reader);
-      let sent!: () => void;
-      const statementsSent = new Promise<void>((resolve) => (sent = resolve));
-      const outcome = writeGroup(store, current, report.file, options, sent);
+      const ready = signal();
+      const inserted = signal();
+      const order: DocumentOrder = { after: previousInserted, ready: ready.fire, inserted: inserted.fire };
+      const outcome = writeGroup(store, current, report.file, options, order);
       // Reported in run order, whichever transaction ends first.
       const reported = Promise.all([previous, outcome]).then(([, run]) => {
         report.runs.push(run);
         options.onProgress?.(++done, total);
       });
-      // At most two transactions at a time: this run's statements, the previous run's commit.
-      await Promise.all([previous, statementsSent]);
+      // At most two transactions at a time: the next starts once the one before this one has ended.
+      await Promise.all([previous, ready.fired]);
       previous = reported;
+      previousInserted = inserted.fired;
     }
     await previous;
   } finally {
     await next.catch(() => undefined);
     await reader.close();
   }
+}
+
+/** A promise and the function that resolves it (calling it again does nothing). */
+function signal(): { fired: Promise<void>; fire: () => void } {
+  let fire!: () => void;
+  const fired = new Promise<void>((resolve) => (fire = resolve));
+  return { fired, fire };
 }
 
 /** A group with its documents read back (none when it is not written: it had an error). */
@@ -79,16 +90,17 @@ function readNext(pending: Iterator<RunGroup>, paths: string[], reader: RangeRea
 }
 
 /**
- * Writes one run in its own transaction, or says why it is not written. `sent` is called once the
- * run's statements are sent (only its commit may remain), or when it is known not to be written.
+ * Writes one run in its own transaction, or says why it is not written. The order's signals fire
+ * whatever happens, so the next run never waits for a run that failed.
  */
-async function writeGroup(store: Store, { group, documents }: ReadGroup, file: string, options: WriteGroupsOptions, sent: () => void): Promise<RunOutcome> {
+async function writeGroup(store: Store, { group, documents }: ReadGroup, file: string, options: WriteGroupsOptions, order: DocumentOrder): Promise<RunOutcome> {
   try {
     if (group.error) return { uuid: group.uuid, outcome: 'failed', documents: 0, error: placeMessage(group.error.message, group.error.place) };
     const run = options.toRun(group);
     const { outcome } = await store.writeTransaction(async (trx) => {
-      const written = await (group.metadata ? writeRun(trx, run, documents) : writeDocuments(trx, run, documents));
-      sent();
+      const written = await (group.metadata ? writeRun(trx, run, documents, order) : writeDocuments(trx, run, documents, order));
+      // A run without documents never reached them.
+      order.ready();
       return written;
     });
     return { uuid: group.uuid, outcome, documents: documents.length };
@@ -101,7 +113,8 @@ async function writeGroup(store: Store, { group, documents }: ReadGroup, file: s
       error: placeMessage(err instanceof UserError ? err.message : `database refused the run: ${errorMessage(err)}`, { file, line: group.firstLine }),
     };
   } finally {
-    sent();
+    order.ready();
+    order.inserted();
   }
 }
 

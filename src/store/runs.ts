@@ -69,6 +69,17 @@ export interface NewDocument {
 
 export type WriteOutcome = 'created' | 'replaced';
 
+/**
+ * For a writer that overlaps runs on several connections: the run's documents are inserted only once
+ * `after` settles (the previous run's are in), so document ids follow run order; `ready` is called when
+ * the run's other statements are done, `inserted` when its documents are in.
+ */
+export interface DocumentOrder {
+  after: Promise<void>;
+  ready(): void;
+  inserted(): void;
+}
+
 /** Rows per INSERT: large enough to amortise statement preparation, within every dialect's parameter limit. */
 const DOCUMENT_BATCH = 1000;
 
@@ -78,7 +89,7 @@ const DOCUMENT_BATCH = 1000;
  * id, its row and metadata are replaced, and its documents in the collections given are replaced too —
  * so ingesting the same file twice changes nothing, and metadata and results may come from separate files.
  */
-export async function writeRun(trx: Db, run: NewRun, documents: NewDocument[] = []): Promise<{ id: number; outcome: WriteOutcome }> {
+export async function writeRun(trx: Db, run: NewRun, documents: NewDocument[] = [], order?: DocumentOrder): Promise<{ id: number; outcome: WriteOutcome }> {
   // A run without a time would sit at 1970 on every series: refuse it (the transaction rolls back).
   if (!Number.isFinite(run.timestampMs)) throw new UserError(`run ${run.uuid} has no timestamp`, { field: 'timestamp' });
   const row = {
@@ -119,7 +130,7 @@ export async function writeRun(trx: Db, run: NewRun, documents: NewDocument[] = 
       .values(flat.slice(i, i + DOCUMENT_BATCH).map(([key, value]) => ({ run_id: id, key, value: indexedValue(value) })))
       .execute();
   }
-  await (existing ? replaceDocuments(trx, id, documents) : insertDocuments(trx, id, documents));
+  await (existing ? replaceDocuments(trx, id, documents, order) : insertDocuments(trx, id, documents, order));
   return { id, outcome: existing ? 'replaced' : 'created' };
 }
 
@@ -144,9 +155,18 @@ async function insertUnlessExists(trx: Db, row: Record<string, unknown> & { uuid
   return inserted === undefined ? undefined : Number(inserted.id);
 }
 
-async function insertDocuments(trx: Db, runId: number, documents: NewDocument[]): Promise<void> {
+async function insertDocuments(trx: Db, runId: number, documents: NewDocument[], order?: DocumentOrder): Promise<void> {
   await recordDocumentCollections(trx, documents);
-  if (trx.getExecutor().adapter instanceof PostgresAdapter) return insertDocumentsCopy(trx, runId, documents);
+  if (order) {
+    order.ready();
+    await order.after;
+  }
+  if (trx.getExecutor().adapter instanceof PostgresAdapter) await insertDocumentsCopy(trx, runId, documents);
+  else await insertDocumentRows(trx, runId, documents);
+  order?.inserted();
+}
+
+async function insertDocumentRows(trx: Db, runId: number, documents: NewDocument[]): Promise<void> {
   for (let i = 0; i < documents.length; i += DOCUMENT_BATCH) {
     const batch = documents.slice(i, i + DOCUMENT_BATCH);
     const parameters: unknown[] = [];
@@ -299,18 +319,19 @@ export async function writeDocuments(
   trx: Db,
   fallback: NewRun,
   documents: NewDocument[],
+  order?: DocumentOrder,
 ): Promise<{ id: number; outcome: WriteOutcome }> {
   const existing = await trx.selectFrom('runs').select('id').where('uuid', '=', fallback.uuid).executeTakeFirst();
-  if (!existing) return writeRun(trx, fallback, documents);
+  if (!existing) return writeRun(trx, fallback, documents, order);
   const id = Number(existing.id);
-  await replaceDocuments(trx, id, documents);
+  await replaceDocuments(trx, id, documents, order);
   return { id, outcome: 'replaced' };
 }
 
 /** Replaces a run's documents in the collections `documents` belong to; other collections stay. */
-async function replaceDocuments(trx: Db, runId: number, documents: NewDocument[]): Promise<void> {
+async function replaceDocuments(trx: Db, runId: number, documents: NewDocument[], order?: DocumentOrder): Promise<void> {
   const collections = [...new Set(documents.map((d) => d.collection))];
   if (!collections.length) return;
   await trx.deleteFrom('documents').where('run_id', '=', runId).where('collection', 'in', collections).execute();
-  await insertDocuments(trx, runId, documents);
+  await insertDocuments(trx, runId, documents, order);
 }
