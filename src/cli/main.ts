@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { UserError, errorMessage } from '../util/errors.js';
 import { registerCommands } from './commands.js';
-import { EXIT_ERROR } from './exit-codes.js';
+import { EXIT_BROKEN_PIPE, EXIT_ERROR } from './exit-codes.js';
 
 export async function buildProgram(argv: string[] = []): Promise<Command> {
   const program = new Command('perfhound')
@@ -36,9 +36,27 @@ Exit codes:
   0  success (analyze: no regression)
   1  error (bad input, bad config, unreachable database or server)
   2  analyze/detect: a regression was found
-  3  analyze: no data matched the config`;
+  3  analyze: no data matched the config
+  141  stdout was closed before the output ended (e.g. piped to head), as SIGPIPE would`;
+
+/**
+ * A reader that stops early (`perfhound runs list | head`) makes the next write to stdout fail with EPIPE,
+ * which Node raises as an unhandled error with a stack trace. Node ignores SIGPIPE, so do what the signal
+ * would: stop at once, quietly, with the shell's SIGPIPE status (a write in flight is rolled back with its
+ * transaction, as if killed). Installed once per process: tests call main() many times.
+ */
+function exitQuietlyOnBrokenPipe(): void {
+  if (brokenPipeGuarded) return;
+  brokenPipeGuarded = true;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(EXIT_BROKEN_PIPE);
+  });
+}
+let brokenPipeGuarded = false;
 
 export async function main(argv: string[]): Promise<void> {
+  exitQuietlyOnBrokenPipe();
   const program = await buildProgram(argv);
   program.exitOverride();
   const debug = argv.includes('--debug');
