@@ -96,7 +96,13 @@ async function createDialect(location: StoreLocation): Promise<Dialect> {
       pg.default.types.setTypeParser(20, (v: string) => Number(v));
       const pool = new pg.default.Pool({ connectionString: location.target, max: 10, connectionTimeoutMillis: 10_000 });
       pool.on('error', (err) => logger().warn({ err: errorMessage(err) }, 'postgres pool error'));
-      pool.on('connect', enableCopyFrom); // ingest loads documents with COPY (pg-copy.ts)
+      pool.on('connect', (client) => {
+        // pg-pool listens for a client's errors only while it is idle: a connection dropped while a
+        // transaction holds it (between two of its statements) was an uncaught 'error' event that killed
+        // the process. Its queries are refused anyway, and the pool drops it when it is released.
+        client.on('error', () => undefined);
+        enableCopyFrom(client); // ingest loads documents with COPY (pg-copy.ts)
+      });
       return new PostgresDialect({ pool });
     }
     case 'mysql': {

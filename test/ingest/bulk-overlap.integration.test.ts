@@ -1,0 +1,131 @@
+/**
+ * Adversarial tests of the second pass's overlap (run N commits while run N+1's statements run): the
+ * database refusing a run at any point of it — a statement, the commit, a dropped connection — loses or
+ * half-writes nothing, reports exactly which runs were ingested, and leaves no transaction behind.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_METADATA_COLLECTIONS, DEFAULT_UUID_FIELDS, ingestBulk } from '../../src/ingest/bulk.js';
+import { openStore, type Store } from '../../src/store/connect.js';
+import { tableCounts } from '../../src/store/runs.js';
+import type { DialectName } from '../../src/store/url.js';
+import { DIALECTS, useTestDatabase } from '../support/databases.js';
+
+const OPTIONS = { metadataCollections: DEFAULT_METADATA_COLLECTIONS, uuidFields: DEFAULT_UUID_FIELDS, timestampField: 'timestamp', versionField: 'ocpVersion', runMeta: {} };
+
+/** Runs r0…r{n-1} with `docs` documents each (a document of run r1 carries the marker `refuse-me`). */
+function bulkFile(n: number, docs: number): string {
+  const lines: string[] = [];
+  for (let r = 0; r < n; r++) {
+    const uuid = `r${r}`;
+    const timestamp = new Date(Date.UTC(2026, 0, 1 + r)).toISOString();
+    lines.push(JSON.stringify({ index: { _index: 'perf_scale_ci' } }), JSON.stringify({ uuid, timestamp, platform: 'AWS' }));
+    for (let d = 0; d < docs; d++) {
+      const mark = r === 1 && d === docs - 1 ? 'refuse-me' : '';
+      lines.push(JSON.stringify({ index: { _index: 'results' } }), JSON.stringify({ uuid, timestamp, metricName: 'cpu', d, mark }));
+    }
+  }
+  const file = join(mkdtempSync(join(tmpdir(), 'perfhound-bulk-overlap-')), 'runs.ndjson');
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+/** A trigger that refuses the document marked `refuse-me` (while the next run's statements run). */
+async function refuseMarkedDocument(store: Store, dialect: DialectName): Promise<void> {
+  if (dialect === 'sqlite') {
+    await sql`create trigger refuse_doc before insert on documents when new.body like '%refuse-me%' begin select raise(abort, 'refused document'); end`.execute(store.db);
+  } else if (dialect === 'postgres') {
+    await sql.raw(`create function refuse_doc() returns trigger language plpgsql as $$ begin
+      if new.body like '%refuse-me%' then raise exception 'refused document'; end if; return new; end $$`).execute(store.db);
+    await sql`create trigger refuse_doc before insert on documents for each row execute function refuse_doc()`.execute(store.db);
+  } else {
+    await sql.raw(`create trigger refuse_doc before insert on documents for each row
+      begin if new.body like '%refuse-me%' then signal sqlstate '45000' set message_text = 'refused document'; end if; end`).execute(store.db);
+  }
+}
+
+async function expectOnlyRunOneRefused(store: Store, report: Awaited<ReturnType<typeof ingestBulk>>, docs: number, reason: RegExp): Promise<void> {
+  expect(report.runs.map((r) => [r.uuid, r.outcome])).toEqual([
+    ['r0', 'created'],
+    ['r1', 'failed'],
+    ['r2', 'created'],
+    ['r3', 'created'],
+  ]);
+  expect(report.runs[1].error).toMatch(reason);
+  const runs = await store.db.selectFrom('runs').select('uuid').orderBy('id').execute();
+  expect(runs.map((r) => r.uuid)).toEqual(['r0', 'r2', 'r3']);
+  const counts = await tableCounts(store.db);
+  expect([counts.documents, counts.run_metadata]).toEqual([3 * docs, 3 * 3]);
+}
+
+for (const dialect of DIALECTS) {
+  describe(`bulk ingest overlap on ${dialect}`, () => {
+    const db = useTestDatabase(dialect);
+
+    it('re-ingests runs of several document batches: replaced, row counts unchanged', async () => {
+      const store = await openStore(db.url);
+      try {
+        const file = bulkFile(4, 3000);
+        const first = await ingestBulk(store, file, OPTIONS);
+        expect(first.runs.map((r) => r.outcome)).toEqual(['created', 'created', 'created', 'created']);
+        const counts = await tableCounts(store.db);
+        const again = await ingestBulk(store, file, OPTIONS);
+        expect(again.runs.map((r) => r.outcome)).toEqual(['replaced', 'replaced', 'replaced', 'replaced']);
+        expect(await tableCounts(store.db)).toEqual(counts);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('a run refused while the next run is under way: only it is missing, the others are reported and written', async () => {
+      const created = await import('../support/create-database.js').then((m) => m.createTestDatabase(dialect));
+      const store = await openStore(created.url);
+      try {
+        await refuseMarkedDocument(store, dialect);
+        const report = await ingestBulk(store, bulkFile(4, 2500), OPTIONS);
+        await expectOnlyRunOneRefused(store, report, 2500, /runs\.ndjson:\d+: database refused the run: .*refused document/);
+      } finally {
+        await store.close();
+        await created.drop();
+      }
+    });
+  });
+}
+
+describe('bulk ingest overlap on postgres: the commit refused', () => {
+  const db = useTestDatabase('postgres');
+
+  async function refuseCommitOf(store: Store, uuid: string, action: string): Promise<void> {
+    await sql.raw(`create or replace function refuse_commit() returns trigger language plpgsql as $$ begin
+      if new.uuid = '${uuid}' then ${action}; end if; return null; end $$`).execute(store.db);
+    await sql`drop trigger if exists refuse_commit on runs`.execute(store.db);
+    await sql`create constraint trigger refuse_commit after insert or update on runs deferrable initially deferred for each row execute function refuse_commit()`.execute(store.db);
+  }
+
+  it('a unique violation at commit refuses only that run', async () => {
+    const store = await openStore(db.url);
+    try {
+      await refuseCommitOf(store, 'r1', `raise exception 'duplicate at commit' using errcode = '23505'`);
+      const report = await ingestBulk(store, bulkFile(4, 2000), OPTIONS);
+      await expectOnlyRunOneRefused(store, report, 2000, /database refused the run: duplicate at commit/);
+      await sql`drop trigger refuse_commit on runs`.execute(store.db);
+      await sql`truncate runs, run_metadata, documents`.execute(store.db);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a connection dropped at commit refuses only that run, and the store still closes', async () => {
+    const store = await openStore(db.url);
+    try {
+      await refuseCommitOf(store, 'r1', 'perform pg_terminate_backend(pg_backend_pid())');
+      const report = await ingestBulk(store, bulkFile(4, 2000), OPTIONS);
+      await expectOnlyRunOneRefused(store, report, 2000, /database refused the run: /);
+    } finally {
+      await store.close();
+    }
+  });
+});
