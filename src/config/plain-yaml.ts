@@ -54,8 +54,10 @@ const notPlain = (): never => {
 
 /** The plain-subset reading of the text, or undefined when the `yaml` package must read it. */
 export function parsePlainYaml(text: string): PlainYaml | undefined {
-  // Tabs, carriage returns and a byte order mark change how lines and indentation read: not plain.
-  if (/[\t\r\uFEFF]/.test(text)) return undefined;
+  // Tabs, carriage returns, a byte order mark, NEL and the other Unicode spaces and line breaks change how
+  // lines and indentation read, and JavaScript's trim() would strip the non-breaking spaces YAML keeps
+  // (`a: \u00a0x` is " x" there): not plain.
+  if (/[^\S \n]|\u0085/.test(text)) return undefined;
   const lines: Line[] = [];
   const raws = text.split('\n');
   for (let i = 0; i < raws.length; i++) {
@@ -76,7 +78,8 @@ export function parsePlainYaml(text: string): PlainYaml | undefined {
     const rootLine = lines[0].number;
     return { value, lineOf: (path) => lineOf(root, rootLine, path) };
   } catch (err) {
-    if (err instanceof NotPlain) return undefined;
+    // Nesting too deep for this recursive reader: the yaml package reports it as the config's error.
+    if (err instanceof NotPlain || err instanceof RangeError) return undefined;
     throw err;
   }
 }
@@ -305,6 +308,8 @@ class Cursor {
     if (!match) return notPlain();
     // Its trailing spaces are not part of it (a ` #` comment or a flow separator follows).
     const scalar = match[0].trimEnd();
+    // `-` followed by a space or nothing is a sequence entry, not the start of a scalar (`k: - a` is an error).
+    if (scalar[0] === '-' && (scalar.length === 1 || scalar[1] === ' ')) notPlain();
     this.pos += scalar.length;
     return resolvePlain(scalar);
   }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePlainYaml } from '../../src/config/plain-yaml.js';
 import { parseWithYaml } from '../../src/config/yaml-source.js';
+import { pathsOf, viaYaml } from './yaml-oracle.js';
 
 function yamlFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -10,23 +11,6 @@ function yamlFiles(dir: string): string[] {
     if (statSync(path).isDirectory()) return yamlFiles(path);
     return /\.ya?ml$/.test(name) ? [path] : [];
   });
-}
-
-/** The yaml package's value, or its error message. */
-function viaYaml(text: string): unknown {
-  try {
-    return { value: parseWithYaml(text).value };
-  } catch (err) {
-    return { error: (err as Error).message };
-  }
-}
-
-/** Every path to a value of the tree, and a missing key and item below each. */
-function pathsOf(value: unknown, path: (string | number)[] = []): (string | number)[][] {
-  const out = [path, [...path, 'missing'], [...path, 99]];
-  if (Array.isArray(value)) value.forEach((item, i) => out.push(...pathsOf(item, [...path, i])));
-  else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) out.push(...pathsOf(item, [...path, key]));
-  return out;
 }
 
 /** The fast path may decline; when it answers, it is the yaml package's value (keys in the same order) and lines. */
