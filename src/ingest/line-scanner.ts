@@ -1,4 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
+import { UserError } from '../util/errors.js';
 
 /** A line of a file with its place: 1-based line number and byte range (without the newline). */
 export interface ScannedLine {
@@ -154,7 +155,7 @@ export class RangeReader {
       const to = ranges[j].offset + ranges[j].length;
       if (this.buffer.length < to - from) this.buffer = Buffer.allocUnsafe(Math.max(to - from, 2 * this.buffer.length));
       const buf = this.buffer;
-      await file.read(buf, 0, to - from, from);
+      await readFully(file, buf, to - from, from, path);
       for (let k = i; k <= j; k++) {
         out[k] = buf.toString('utf8', ranges[k].offset - from, ranges[k].offset - from + ranges[k].length);
       }
@@ -167,6 +168,18 @@ export class RangeReader {
     const handles = [...this.handles.values()];
     this.handles.clear();
     for (const handle of await Promise.allSettled(handles)) if (handle.status === 'fulfilled') await handle.value.close();
+  }
+}
+
+/**
+ * Fills `buf[0, length)` from `position`. The buffer is reused: a file that lost bytes since the first
+ * pass (truncated, rewritten) would leave the previous read's bytes there, to be written as this run's.
+ */
+async function readFully(file: FileHandle, buf: Buffer, length: number, position: number, path: string): Promise<void> {
+  for (let done = 0; done < length; ) {
+    const { bytesRead } = await file.read(buf, done, length - done, position + done);
+    if (bytesRead === 0) throw new UserError(`the file changed since it was first read (it ends before byte ${position + length})`, { file: path });
+    done += bytesRead;
   }
 }
 

@@ -63,10 +63,12 @@ function signal(): { fired: Promise<void>; fire: () => void } {
   return { fired, fire };
 }
 
-/** A group with its documents read back (none when it is not written: it had an error). */
+/** A group with its documents read back (none when it is not written: it had an error, or they could not be read). */
 interface ReadGroup {
   group: RunGroup;
   documents: NewDocument[];
+  /** Why the documents could not be read back (the input changed or vanished since the first pass). */
+  readError?: unknown;
 }
 
 function readNext(pending: Iterator<RunGroup>, paths: string[], reader: RangeReader): Promise<ReadGroup | undefined> {
@@ -74,7 +76,13 @@ function readNext(pending: Iterator<RunGroup>, paths: string[], reader: RangeRea
     const { value: group, done } = pending.next();
     if (done) return undefined;
     if (group.error) return { group, documents: [] };
-    const texts = await readGroupTexts(reader, paths, group);
+    let texts: string[];
+    try {
+      texts = await readGroupTexts(reader, paths, group);
+    } catch (err) {
+      // Only this run is refused: giving up here would leave the run being written unreported.
+      return { group, documents: [], readError: err };
+    }
     const refs = group.documents;
     const documents: NewDocument[] = texts.map((body, i) => ({
       collection: refs.collection(i),
@@ -93,9 +101,13 @@ function readNext(pending: Iterator<RunGroup>, paths: string[], reader: RangeRea
  * Writes one run in its own transaction, or says why it is not written. The order's signals fire
  * whatever happens, so the next run never waits for a run that failed.
  */
-async function writeGroup(store: Store, { group, documents }: ReadGroup, file: string, options: WriteGroupsOptions, order: DocumentOrder): Promise<RunOutcome> {
+async function writeGroup(store: Store, { group, documents, readError }: ReadGroup, file: string, options: WriteGroupsOptions, order: DocumentOrder): Promise<RunOutcome> {
   try {
     if (group.error) return { uuid: group.uuid, outcome: 'failed', documents: 0, error: placeMessage(group.error.message, group.error.place) };
+    if (readError !== undefined) {
+      const error = placeMessage(`cannot read the run's documents back: ${errorMessage(readError)}`, { file, line: group.firstLine });
+      return { uuid: group.uuid, outcome: 'failed', documents: 0, error };
+    }
     const run = options.toRun(group);
     const { outcome } = await store.writeTransaction(async (trx) => {
       const written = await (group.metadata ? writeRun(trx, run, documents, order) : writeDocuments(trx, run, documents, order));
