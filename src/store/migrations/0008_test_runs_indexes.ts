@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DialectName } from '../url.js';
 
 /**
@@ -8,11 +8,19 @@ import type { DialectName } from '../url.js';
  * only spared a test's history the sort of that test's results. Each test_id-led index costs a B-tree
  * insertion at a random place per stored result — into a store with history, dropping the two cut the CPU
  * time of a 100 000-test ingest on SQLite by a fifth.
+ *
+ * Each drop is skipped when the index is already gone: MariaDB/MySQL commit every DDL statement at once, so
+ * a run stopped between the two drops leaves one dropped and the migration unrecorded, to be run again.
  */
 export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
   for (const name of ['ix_test_runs_test_status', 'ix_test_runs_test_start']) {
-    // MariaDB names an index within its table; PostgreSQL and SQLite within the schema.
-    const drop = db.schema.dropIndex(name);
-    await (dialect === 'mysql' ? drop.on('test_runs') : drop).execute();
+    if (dialect === 'mysql') {
+      // MariaDB names an index within its table; MySQL has no DROP INDEX IF EXISTS, so it is looked up first.
+      const { rows } = await sql`select 1 from information_schema.statistics where table_schema = database() and table_name = 'test_runs' and index_name = ${name}`.execute(db);
+      if (rows.length) await db.schema.dropIndex(name).on('test_runs').execute();
+    } else {
+      // PostgreSQL and SQLite name an index within the schema.
+      await db.schema.dropIndex(name).ifExists().execute();
+    }
   }
 }
