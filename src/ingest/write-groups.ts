@@ -30,6 +30,9 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
   // follow the file. SQLite has one connection: there runs stay one after another.
   let previous: Promise<void> = Promise.resolve();
   let previousInserted: Promise<void> = Promise.resolve();
+  // Settles once every transaction started has ended: whatever ends the loop early (a caller's
+  // onProgress throwing) returns only then, so nothing is committed after this function has.
+  let writing: Promise<unknown> = Promise.resolve();
   try {
     for (;;) {
       const current = await next;
@@ -39,11 +42,14 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
       const inserted = signal();
       const order: DocumentOrder = { after: previousInserted, ready: ready.fire, inserted: inserted.fire };
       const outcome = writeGroup(store, current, report.file, options, order);
+      writing = Promise.allSettled([writing, outcome]);
       // Reported in run order, whichever transaction ends first.
       const reported = Promise.all([previous, outcome]).then(([, run]) => {
         report.runs.push(run);
         options.onProgress?.(++done, total);
       });
+      // Its failure surfaces where the loop awaits it; not as an unhandled rejection if the loop has ended.
+      reported.catch(() => undefined);
       // At most two transactions at a time: the next starts once the one before this one has ended.
       await Promise.all([previous, ready.fired]);
       previous = reported;
@@ -51,6 +57,7 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
     }
     await previous;
   } finally {
+    await writing;
     await next.catch(() => undefined);
     await reader.close();
   }

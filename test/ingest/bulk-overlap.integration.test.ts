@@ -3,35 +3,14 @@
  * database refusing a run at any point of it — a statement, the commit, a dropped connection — loses or
  * half-writes nothing, reports exactly which runs were ingested, and leaves no transaction behind.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_METADATA_COLLECTIONS, DEFAULT_UUID_FIELDS, ingestBulk } from '../../src/ingest/bulk.js';
+import { ingestBulk } from '../../src/ingest/bulk.js';
 import { openStore, type Store } from '../../src/store/connect.js';
 import { tableCounts } from '../../src/store/runs.js';
 import type { DialectName } from '../../src/store/url.js';
 import { DIALECTS, useTestDatabase } from '../support/databases.js';
-
-const OPTIONS = { metadataCollections: DEFAULT_METADATA_COLLECTIONS, uuidFields: DEFAULT_UUID_FIELDS, timestampField: 'timestamp', versionField: 'ocpVersion', runMeta: {} };
-
-/** Runs r0…r{n-1} with `docs` documents each (a document of run r1 carries the marker `refuse-me`). */
-function bulkFile(n: number, docs: number): string {
-  const lines: string[] = [];
-  for (let r = 0; r < n; r++) {
-    const uuid = `r${r}`;
-    const timestamp = new Date(Date.UTC(2026, 0, 1 + r)).toISOString();
-    lines.push(JSON.stringify({ index: { _index: 'perf_scale_ci' } }), JSON.stringify({ uuid, timestamp, platform: 'AWS' }));
-    for (let d = 0; d < docs; d++) {
-      const mark = r === 1 && d === docs - 1 ? 'refuse-me' : '';
-      lines.push(JSON.stringify({ index: { _index: 'results' } }), JSON.stringify({ uuid, timestamp, metricName: 'cpu', d, mark }));
-    }
-  }
-  const file = join(mkdtempSync(join(tmpdir(), 'perfhound-bulk-overlap-')), 'runs.ndjson');
-  writeFileSync(file, lines.join('\n') + '\n');
-  return file;
-}
+import { BULK_OPTIONS as OPTIONS, bulkRunsFile as bulkFile } from './bulk-runs.js';
 
 /** A trigger that refuses the document marked `refuse-me` (while the next run's statements run). */
 async function refuseMarkedDocument(store: Store, dialect: DialectName): Promise<void> {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_METADATA_COLLECTIONS, DEFAULT_UUID_FIELDS, ingestBulk } from '../../src/ingest/bulk.js';
+import { ingestKubeBurner } from '../../src/ingest/kube-burner.js';
 import { openStore } from '../../src/store/connect.js';
 import { tableCounts } from '../../src/store/runs.js';
 import { DIALECTS, useTestDatabase } from '../support/databases.js';
@@ -48,6 +49,25 @@ for (const dialect of DIALECTS) {
           expect(rows.length).toBe(expected.length);
           rows.forEach((row, i) => expect(row).toEqual(expected[i]));
           expect((await tableCounts(store.db)).documents).toBe(expected.length);
+        }
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('kube-burner: pretty-printed elements (raw newlines, tabs, CRLF) are stored as written', async () => {
+      const elements = NAMES.map((name, d) => ({ uuid: 'k1', timestamp: '2026-01-02T00:00:00Z', metricName: name, d }));
+      const texts = elements.map((e) => JSON.stringify(e, null, '\t').replace(/\n/g, '\r\n'));
+      const path = join(mkdtempSync(join(tmpdir(), 'perfhound-copy-text-')), 'metrics.json');
+      writeFileSync(path, '[\r\n' + texts.join(',\r\n') + '\r\n]');
+      const store = await openStore(db.url);
+      try {
+        const options = { collection: 'ripsaw-kube-burner', runCollection: 'perf_scale_ci', versionField: 'ocpVersion', runMeta: {} };
+        for (let pass = 0; pass < 2; pass++) {
+          const report = await ingestKubeBurner(store, path, options);
+          expect(report.runs.map((r) => [r.uuid, r.error ?? r.outcome])).toEqual([['k1', pass ? 'replaced' : 'created']]);
+          const rows = await store.db.selectFrom('documents').select(['metric_name', 'body']).where('collection', '=', 'ripsaw-kube-burner').orderBy('id').execute();
+          expect(rows).toEqual(texts.map((body, i) => ({ metric_name: NAMES[i], body })));
         }
       } finally {
         await store.close();
