@@ -108,3 +108,33 @@ describe('bulk ingest overlap on postgres: the commit refused', () => {
     }
   });
 });
+
+describe('bulk ingest overlap on postgres: connections dropped while a run waits for the one before', () => {
+  const db = useTestDatabase('postgres');
+
+  it('every run reported written is whole, every run reported refused is absent, and the ingest ends', async () => {
+    const setup = await openStore(db.url);
+    const name = new URL(db.url).pathname.slice(1);
+    // A transaction idle for a few ms (a run waiting for the previous run's documents) loses its connection.
+    await sql.raw(`alter database ${name} set idle_in_transaction_session_timeout = '5ms'`).execute(setup.db);
+    await setup.close();
+    const store = await openStore(db.url);
+    try {
+      const report = await ingestBulk(store, bulkFile(12, 1500), OPTIONS);
+      expect(report.runs.map((r) => r.uuid)).toEqual(Array.from({ length: 12 }, (_, r) => `r${r}`));
+      const counts = await store.db
+        .selectFrom('runs')
+        .leftJoin('documents', 'documents.run_id', 'runs.id')
+        .select(['uuid', (eb) => eb.fn.count('documents.id').as('n')])
+        .groupBy('uuid')
+        .execute();
+      const stored = Object.fromEntries(counts.map((c) => [c.uuid, Number(c.n)]));
+      const expected = Object.fromEntries(report.runs.filter((r) => r.outcome !== 'failed').map((r) => [r.uuid, 1500]));
+      expect(stored).toEqual(expected);
+      for (const r of report.runs.filter((r) => r.outcome === 'failed')) expect(r.error).toMatch(/database refused the run: /);
+    } finally {
+      await sql.raw(`alter database ${name} reset idle_in_transaction_session_timeout`).execute(store.db);
+      await store.close();
+    }
+  });
+});
