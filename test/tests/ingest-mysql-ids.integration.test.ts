@@ -16,10 +16,10 @@ import { chunked } from './support.js';
  */
 const T0 = Date.UTC(2026, 5, 1) * 1000;
 
-function stream(count: number): Buffer {
+function stream(count: number, prefix = 'ids'): Buffer {
   const packets: Buffer[] = [];
   for (let i = 0; i < count; i++) {
-    const testId = `ids.test_${i}[tag${i}]`;
+    const testId = `${prefix}.test_${i}[tag${i}]`;
     packets.push(encodePacket({ testId, status: 'inprogress', timestampUs: T0 + i * 1000 }));
     packets.push(encodePacket({ testId, status: i % 3 ? 'success' : 'fail', tags: [`t${i}`], timestampUs: T0 + i * 1000 + 500, fileName: 'log', mimeType: 'text/plain', fileBytes: Buffer.from(`log of ${i}`) }));
   }
@@ -53,8 +53,8 @@ async function stored(store: Store, runUuid: string): Promise<string[]> {
   return rows.map((r) => `${r.name} ${r.status} ${r.tags} ${r.attrs} ${r.body === null ? null : Buffer.from(r.body).toString()}`).sort();
 }
 
-function expected(count: number): string[] {
-  return Array.from({ length: count }, (_, i) => `ids.test_${i} ${i % 3 ? 'success' : 'fail'} t${i} tag${i} log of ${i}`).sort();
+function expected(count: number, prefix = 'ids'): string[] {
+  return Array.from({ length: count }, (_, i) => `${prefix}.test_${i} ${i % 3 ? 'success' : 'fail'} t${i} tag${i} log of ${i}`).sort();
 }
 
 describe('result ids from the first id on mysql', () => {
@@ -83,4 +83,16 @@ describe('result ids from the first id on mysql', () => {
       }
     });
   }
+
+  it('attaches them to their own results when two ingests insert at once', async () => {
+    const store = await openStore(database.url);
+    try {
+      const runs = ['left', 'right'];
+      const options = (prefix: string) => ({ source: 'subunit', runId: `ids-${prefix}`, storeAttachments: true, attrRegex: '\\[(.*)\\]' }) as const;
+      await Promise.all(runs.map((prefix) => ingestTestRecords(store, readSubunitTestBatches(chunked(stream(count, prefix), 4096)), options(prefix))));
+      for (const prefix of runs) expect(await stored(store, options(prefix).runId)).toEqual(expected(count, prefix));
+    } finally {
+      await store.close();
+    }
+  });
 });
