@@ -11,6 +11,7 @@ export interface ScannedLine {
 
 const CHUNK = 1 << 20;
 const MAX_GAP = 64 * 1024;
+const MAX_OPEN_FILES = 16;
 
 /**
  * Streams a file's lines with their byte offsets, reading 1 MB at a time: memory stays bounded by the
@@ -137,9 +138,7 @@ export class RangeReader {
   private buffer = Buffer.alloc(0);
 
   async read(path: string, ranges: Array<{ offset: number; length: number }>): Promise<string[]> {
-    let handle = this.handles.get(path);
-    if (!handle) this.handles.set(path, (handle = open(path, 'r')));
-    const file = await handle;
+    const file = await this.open(path);
     const out: string[] = new Array(ranges.length);
     let i = 0;
     while (i < ranges.length) {
@@ -162,6 +161,30 @@ export class RangeReader {
       i = j + 1;
     }
     return out;
+  }
+
+  /**
+   * The file's handle, the most recently used ones kept open: a kube-burner directory may hold thousands
+   * of files, more than a process may open at once.
+   */
+  private async open(path: string): Promise<FileHandle> {
+    let handle = this.handles.get(path);
+    if (handle) this.handles.delete(path);
+    else handle = open(path, 'r');
+    this.handles.set(path, handle);
+    if (this.handles.size > MAX_OPEN_FILES) {
+      const [oldest, stale] = this.handles.entries().next().value!;
+      this.handles.delete(oldest);
+      // One read at a time: nothing reads from it now.
+      await stale.then((h) => h.close(), () => undefined);
+    }
+    try {
+      return await handle;
+    } catch (err) {
+      // Not kept: the next run of this file tries again.
+      this.handles.delete(path);
+      throw err;
+    }
   }
 
   async close(): Promise<void> {
