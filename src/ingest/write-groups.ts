@@ -41,7 +41,7 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
       const ready = signal();
       const inserted = signal();
       const order: DocumentOrder = { after: previousInserted, ready: ready.fire, inserted: inserted.fire };
-      const outcome = writeGroup(store, current, report.file, options, order);
+      const outcome = writeGroup(store, current, runFile(report.file, groups.paths, current.group), options, order);
       writing = Promise.allSettled([writing, outcome]);
       // Reported in run order, whichever transaction ends first.
       const reported = Promise.all([previous, outcome]).then(([, run]) => {
@@ -61,6 +61,14 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
     await next.catch(() => undefined);
     await reader.close();
   }
+}
+
+/**
+ * The file a run's first line is in, for its messages: the input's label when it is one file (`<stdin>`
+ * for a spooled one), else the file of the run's first document (a kube-burner directory's file).
+ */
+function runFile(label: string, paths: string[], group: RunGroup): string {
+  return paths.length > 1 && group.documents.count ? paths[group.documents.file(0)] : label;
 }
 
 /** A promise and the function that resolves it (calling it again does nothing). */

@@ -61,7 +61,7 @@ for (const dialect of DIALECTS) {
         expect(statSync(gone).size).toBeGreaterThan(0);
         const report = await ingestKubeBurner(store, dir, { ...KUBE, onProgress: (done) => done === 1 && unlinkSync(gone) });
         expect(report.runs.map((r) => [r.uuid, r.outcome])).toEqual([['k0', 'created'], ['k1', 'created'], ['k2', 'created'], ['k3', 'failed']]);
-        expect(report.runs[3].error).toMatch(/cannot read the run's documents back: .*3\.json/);
+        expect(report.runs[3].error).toMatch(/3\.json:1: cannot read the run's documents back: .*3\.json/);
         const runs = await store.db.selectFrom('runs').select('uuid').where('uuid', 'like', 'k%').orderBy('id').execute();
         expect(runs.map((r) => r.uuid)).toEqual(['k0', 'k1', 'k2']);
       } finally {
