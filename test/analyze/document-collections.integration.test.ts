@@ -8,7 +8,7 @@ import { openStore } from '../../src/store/connect.js';
 import { listDocumentCollections } from '../../src/store/document-collections.js';
 import { writeDocuments, writeRun } from '../../src/store/runs.js';
 import { DIALECTS, useTestDatabase } from '../support/databases.js';
-import { migrateStoreTo } from '../support/migrate.js';
+import { withStoreAt } from '../support/migrate.js';
 
 const run = (uuid: string) => ({ uuid, timestampMs: Date.UTC(2026, 0, 10), source: 'test', collection: 'meta', metadata: { uuid } });
 const doc = (collection: string) => ({ collection, timestampMs: null, metricName: 'cpu', body: '{"value":1}' });
@@ -33,18 +33,14 @@ for (const dialect of DIALECTS) {
     });
 
     it('back-fills the names of documents written before the migration', async () => {
-      const before = await openStore(old.url, { migrate: false });
-      try {
-        await migrateStoreTo(before, '0005_data_version');
+      await withStoreAt(old.url, '0005_data_version', async (before) => {
         // Written as 0005 knew them: straight into `documents`.
         await before.db.insertInto('runs').values({ uuid: 'o1', timestamp_ms: 1, source: 't', collection: 'meta', metadata: '{}', ingested_ms: 1 }).execute();
         const { id } = await before.db.selectFrom('runs').select('id').where('uuid', '=', 'o1').executeTakeFirstOrThrow();
         for (const collection of ['old-y', 'old-x', 'old-y']) {
           await before.db.insertInto('documents').values({ run_id: Number(id), collection, timestamp_ms: null, metric_name: null, body: '{}' }).execute();
         }
-      } finally {
-        await before.close();
-      }
+      });
       const after = await openStore(old.url);
       try {
         expect(await listDocumentCollections(after.db)).toEqual(['old-x', 'old-y']);

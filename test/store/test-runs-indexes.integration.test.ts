@@ -13,7 +13,7 @@ import type { TestStatus } from '../../src/ingest/subunit/types.js';
 import { openStore, type Store } from '../../src/store/connect.js';
 import { recentFailedRuns, testHistory, testRates } from '../../src/tests/analytics.js';
 import { DIALECTS, useTestDatabase } from '../support/databases.js';
-import { migrateStoreTo } from '../support/migrate.js';
+import { migrateStoreTo, withStoreAt } from '../support/migrate.js';
 
 const T0 = Date.UTC(2026, 5, 1) * 1000;
 const STATUSES: TestStatus[] = ['success', 'fail', 'skip', 'success', 'xfail'];
@@ -97,13 +97,9 @@ for (const dialect of DIALECTS) {
     });
 
     it('completes on a store where one of its indexes is already dropped', async () => {
-      const before = await openStore(halfway.url, { migrate: false });
-      try {
-        await migrateStoreTo(before, '0006_document_collections');
+      await withStoreAt(halfway.url, '0006_document_collections', async (before) => {
         await sql.raw(dialect === 'mysql' ? 'drop index ix_test_runs_test_status on test_runs' : 'drop index ix_test_runs_test_status').execute(before.db);
-      } finally {
-        await before.close();
-      }
+      });
       const after = await openStore(halfway.url);
       try {
         expect(await testRunsIndexes(after)).toHaveLength(2);

@@ -1,5 +1,5 @@
 import { Migrator, type Kysely } from 'kysely';
-import type { Store } from '../../src/store/connect.js';
+import { openStore, type Store } from '../../src/store/connect.js';
 import { migrationsFor } from '../../src/store/migrations/index.js';
 
 /**
@@ -15,4 +15,18 @@ export async function migrateStoreTo(store: Store, name: string): Promise<void> 
   });
   const { error } = await migrator.migrateTo(name);
   if (error) throw error;
+}
+
+/**
+ * Opens the store at `url` migrated up to `name` only, lets `write` fill it as that version would, and
+ * closes it: the "before" half of a test of a later migration.
+ */
+export async function withStoreAt(url: string, name: string, write: (store: Store) => Promise<void>): Promise<void> {
+  const store = await openStore(url, { migrate: false });
+  try {
+    await migrateStoreTo(store, name);
+    await write(store);
+  } finally {
+    await store.close();
+  }
 }

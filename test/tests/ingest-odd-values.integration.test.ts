@@ -10,7 +10,8 @@ import { chunked } from './support.js';
 /**
  * Names and metadata that array literals, casts and collations could bend (PostgreSQL passes each column as
  * one array parameter, tests.ts unnestRows): quotes, backslashes, braces, commas, the word NULL, non-ASCII,
- * the longest name a test may have, and results without timestamps (NULL times and run_time).
+ * names apart only by trailing spaces, the longest name a test may have, and results without timestamps
+ * (NULL times and run_time).
  */
 const NAMES = [
   'odd.quote"d',
@@ -23,6 +24,10 @@ const NAMES = [
   ' odd.leading',
   'odd.é☃𝄞',
   'odd.sp ace',
+  // Two ids apart only by trailing spaces: one key to a PAD SPACE collation (MariaDB before 0009).
+  'odd.pad',
+  'odd.pad ',
+  'odd.pad  ',
   `odd.long.${'é'.repeat(512 - 'odd.long.'.length)}`,
 ];
 

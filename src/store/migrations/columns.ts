@@ -36,7 +36,11 @@ export function withId<T extends string>(
   return table.addColumn('id', 'integer', (c) => c.primaryKey());
 }
 
-/** MySQL wants InnoDB + utf8mb4 spelled out; the other dialects ignore it. */
+/**
+ * MySQL wants InnoDB + utf8mb4 spelled out; the other dialects ignore it. `utf8mb4_bin` exists on every
+ * MySQL/MariaDB but ignores trailing spaces: a migration that creates tables ends with
+ * `useNoPadCollation` (0009) to compare text as the other dialects do.
+ */
 export function tableOptions<T extends string, C extends string>(
   table: CreateTableBuilder<T, C>,
   dialect: DialectName,

@@ -7,6 +7,7 @@ import * as m0004 from './0004_reports_experiments.js';
 import * as m0005 from './0005_data_version.js';
 import * as m0006 from './0006_document_collections.js';
 import * as m0008 from './0008_test_runs_indexes.js';
+import * as m0009 from './0009_mysql_no_pad_collation.js';
 
 type Up = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
 
@@ -19,6 +20,7 @@ const ALL: Record<string, Up> = {
   '0005_data_version': m0005.up,
   '0006_document_collections': m0006.up,
   '0008_test_runs_indexes': m0008.up,
+  '0009_mysql_no_pad_collation': m0009.up,
 };
 
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
