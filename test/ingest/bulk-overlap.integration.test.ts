@@ -97,6 +97,22 @@ describe('bulk ingest overlap on postgres: the commit refused', () => {
     }
   });
 
+  it('a connection dropped in the middle of a COPY refuses only that run', async () => {
+    const store = await openStore(db.url);
+    try {
+      await sql`truncate runs, run_metadata, documents`.execute(store.db);
+      await sql.raw(`create function drop_in_copy() returns trigger language plpgsql as $$ begin
+        if new.body like '%refuse-me%' then perform pg_terminate_backend(pg_backend_pid()); end if; return new; end $$`).execute(store.db);
+      await sql`create trigger drop_in_copy before insert on documents for each row execute function drop_in_copy()`.execute(store.db);
+      const report = await ingestBulk(store, bulkFile(4, 2000), OPTIONS);
+      await sql`drop trigger drop_in_copy on documents`.execute(store.db);
+      await expectOnlyRunOneRefused(store, report, 2000, /database refused the run: /);
+      await sql`truncate runs, run_metadata, documents`.execute(store.db);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('a connection dropped at commit refuses only that run, and the store still closes', async () => {
     const store = await openStore(db.url);
     try {
