@@ -55,6 +55,28 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    it('a NUL in a name (PostgreSQL text cannot hold one) refuses its run whole or writes it whole; the other runs are written', async () => {
+      const lines: string[] = [];
+      const cases = [['n0', 'ok', 'plain'], ['n1', 'a\u0000b', 'plain'], ['n2', 'ok', 'c\u0000d'], ['n3', 'ok', 'plain']];
+      for (const [uuid, metricName, collection] of cases) {
+        lines.push(JSON.stringify({ index: { _index: 'perf_scale_ci' } }), JSON.stringify({ uuid, timestamp: '2026-01-03T00:00:00Z' }));
+        for (let d = 0; d < 3; d++) lines.push(JSON.stringify({ index: { _index: collection } }), JSON.stringify({ uuid, metricName, d, text: 'escaped \u0000 in JSON' }));
+      }
+      const store = await openStore(db.url);
+      try {
+        const report = await ingestBulk(store, file(lines), OPTIONS);
+        const refused = dialect === 'postgres' ? ['n1', 'n2'] : [];
+        expect(report.runs.map((r) => [r.uuid, r.outcome])).toEqual(cases.map(([uuid]) => [uuid, refused.includes(uuid) ? 'failed' : 'created']));
+        for (const r of report.runs.filter((r) => r.outcome === 'failed')) expect(r.error).toMatch(/names\.ndjson:\d+: database refused the run: .*0x00/);
+        const rows = await store.db.selectFrom('documents').innerJoin('runs', 'runs.id', 'documents.run_id').select(['uuid', 'metric_name', 'body']).where('uuid', 'like', 'n%').orderBy('documents.id').execute();
+        const written = cases.filter(([uuid]) => !refused.includes(uuid));
+        expect(rows.map((r) => [r.uuid, r.metric_name])).toEqual(written.flatMap(([uuid, metricName]) => [0, 1, 2].map(() => [uuid, metricName])));
+        for (const r of rows) expect(JSON.parse(r.body).text).toBe('escaped \u0000 in JSON');
+      } finally {
+        await store.close();
+      }
+    });
+
     it('kube-burner: pretty-printed elements (raw newlines, tabs, CRLF) are stored as written', async () => {
       const elements = NAMES.map((name, d) => ({ uuid: 'k1', timestamp: '2026-01-02T00:00:00Z', metricName: name, d }));
       const texts = elements.map((e) => JSON.stringify(e, null, '\t').replace(/\n/g, '\r\n'));
