@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { UserError } from '../util/errors.js';
-import { scanLines, type ScannedLine } from './line-scanner.js';
+import { scanLines, startsWithByteOrderMark, type ScannedLine } from './line-scanner.js';
 
 const CHUNK = 1 << 20;
 const OPEN_BRACE = 0x7b, CLOSE_BRACE = 0x7d, OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d;
@@ -19,7 +19,9 @@ export async function* scanJsonElements(path: string): AsyncGenerator<ScannedLin
   const handle = await open(path, 'r');
   try {
     const buffer = Buffer.allocUnsafe(CHUNK);
-    let position = 0;
+    const head = await handle.read(buffer, 0, 3, 0);
+    // A byte order mark before the array is skipped, as the NDJSON path skips it.
+    let position = startsWithByteOrderMark(buffer.subarray(0, head.bytesRead)) ? 3 : 0;
     let line = 1;
     let depth = 0;
     let inString = false;

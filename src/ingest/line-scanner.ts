@@ -84,7 +84,8 @@ export async function* scanLineBuffers(path: string): AsyncGenerator<LineBuffer>
       position += bytesRead;
       current ^= 1;
       pending = handle.read(reads[current], 0, CHUNK, position);
-      let start = 0;
+      // A byte order mark (files saved by Windows editors) is not part of the first line.
+      let start = dataOffset === 0 && startsWithByteOrderMark(data) ? BYTE_ORDER_MARK.length : 0;
       if (carried) {
         const nl = data.indexOf(10);
         keep(data.subarray(0, nl === -1 ? bytesRead : nl));
@@ -117,6 +118,13 @@ export async function* scanLineBuffers(path: string): AsyncGenerator<LineBuffer>
     await pending.catch(() => undefined);
     await handle.close();
   }
+}
+
+const BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** Whether the bytes begin with UTF-8's byte order mark. */
+export function startsWithByteOrderMark(bytes: Buffer): boolean {
+  return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
 }
 
 /** An empty or whitespace-only line, checked without allocating a trimmed copy of every line. */
