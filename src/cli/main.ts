@@ -33,10 +33,10 @@ function packageVersion(): string {
 
 const EXIT_CODES_HELP = `
 Exit codes:
-  0  success (analyze: no regression)
-  1  error (bad input, bad config, unreachable database or server)
-  2  analyze/detect: a regression was found
-  3  analyze: no data matched the config
+    0  success (analyze: no regression)
+    1  error (bad input, bad config, unreachable database or server)
+    2  analyze/detect: a regression was found
+    3  analyze: no data matched the config
   141  stdout was closed before the output ended (e.g. piped to head), as SIGPIPE would`;
 
 /**
