@@ -111,7 +111,7 @@ function metricWriters(test: TestReport): MetricWriter[] {
     const { labels } = byName[name];
     return {
       name,
-      head: `\n${METRIC_INDENT}${JSON.stringify(name)}: {\n${METRIC_MEMBER_INDENT}"value": `,
+      head: `\n${METRIC_INDENT}${JSON.stringify(name)}: {\n${METRIC_MEMBER_INDENT}`,
       labels: labels.length ? `,\n${METRIC_MEMBER_INDENT}"labels": ${nestedJson(labels, METRIC_MEMBER_INDENT)}` : '',
     };
   });
@@ -122,16 +122,22 @@ function metricsJson(metrics: readonly MetricWriter[], row: ReportRow, changes: 
   let out = '{';
   for (let m = 0; m < metrics.length; m++) {
     const metric = metrics[m];
+    // A name Object.prototype has (`constructor`, `toString`) reads an inherited function when the row has
+    // no value of its own: JSON.stringify of the row objects omits that "value", so this does too.
     const value = valueJson(row.values[metric.name] ?? null);
-    const change = valueJson(changes?.get(metric.name)?.percentageChange ?? 0);
-    out += `${m ? ',' : ''}${metric.head}${value},\n${METRIC_MEMBER_INDENT}"percentage_change": ${change}${metric.labels}\n${METRIC_INDENT}}`;
+    const change = valueJson(changes?.get(metric.name)?.percentageChange ?? 0) ?? 'null';
+    const valueMember = value === undefined ? '' : `"value": ${value},\n${METRIC_MEMBER_INDENT}`;
+    out += `${m ? ',' : ''}${metric.head}${valueMember}"percentage_change": ${change}${metric.labels}\n${METRIC_INDENT}}`;
   }
   return `${out}\n${ROW_MEMBER_INDENT}}`;
 }
 
-/** A metric's value or change: finite numbers directly (JSON writes them as String does), the rest as jsonSafe makes them. */
-function valueJson(value: unknown): string {
-  return typeof value === 'number' && Number.isFinite(value) ? String(value) : (nestedJson(jsonSafe(value), METRIC_MEMBER_INDENT) ?? 'null');
+/**
+ * A metric's value or change: finite numbers directly (JSON writes them as String does), the rest as
+ * jsonSafe makes them; undefined when JSON omits the member (a function, a symbol).
+ */
+function valueJson(value: unknown): string | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? String(value) : nestedJson(jsonSafe(value), METRIC_MEMBER_INDENT);
 }
 
 /** `JSON.stringify(value, null, 2)` of a value whose key sits at `indent`; undefined when JSON omits it. */
