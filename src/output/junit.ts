@@ -29,18 +29,21 @@ function testSuite(test: TestReport): string[] {
   const lines = [`\t<testsuite name="${xml(test.name)} nightly compare" failures="${failed.length}" tests="${metrics.length}">`];
   const displayKeys = Object.keys(test.rows[0]?.display ?? {});
   const stamp = test.rows.length ? epochSeconds(test.rows[test.rows.length - 1].timestampMs) : 0;
-  // Every failing metric's table shows the same times: each row's is formatted once, not once per metric.
-  const times = test.rows.map((row) => formatIsoSeconds(row.timestampMs));
+  // Every failing metric's table shows the same times: each row's is formatted once, not once per metric,
+  // and only when a metric fails (a time Date cannot write throws, and a passing suite shows none).
+  let times: string[] | undefined;
   for (const column of metrics) {
     const name = [...column.labels, column.name].join(' ') + ' regression detection';
     if (!failed.includes(column)) {
       lines.push(`\t\t<testcase name="${xml(name)}" timestamp="${stamp}"/>`);
       continue;
     }
+    times ??= test.rows.map((row) => formatIsoSeconds(row.timestampMs));
+    const rowTimes = times;
     const headers = ['', 'uuid', 'timestamp', column.name, 'is_changepoint', 'percentage_change', ...displayKeys];
     const rows: Cell[][] = test.rows.map((row, i) => {
       const cp = cps.get(i)?.get(column.name);
-      return [i, row.uuid, times[i], row.values[column.name] ?? null, cp !== undefined, cp?.percentageChange ?? 0, ...displayKeys.map((k) => displayCell(row.display[k]))];
+      return [i, row.uuid, rowTimes[i], row.values[column.name] ?? null, cp !== undefined, cp?.percentageChange ?? 0, ...displayKeys.map((k) => displayCell(row.display[k]))];
     });
     const table = tabulate(headers, rows, 'psql')
       .split('\n')
