@@ -293,7 +293,7 @@ export class StoreSource implements Source {
         .select(['run_id', 'timestamp_ms', 'body'])
         .where('run_id', 'in', runIds.slice(i, i + IN_CHUNK));
       if (collections) q = q.where('collection', 'in', collections);
-      if (metricNames) q = q.where('metric_name', 'in', metricNames);
+      if (metricNames) q = q.where((eb) => eb.or([eb('metric_name', 'in', metricNames), eb('metric_name', 'is', null)]));
       let list: StoredDocument[] | undefined;
       let listRunId = Number.NaN;
       for (const r of await q.execute()) {
@@ -379,10 +379,14 @@ export function selectCollections(collections: string[], pattern: string | undef
 /**
  * The metric names SQL may narrow documents to: only when every metric filters on `metricName.keyword`
  * (exact, like the `metric_name` column); a text `match` on `metricName` is token-based and stays in TS.
+ * Not with an aggregated metric: its time is the mean time of every document of the run (Orion's `time`
+ * agg has no metric filter), other metrics' documents included. Documents without a `metric_name` (their
+ * `metricName` is not a string: an array may hold the name) are read too (loadDocuments).
  */
 function keywordMetricNames(metrics: readonly MetricSelector[]): string[] | undefined {
   const names = new Set<string>();
   for (const m of metrics) {
+    if (m.agg) return undefined;
     const name: FieldValue | undefined = m.filters['metricName.keyword'];
     if (typeof name !== 'string') return undefined;
     names.add(name);
