@@ -13,6 +13,7 @@
  * index.candidates('metricName', 'podReadyLatency'); // the documents whose metricName is that string
  */
 import { getNested } from '../opensearch/fields.js';
+import { fieldValues } from './field-values.js';
 import type { FieldValue } from '../types.js';
 import { stripKeyword } from './match.js';
 
@@ -42,14 +43,16 @@ export class ExactIndex<T> {
   private bucket(path: string): Map<string, T[]> {
     const buckets = new Map<string, T[]>();
     for (const item of this.items) {
-      const raw = getNested(this.bodyOf(item), path);
-      if (raw === undefined || raw === null) continue;
+      const body = this.bodyOf(item);
+      const raw = getNested(body, path);
+      if (raw === null) continue;
       // A scalar (nearly every document) goes straight to its bucket: no list of keys per document.
-      if (!Array.isArray(raw)) {
+      if (raw !== undefined && !Array.isArray(raw)) {
         if (isScalar(raw)) addTo(buckets, String(raw), item);
         continue;
       }
-      for (const key of new Set(raw.filter(isScalar).map(String))) addTo(buckets, key, item);
+      // Arrays (nested ones flattened), and paths through arrays of objects, as MatchableDocument reads them.
+      for (const key of new Set(fieldValues(body, path).filter(isScalar).map(String))) addTo(buckets, key, item);
     }
     return buckets;
   }

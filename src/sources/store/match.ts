@@ -6,13 +6,14 @@
  * - `match` on a text field is an OR over analysed tokens (`"self-managed"` also matches `"managed"`,
  *   `"True"` matches `"true"`); on numbers and booleans it is typed equality (Orion sends `"3"`);
  * - `wildcard` on a text field is tried against every analysed token, on `x.keyword` against the value;
- * - arrays match when any element matches; dotted names traverse objects.
+ * - arrays match when any element matches (nested arrays too); dotted names traverse objects, and arrays
+ *   of objects (field-values.ts).
  *
  * Tokens of a document field are memoised per document, since one run is tested by many tests.
  */
 import { pythonStr } from '../../config/python-str.js';
-import { getNested } from '../opensearch/fields.js';
 import type { FieldValue, MetadataSelector } from '../types.js';
+import { fieldValues } from './field-values.js';
 import { analyzeText, wildcardToRegExp } from './text-analysis.js';
 
 const KEYWORD = '.keyword';
@@ -26,9 +27,7 @@ export class MatchableDocument {
 
   /** Values of the field (arrays flattened), `.keyword` suffix removed. */
   values(field: string): unknown[] {
-    const value = getNested(this.body, stripKeyword(field));
-    if (value === undefined || value === null) return [];
-    return Array.isArray(value) ? value.filter((v) => v !== null && v !== undefined) : [value];
+    return fieldValues(this.body, stripKeyword(field));
   }
 
   /** Analysed tokens of each string value of the field. */

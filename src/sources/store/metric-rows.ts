@@ -11,6 +11,7 @@ import { getNested, toEpochMs, toNumber } from '../opensearch/fields.js';
 import type { FieldValue, MetricRow, MetricSelector } from '../types.js';
 import { aggregate, appendNumeric } from './aggregate.js';
 import { exactFilterField, ExactIndex } from './exact-index.js';
+import { fieldValues } from './field-values.js';
 import { matchesFilters, stripKeyword, type MatchableDocument } from './match.js';
 
 export interface StoredDocument {
@@ -143,10 +144,11 @@ class RunDocuments {
     for (const d of candidates) {
       if (!prepared.aggExactIsWholeTest && !matchesFilters(d.doc, metric.filters, metric.not)) continue;
       matched++;
-      // The field's values (array elements each count), as MatchableDocument.values reads them.
+      // The field's values (array elements each count), as MatchableDocument.values reads them; a
+      // number or string (nearly every document) without a list of values.
       const raw = getNested(d.doc.body, prepared.aggValuePath);
-      if (Array.isArray(raw)) for (const v of raw) appendNumeric(numbers, v);
-      else appendNumeric(numbers, raw);
+      if (typeof raw === 'number' || typeof raw === 'string') appendNumeric(numbers, raw);
+      else for (const v of fieldValues(d.doc.body, prepared.aggValuePath)) appendNumeric(numbers, v);
     }
     if (matched === 0 || !metric.agg) return { uuid: this.uuid, timestampMs, value: null };
     const { value, percentiles } = aggregate(numbers, metric.agg);

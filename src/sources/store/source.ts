@@ -20,6 +20,7 @@ import { listDocumentCollections } from '../../store/document-collections.js';
 import { getNested, toEpochMs } from '../opensearch/fields.js';
 import type { DocumentQuery, FieldValue, MetricQuery, MetricRow, MetricSelector, RunInfo, RunQuery, Source } from '../types.js';
 import { exactFilterField, ExactIndex } from './exact-index.js';
+import { fieldValues } from './field-values.js';
 import { MatchableDocument, matchesFilters, matchesSelector, stripKeyword } from './match.js';
 import { documentTime, forEachMetricRow, prepareMetrics, type StoredDocument } from './metric-rows.js';
 import { wildcardToRegExp } from './text-analysis.js';
@@ -170,9 +171,8 @@ export class StoreSource implements Source {
   async distinctValues(query: DocumentQuery & { field: string }): Promise<string[]> {
     const values = new Set<string>();
     for (const body of await this.findDocuments(query)) {
-      const value = getNested(body, stripKeyword(query.field));
-      for (const v of Array.isArray(value) ? value : [value]) {
-        if (v !== undefined && v !== null && typeof v !== 'object') values.add(String(v));
+      for (const v of fieldValues(body, stripKeyword(query.field))) {
+        if (typeof v !== 'object') values.add(String(v));
       }
     }
     return [...values].sort();
