@@ -4,7 +4,8 @@
  * tested by `matchesFilters` (aggregations) or by Orion's routing (`routeDocument`, standard metrics),
  * values read through `MatchableDocument.values`. Seeded random runs of awkward documents: numbers and
  * their strings ("1" and 1, "01"), booleans and "true"/"True", null, arrays (nested too), objects, dotted
- * keys beside nested objects, missing fields; filters on `.keyword` and text fields, `not` values.
+ * keys beside nested objects, missing fields, values beyond ignore_above; filters on `.keyword` and text
+ * fields, `not` values.
  */
 import { describe, expect, it } from 'vitest';
 import { getNested, toNumber } from '../../src/sources/opensearch/fields.js';
@@ -16,8 +17,10 @@ import type { AggType, FieldValue, MetricRow, MetricSelector } from '../../src/s
 import { seededRandom } from '../../src/util/random.js';
 
 const FIELDS = ['a', 'b', 'n.x', 'tags'];
-const FIELD_VALUES: unknown[] = ['x', 'X', 'x y', '1', 1, '01', 1.0, 1.5, '1.5', true, 'true', 'True', false, null, '', 'self-managed', 'managed', ['x', 1], ['1', true], [['x']], [null, 'x'], { x: 'x' }, [{ x: 'x' }], []];
-const FILTER_VALUES: FieldValue[] = ['x', 'X', '1', 1, '01', 1.5, '1.5', true, 'true', 'True', false, '', 'managed', 'self-managed', 'x y'];
+/** Longer than the `.keyword` sub-field's ignore_above (256). */
+const LONG = 'x'.repeat(257);
+const FIELD_VALUES: unknown[] = ['x', 'X', 'x y', '1', 1, '01', 1.0, 1.5, '1.5', true, 'true', 'True', false, null, '', 'self-managed', 'managed', LONG, [LONG], ['x', 1], ['1', true], [['x']], [null, 'x'], { x: 'x' }, [{ x: 'x' }], []];
+const FILTER_VALUES: FieldValue[] = ['x', 'X', '1', 1, '01', 1.5, '1.5', true, 'true', 'True', false, '', 'managed', 'self-managed', 'x y', LONG];
 const METRIC_VALUES: unknown[] = [1, 2.5, -3, '4', ' 5 ', 'n/a', null, [1, '2', null], [[3]], true, { v: 1 }, 0, -0, 1e300, '1e400'];
 const AGGS: AggType[] = ['avg', 'sum', 'min', 'max', 'count', 'percentiles'];
 

@@ -1,20 +1,24 @@
 /**
- * Nested arrays and arrays of objects in the store source read as OpenSearch reads them (the test server,
- * test/support/opensearch-server/, stands for it): a `match` on the field or its `.keyword` selects a
- * document when any value below the arrays matches, and every number below them counts in an aggregation.
- * The store matched only the first level of an array and did not follow a dotted path into an array of
- * objects, in the per-document filter and the exact-filter buckets alike.
+ * The store source's matching against OpenSearch's (the test server, test/support/opensearch-server/,
+ * stands for it), where it can know it without a mapping:
+ * - nested arrays and arrays of objects: a `match` on the field or its `.keyword` selects a document when
+ *   any value below the arrays matches, and every number below them counts in an aggregation (the store
+ *   matched only the first level of an array and did not follow a dotted path into an array of objects);
+ * - a value longer than 256 characters is not in the `.keyword` sub-field (ignore_above): `match` and
+ *   `wildcard` on `.keyword` do not find it, `match` on the text field does.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MatchableDocument, matchesField } from '../../src/sources/store/match.js';
+import { MatchableDocument, matchesField, matchesWildcard } from '../../src/sources/store/match.js';
 import { runMetricRows } from '../../src/sources/store/metric-rows.js';
 import type { FieldValue } from '../../src/sources/types.js';
 import { startOpenSearchTestServer, type OpenSearchTestServer } from '../support/opensearch-server/index.js';
 
 const timestamp = '2026-01-01T00:00:00Z';
+const long = 'word '.repeat(60).trim();
 /** One index per case, so each field's mapping is its first value's, as the store cannot know mappings. */
 const cases: { name: string; field: string; docs: Record<string, unknown>[]; queries: FieldValue[] }[] = [
   { name: 'nested-arrays', field: 'f', docs: [{ f: [['x']] }, { f: [['y'], [['x', 'z']]] }, { f: 'y' }, { f: [] }], queries: ['x', 'y', 'z'] },
+  { name: 'long-values', field: 'f', docs: [{ f: long }, { f: [long, 'x'] }, { f: 'x' }, { f: long.slice(0, 256) }], queries: [long, 'x', long.slice(0, 256)] },
   { name: 'object-arrays', field: 'f.a', docs: [{ f: [{ a: 'x' }, { a: 'y' }] }, { f: { a: 'y' } }, { f: [{ a: ['z', 'x'] }, { b: 'x' }] }, { f: [[{ a: 'z' }]] }], queries: ['x', 'y', 'z'] },
 ];
 
@@ -23,7 +27,7 @@ async function post(os: OpenSearchTestServer, path: string, body: string, type =
   return response.json();
 }
 
-describe('store source: arrays read as OpenSearch reads them', () => {
+describe('store source: matching as OpenSearch matches', () => {
   let os: OpenSearchTestServer;
 
   beforeAll(async () => {
@@ -48,6 +52,16 @@ describe('store source: arrays read as OpenSearch reads them', () => {
           expect(store, `${c.name} ${field}=${query}`).toEqual(opensearch);
         }
       }
+    }
+  });
+
+  it('wildcard on .keyword skips values longer than 256 characters', async () => {
+    const c = cases.find((x) => x.name === 'long-values');
+    if (!c) throw new Error('no long-values case');
+    for (const pattern of ['word*', '*x*']) {
+      const result = (await post(os, `/${c.name}/_search`, JSON.stringify({ size: 100, query: { bool: { must: [{ wildcard: { 'f.keyword': pattern } }] } } }))) as { hits: { hits: { _id: string }[] } };
+      const opensearch = result.hits.hits.map((h) => Number(h._id)).sort((a, b) => a - b);
+      expect(c.docs.flatMap((doc, i) => (matchesWildcard(new MatchableDocument(doc), 'f.keyword', pattern) ? [i] : [])), pattern).toEqual(opensearch);
     }
   });
 

@@ -15,7 +15,7 @@
 import { getNested } from '../opensearch/fields.js';
 import { fieldValues } from './field-values.js';
 import type { FieldValue } from '../types.js';
-import { stripKeyword } from './match.js';
+import { KEYWORD_IGNORE_ABOVE, stripKeyword } from './match.js';
 
 export class ExactIndex<T> {
   private readonly byField = new Map<string, Map<string, T[]>>();
@@ -74,7 +74,8 @@ function isScalar(v: unknown): boolean {
  */
 export function exactFilterField(filters: Record<string, FieldValue>, routing: boolean): { field: string; value: string } | undefined {
   for (const [field, value] of Object.entries(filters)) {
-    if (typeof value === 'string' && (routing || field.endsWith('.keyword'))) return { field, value };
+    // A `.keyword` match of a value longer than ignore_above selects nothing: the full test says so.
+    if (typeof value === 'string' && (routing || (field.endsWith('.keyword') && value.length <= KEYWORD_IGNORE_ABOVE))) return { field, value };
   }
   return undefined;
 }

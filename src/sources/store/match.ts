@@ -2,7 +2,8 @@
  * OpenSearch query semantics over parsed JSON documents, so that an Orion config selects the same runs
  * and documents from the store as from an index created with dynamic mapping (reference/orion.md §2.6):
  *
- * - `match` on `x.keyword` compares the whole value of `x` exactly;
+ * - `match` on `x.keyword` compares the whole value of `x` exactly; a value longer than 256 characters is
+ *   not in the keyword sub-field (dynamic mapping's `ignore_above`), so nothing matches it there;
  * - `match` on a text field is an OR over analysed tokens (`"self-managed"` also matches `"managed"`,
  *   `"True"` matches `"true"`); on numbers and booleans it is typed equality (Orion sends `"3"`);
  * - `wildcard` on a text field is tried against every analysed token, on `x.keyword` against the value;
@@ -17,6 +18,9 @@ import { fieldValues } from './field-values.js';
 import { analyzeText, wildcardToRegExp } from './text-analysis.js';
 
 const KEYWORD = '.keyword';
+
+/** Dynamic mapping's `ignore_above` of the `.keyword` sub-field: longer values are not indexed in it. */
+export const KEYWORD_IGNORE_ABOVE = 256;
 
 /** A document plus its memoised token lists (one per field path). */
 export class MatchableDocument {
@@ -51,7 +55,7 @@ export function matchesField(doc: MatchableDocument, field: string, wanted: Fiel
   const values = doc.values(field);
   if (values.length === 0) return false;
   const query = typeof wanted === 'string' ? wanted : pythonStr(wanted);
-  if (field.endsWith(KEYWORD)) return values.some((v) => typeof v !== 'object' && String(v) === query);
+  if (field.endsWith(KEYWORD)) return query.length <= KEYWORD_IGNORE_ABOVE && values.some((v) => typeof v !== 'object' && String(v) === query);
   const queryTokens = queryTokensOf(query);
   const tokenLists = doc.tokensOf(field);
   return values.some((value, i) => {
@@ -84,7 +88,7 @@ export function matchesWildcard(doc: MatchableDocument, field: string, pattern: 
     regexp = wildcardToRegExp(pattern);
     patternCache.set(pattern, regexp);
   }
-  if (field.endsWith(KEYWORD)) return doc.values(field).some((v) => regexp.test(String(v)));
+  if (field.endsWith(KEYWORD)) return doc.values(field).some((v) => String(v).length <= KEYWORD_IGNORE_ABOVE && regexp.test(String(v)));
   return doc.tokensOf(field).some((tokens) => tokens.some((t) => regexp.test(t)));
 }
 
