@@ -3,14 +3,11 @@
  * (source.ts, `STREAM_UUIDS`), and from the kept documents when `findDocuments` loaded these runs
  * before: both must give every run's rows, in the same order, whatever the batch boundaries.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../src/store/connect.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { writeRun } from '../../src/store/runs.js';
 import { StoreSource } from '../../src/sources/store/index.js';
 import type { MetricQuery } from '../../src/sources/types.js';
+import { useTempStore } from '../support/temp-store.js';
 
 /** More than two batches of runs, so rows cross batch boundaries. */
 const RUNS = 230;
@@ -21,13 +18,10 @@ const cpu = (r: number, k: number) => r * 10 + k;
 const mem = (r: number) => 1000 - r;
 
 describe('store source metric rows, streamed in batches and from kept documents', () => {
-  let dir: string;
-  let store: Store;
+  const env = useTempStore('perfhound-store-streaming-');
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'perfhound-store-streaming-'));
-    store = await openStore(`sqlite:${join(dir, 'store.db')}`);
-    await store.transaction(async (trx) => {
+    await env.store.transaction(async (trx) => {
       for (let r = 0; r < RUNS; r++) {
         const uuid = uuidOf(r);
         const timestamp = new Date(base + r * 60_000).toISOString();
@@ -47,10 +41,6 @@ describe('store source metric rows, streamed in batches and from kept documents'
     });
   });
 
-  afterAll(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   // Newest first, so the source's time ordering has work to do.
   const uuids = Array.from({ length: RUNS }, (_, r) => uuidOf(RUNS - 1 - r));
@@ -65,7 +55,7 @@ describe('store source metric rows, streamed in batches and from kept documents'
   };
 
   it('streamed: every run has its average and its standard value, ordered by time', async () => {
-    const rows = await new StoreSource(store).fetchMetrics(query);
+    const rows = await new StoreSource(env.store).fetchMetrics(query);
     const cpuRows = rows.get('cpu') ?? [];
     const memRows = rows.get('mem') ?? [];
     expect(cpuRows.map((row) => row.uuid)).toEqual([...uuids].reverse());
@@ -75,9 +65,9 @@ describe('store source metric rows, streamed in batches and from kept documents'
   });
 
   it('from documents kept by findDocuments: the same rows as streamed', async () => {
-    const fresh = new StoreSource(store);
+    const fresh = new StoreSource(env.store);
     const streamed = await fresh.fetchMetrics(query);
-    const source = new StoreSource(store);
+    const source = new StoreSource(env.store);
     const found = await source.findDocuments({ uuidField: 'uuid', timestampField: 'timestamp', uuids, filters: { metricName: 'cpu' }, not: {} });
     expect(found).toHaveLength(2 * RUNS);
     const requestsBefore = source.requestCount();

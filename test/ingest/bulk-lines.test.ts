@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_METADATA_COLLECTIONS, DEFAULT_UUID_FIELDS, ingestBulk } from '../../src/ingest/bulk.js';
 import { documentCounts } from '../../src/store/runs.js';
-import { useTempStore } from './temp-store.js';
+import { useTempStore } from '../support/temp-store.js';
 
 const OPTIONS = { metadataCollections: DEFAULT_METADATA_COLLECTIONS, uuidFields: DEFAULT_UUID_FIELDS, timestampField: 'timestamp', versionField: 'ocpVersion', runMeta: {} };
 const action = (index: string) => JSON.stringify({ index: { _index: index } });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ingestCsv, type CsvOptions } from '../../src/ingest/csv.js';
 import { listRuns } from '../../src/store/runs.js';
-import { useTempStore } from './temp-store.js';
+import { useTempStore } from '../support/temp-store.js';
 
 const OPTIONS: CsvOptions = { timeColumn: 'time', collection: 'results', runCollection: 'results', runMeta: {} };
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_METADATA_COLLECTIONS, DEFAULT_UUID_FIELDS, ingestBulk } from '../../src/ingest/bulk.js';
 import { ingestKubeBurner } from '../../src/ingest/kube-burner.js';
 import { documentCounts, getRun, listRuns } from '../../src/store/runs.js';
-import { useTempStore } from './temp-store.js';
+import { useTempStore } from '../support/temp-store.js';
 
 const BULK_OPTIONS = {
   metadataCollections: DEFAULT_METADATA_COLLECTIONS,

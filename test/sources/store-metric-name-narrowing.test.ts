@@ -8,16 +8,13 @@
  *   metric filter), other metrics' documents included; the same whether the documents were streamed for
  *   the query or kept by an earlier `findDocuments`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { MatchableDocument } from '../../src/sources/store/match.js';
 import { StoreSource } from '../../src/sources/store/index.js';
 import { runMetricRows } from '../../src/sources/store/metric-rows.js';
 import type { MetricQuery, MetricRow } from '../../src/sources/types.js';
-import { openStore, type Store } from '../../src/store/connect.js';
 import { writeRun } from '../../src/store/runs.js';
+import { useTempStore } from '../support/temp-store.js';
 
 const base = Date.UTC(2026, 0, 1);
 const timestamp = new Date(base).toISOString();
@@ -31,23 +28,16 @@ const bodies = [
 ];
 
 describe('store source: metric_name narrowing keeps what metricName.keyword matches', () => {
-  let dir: string;
-  let store: Store;
+  const env = useTempStore('perfhound-metric-name-');
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'perfhound-metric-name-'));
-    store = await openStore(`sqlite:${join(dir, 'store.db')}`);
-    await store.transaction(async (trx) => {
+    await env.store.transaction(async (trx) => {
       // The column as ingest fills it (bulk.ts, kube-burner.ts, json.ts): the name when it is a string.
       const documents = bodies.map((body) => ({ collection: 'metrics', timestampMs: null, metricName: typeof body.metricName === 'string' ? body.metricName : null, body: JSON.stringify(body) }));
       await writeRun(trx, { uuid: 'r1', timestampMs: base, source: 'test', collection: 'meta', metadata: { uuid: 'r1', timestamp } }, documents);
     });
   });
 
-  afterAll(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   it('gives the rows of every document tested by the filters', async () => {
     const query: MetricQuery = {
@@ -60,9 +50,9 @@ describe('store source: metric_name narrowing keeps what metricName.keyword matc
         { name: 'mem', filters: { 'metricName.keyword': 'mem' }, not: {}, metricOfInterest: 'value', agg: { type: 'max' } },
       ],
     };
-    const fetched = await new StoreSource(store).fetchMetrics(query);
+    const fetched = await new StoreSource(env.store).fetchMetrics(query);
     // The same query served from documents an earlier findDocuments kept (not narrowed by name).
-    const keeping = new StoreSource(store);
+    const keeping = new StoreSource(env.store);
     await keeping.findDocuments({ uuidField: 'uuid', uuids: ['r1'], filters: {}, not: {}, timestampField: 'timestamp' });
     expect(await keeping.fetchMetrics(query)).toEqual(fetched);
     const docs = bodies.map((body) => ({ runId: 1, timestampMs: null, doc: new MatchableDocument(JSON.parse(JSON.stringify(body)) as Record<string, unknown>) }));
@@ -80,7 +70,7 @@ describe('store source: metric_name narrowing keeps what metricName.keyword matc
       { name: 'mem', filters: { 'metricName.keyword': 'mem' }, not: {}, metricOfInterest: 'value' },
       { name: 'other', filters: { 'metricName.keyword': 'other' }, not: {}, metricOfInterest: 'value' },
     ];
-    const fetched = await new StoreSource(store).fetchMetrics({ uuidField: 'uuid', timestampField: 'timestamp', uuids: ['r1'], metrics });
+    const fetched = await new StoreSource(env.store).fetchMetrics({ uuidField: 'uuid', timestampField: 'timestamp', uuids: ['r1'], metrics });
     // mem: only the ['mem'] document; other: the newest of ['cpu', 'other'] and 'other' (an hour later).
     expect([...fetched].map(([name, rows]) => [name, rows.map((row) => [row.value, row.timestampMs])])).toEqual([
       ['mem', [[40, base]]],
