@@ -59,9 +59,7 @@ function unnestRows(types: readonly string[]) {
 
 /** A flat parameter array of `columns` values a row → one array per column (for {@link unnestRows}). */
 function byColumn(rows: readonly unknown[], columns: number): unknown[][] {
-  const out: unknown[][] = Array.from({ length: columns }, () => []);
-  for (let k = 0; k < rows.length; k += columns) for (let c = 0; c < columns; c++) out[c].push(rows[k + c]);
-  return out;
+  return Array.from({ length: columns }, (_, c) => columnOf(rows, columns, c));
 }
 
 /**
