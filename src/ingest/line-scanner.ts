@@ -213,13 +213,3 @@ async function readFully(file: FileHandle, buf: Buffer, length: number, position
     done += bytesRead;
   }
 }
-
-/** {@link RangeReader.read} once. */
-export async function readRanges(path: string, ranges: Array<{ offset: number; length: number }>): Promise<string[]> {
-  const reader = new RangeReader();
-  try {
-    return await reader.read(path, ranges);
-  } finally {
-    await reader.close();
-  }
-}

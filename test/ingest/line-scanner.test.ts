@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RangeReader, readRanges, scanLineBatches, scanLineBuffers } from '../../src/ingest/line-scanner.js';
+import { RangeReader, scanLineBatches, scanLineBuffers } from '../../src/ingest/line-scanner.js';
 
 /** Lines as a plain split sees them: number, text without `\r`, byte offset and length. */
 function naive(content: string) {
@@ -50,7 +50,12 @@ describe('line scanner', () => {
     }
     const expected = naive(content);
     expect(got).toEqual(expected);
-    expect(await readRanges(path, expected)).toEqual(expected.map((l) => l.text));
+    const reader = new RangeReader();
+    try {
+      expect(await reader.read(path, expected)).toEqual(expected.map((l) => l.text));
+    } finally {
+      await reader.close();
+    }
   });
 
   it('reads ranges back with one reader, small reads then larger ones, from more than one file', async () => {
