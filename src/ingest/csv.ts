@@ -49,7 +49,7 @@ export async function ingestCsv(store: Store, path: string, options: CsvOptions)
   let uuidIdx = -1;
   for await (const line of scanLines(path)) {
     if (!line.text.trim()) continue;
-    const split = splitCsvLine(line.text.replace(/^\uFEFF/, ''), options.delimiter);
+    const split = splitCsvLine(line.text, options.delimiter);
     if ('error' in split) {
       if (!header) throw new UserError(split.error, { file, line: line.line });
       report.errors.push(placeMessage(split.error, { file, line: line.line }));

@@ -8,7 +8,7 @@ import { runCli } from '../support/cli.js';
 const BOM = '\uFEFF';
 const BULK = join(import.meta.dirname, '../fixtures/opensearch/bulk.ndjson');
 
-it('bulk NDJSON, a kube-burner JSON array and generic JSON lines after a byte order mark ingest as without it', async () => {
+it('bulk NDJSON, a kube-burner JSON array, generic JSON lines and CSV after a byte order mark ingest as without it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'perfhound-bom-'));
   const db = `sqlite:${join(dir, 'bom.db')}`;
   const bulk = join(dir, 'bulk.ndjson');
@@ -31,4 +31,11 @@ it('bulk NDJSON, a kube-burner JSON array and generic JSON lines after a byte or
   expect(jsonResult.code).toBe(0);
   const shown = JSON.parse((await runCli(['runs', 'show', 'bom-json', '--output', 'json', '--db', db])).stdout) as { metadata: Record<string, unknown> };
   expect(shown.metadata).toMatchObject({ k: 'v' });
+
+  // A quoted first header cell: the mark would sit before its opening quote.
+  const csv = join(dir, 'otava.csv');
+  writeFileSync(csv, BOM + '"time",commit,cpu\n1700000000,abc,1.5\n');
+  const csvResult = await runCli(['ingest', 'csv', csv, '--db', db]);
+  expect(csvResult.stderr).toBe('');
+  expect(csvResult.stdout).toContain('ingested 1 run (1 new, 0 replaced)');
 });
