@@ -16,4 +16,20 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },
+  // The layering of DEVELOPERS.md: cli/server → analyze/ingest/test-analytics/output/auth → config → sources/store/detect → util.
+  // A module may import only from its own folder and the layers below it.
+  layer('src/util/**', ['config', 'sources', 'store', 'detect', 'analyze', 'ingest', 'test-analytics', 'output', 'auth', 'cli', 'server', 'demo']),
+  layer('src/{sources,store,detect}/**', ['config', 'analyze', 'ingest', 'test-analytics', 'output', 'cli', 'server', 'demo']),
+  layer('src/config/**', ['analyze', 'ingest', 'test-analytics', 'output', 'cli', 'server', 'demo']),
+  layer('src/{analyze,ingest,test-analytics,output,auth}/**', ['cli', 'server', 'demo']),
 );
+
+/** Forbids the files matched by `files` to import from the named top-level folders of src/. */
+function layer(files, forbidden) {
+  const group = forbidden.flatMap((folder) => [`**/${folder}/*`, `**/${folder}/**`, `../${folder}/*`]);
+  return {
+    files: [files],
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group, message: 'breaks the layering of DEVELOPERS.md' }] }] },
+  };
+}

@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
-import { exportRunAsSubunit } from '../tests/export.js';
+import { exportRunAsSubunit } from '../test-analytics/export.js';
 import { UserError } from '../util/errors.js';
 import { addDbOption, withStore } from './common.js';
 

@@ -1,12 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { renderTable } from '../output/table.js';
-import { flakyTests, neverFailed, parseResolution, recentFailedRuns, runsByKey, slowestTests, testHistory, testRates, type Period, type TestRate } from '../tests/analytics.js';
-import { meanDurations, partitionByTimings, timingStream } from '../tests/timing.js';
+import { flakyTests, neverFailed, parseResolution, recentFailedRuns, runsByKey, slowestTests, testHistory, testRates, type Period, type TestRate } from '../test-analytics/analytics.js';
+import { meanDurations, partitionByTimings, timingStream } from '../test-analytics/timing.js';
 import { UserError } from '../util/errors.js';
 import { addDbOption, parseDate, parsePositiveInt, printJson, withStore } from './common.js';
 
-/** `perfhound tests …`: test analytics over ingested subunit/JUnit results (thin over src/tests). */
+/** `perfhound tests …`: test analytics over ingested subunit/JUnit results (thin over src/test-analytics). */
 interface Flags {
   db?: string;
   output: 'table' | 'json';

@@ -24,6 +24,6 @@ export { expandGroupBy, groupByQuery } from './group-by.js';
 export { filterAcks, loadAckFile, mergeAcks, parseAckFile } from './ack.js';
 export { parseLookback, parseSince, timeWindow, type TimeWindow } from './lookback.js';
 export { renderTemplate, requiredVariables, templateVariables, type TemplateVariables } from './template.js';
-export { pythonFloatStr, pythonStr } from './python-str.js';
+export { pythonFloatStr, pythonStr } from '../util/python-str.js';
 export { AGG_TYPES, RESERVED_METRIC_KEYS } from './schema.js';
 export { DEFAULT_CORRELATION_CONTEXT } from './metric.js';

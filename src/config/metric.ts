@@ -5,7 +5,7 @@
  */
 import type { FieldValue, MetricAgg, MetricSelector } from '../sources/types.js';
 import type { Place } from '../util/errors.js';
-import { pythonFloatStr } from './python-str.js';
+import { pythonFloatStr } from '../util/python-str.js';
 import { RESERVED_METRIC_KEYS, type RawMetric } from './schema.js';
 import type { AnalysisMetric, AnalysisSeries, Direction } from './types.js';
 

@@ -2,7 +2,7 @@
  * `${var}` placeholders of `fan_out` and `group_by` templates (`orion/config.py:_substitute_vars`):
  * substituted recursively in every string value (not in keys); unknown placeholders are left as they are.
  */
-import { pythonStr } from './python-str.js';
+import { pythonStr } from '../util/python-str.js';
 
 const PLACEHOLDER = /\$\{([\w.]+)\}/g;
 

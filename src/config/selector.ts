@@ -17,7 +17,7 @@ import type { Place } from '../util/errors.js';
 import type { ConfigWarning } from './types.js';
 import type { Problem } from './problems.js';
 import { describeValue } from './problems.js';
-import { pythonStr } from './python-str.js';
+import { pythonStr } from '../util/python-str.js';
 import type { PathSegment } from './yaml-source.js';
 
 export interface SelectorResult {

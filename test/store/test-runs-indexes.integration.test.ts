@@ -11,7 +11,7 @@ import { readSubunitTestBatches } from '../../src/ingest/subunit/read.js';
 import { encodePacket } from '../../src/ingest/subunit/v2-writer.js';
 import type { TestStatus } from '../../src/ingest/subunit/types.js';
 import { openStore, type Store } from '../../src/store/connect.js';
-import { recentFailedRuns, testHistory, testRates } from '../../src/tests/analytics.js';
+import { recentFailedRuns, testHistory, testRates } from '../../src/test-analytics/analytics.js';
 import { DIALECTS, useTestDatabase } from '../support/databases.js';
 import { migrateStoreTo, withStoreAt } from '../support/migrate.js';
 

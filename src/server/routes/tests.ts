@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { Readable } from 'node:stream';
 import type { Store } from '../../store/connect.js';
 import { getRun } from '../../store/runs.js';
-import { flakyTests, neverFailed, parseResolution, recentFailedRuns, runsByKey, slowestTests, testHistory, testRates, type Period } from '../../tests/analytics.js';
-import { exportRunAsSubunit } from '../../tests/export.js';
-import { meanDurations, partitionByTimings, timingStream } from '../../tests/timing.js';
+import { flakyTests, neverFailed, parseResolution, recentFailedRuns, runsByKey, slowestTests, testHistory, testRates, type Period } from '../../test-analytics/analytics.js';
+import { exportRunAsSubunit } from '../../test-analytics/export.js';
+import { meanDurations, partitionByTimings, timingStream } from '../../test-analytics/timing.js';
 import { UserError } from '../../util/errors.js';
 import { dateParam, intParam, many, rejectUnknown, single, type Query } from '../params.js';
 
@@ -29,7 +29,7 @@ function metadataPair(query: Query): { metadata?: [string, string] } {
   return { metadata: [raw.slice(0, eq), raw.slice(eq + 1)] };
 }
 
-/** The test analytics of `src/tests/` (openstack-health / subunit2sql-graph questions), read-only. */
+/** The test analytics of `src/test-analytics/` (openstack-health / subunit2sql-graph questions), read-only. */
 export function testsRoutes(app: FastifyInstance, store: Store): void {
   const db = store.db;
   const get = (path: string, known: readonly string[], answer: (query: Query) => Promise<unknown>) =>

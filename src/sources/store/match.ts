@@ -12,7 +12,7 @@
  *
  * Tokens of a document field are memoised per document, since one run is tested by many tests.
  */
-import { pythonStr } from '../../config/python-str.js';
+import { pythonStr } from '../../util/python-str.js';
 import type { FieldValue, MetadataSelector } from '../types.js';
 import { fieldValues } from './field-values.js';
 import { analyzeText, wildcardToRegExp } from './text-analysis.js';

@@ -3,7 +3,7 @@ import { ingestTestRecords } from '../../src/ingest/subunit/ingest.js';
 import { readSubunitTests } from '../../src/ingest/subunit/read.js';
 import { openStore, type Store } from '../../src/store/connect.js';
 import { expireRuns } from '../../src/store/tests.js';
-import { exportRunAsSubunit } from '../../src/tests/export.js';
+import { exportRunAsSubunit } from '../../src/test-analytics/export.js';
 import { DIALECTS, useTestDatabase } from '../support/databases.js';
 import { chunked, collect, fixtureBytes } from './support.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/connect.js';
-import { flakyTests, recentFailedRuns, runsByKey, testHistory, testRates } from '../../src/tests/analytics.js';
-import { partitionByTimings } from '../../src/tests/timing.js';
+import { flakyTests, recentFailedRuns, runsByKey, testHistory, testRates } from '../../src/test-analytics/analytics.js';
+import { partitionByTimings } from '../../src/test-analytics/timing.js';
 import { DIALECTS, useTestDatabase } from '../support/databases.js';
 import { ingestSeries } from './series.js';
 import { fixtureBytes } from './support.js';
