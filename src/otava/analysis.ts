@@ -4,6 +4,7 @@
  * exact Otava 0.8 algorithm of src/detect in `otava` mode.
  */
 import { analyzeSeries } from '../detect/analyze.js';
+import type { ChangePoint } from '../detect/types.js';
 import type { ChangePointGroup } from './report.js';
 import type { OtavaSeries } from './series.js';
 
@@ -14,10 +15,16 @@ export interface OtavaAnalysisOptions {
 }
 
 export function changePointGroups(series: OtavaSeries, options: OtavaAnalysisOptions): ChangePointGroup[] {
+  const perMetric = new Map<string, ChangePoint[]>();
+  for (const [metric, values] of series.data) perMetric.set(metric, analyzeSeries(values, { ...options, mode: 'otava' }).changePoints);
+  return groupByTime(series, perMetric);
+}
+
+/** Change points of several metrics as Otava's groups: one per time, times ascending, metrics in series order. */
+export function groupByTime(series: Pick<OtavaSeries, 'time' | 'attributes' | 'data'>, perMetric: Map<string, ChangePoint[]>): ChangePointGroup[] {
   const byTime = new Map<number, ChangePointGroup>();
-  for (const [metric, values] of series.data) {
-    const { changePoints } = analyzeSeries(values, { ...options, mode: 'otava' });
-    for (const cp of changePoints) {
+  for (const metric of series.data.keys()) {
+    for (const cp of perMetric.get(metric) ?? []) {
       const time = series.time[cp.index];
       let group = byTime.get(time);
       if (!group) {
