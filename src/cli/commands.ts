@@ -18,6 +18,7 @@ const COMMANDS: CommandEntry[] = [
   { names: ['ingest'], load: async () => (await import('./ingest.js')).registerIngest },
   { names: ['runs'], load: async () => (await import('./runs.js')).registerRuns },
   { names: ['detect'], load: async () => (await import('./detect.js')).registerDetect },
+  { names: ['otava'], load: async () => (await import('./otava.js')).registerOtava },
   { names: ['analyze', 'cmd-mode'], load: async () => (await import('./analyze.js')).registerAnalyze },
   { names: ['tests'], load: async () => (await import('./tests.js')).registerTests },
   { names: ['export'], load: async () => (await import('./export.js')).registerExport },
