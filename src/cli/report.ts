@@ -137,7 +137,7 @@ async function generateCommand(flags: GenerateFlags): Promise<number> {
       const progress = progressReporter();
       let result: GenerateResult;
       try {
-        result = await generateReports({ ...setup.context, onProgress: progress.update }, { since, until: flags.until ? parseDate(flags.until, '--until') : undefined, uuid: flags.uuid, onlyNew });
+        result = await generateReports({ ...(onlyNew ? setup.fresh() : setup.context), onProgress: progress.update }, { since, until: flags.until ? parseDate(flags.until, '--until') : undefined, uuid: flags.uuid, onlyNew });
       } finally {
         progress.stop();
       }

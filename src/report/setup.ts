@@ -10,6 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import { openStore, resolveDbUrl, type Store } from '../store/connect.js';
 import { chooseSourceKind, openSource, type SourceKind } from '../sources/index.js';
+import { StoreSource } from '../sources/store/index.js';
 import { UserError, errorMessage } from '../util/errors.js';
 import { loadReportConfig, parseDuration } from './config.js';
 import type { GenerateContext } from './generate.js';
@@ -39,6 +40,11 @@ export interface ReportSetupOptions {
 
 export interface ReportSetup {
   context: GenerateContext;
+  /**
+   * The context with a new store source: a store source keeps what it read for its life (one analysis),
+   * so each scheduled tick takes a fresh one to see the runs ingested since.
+   */
+  fresh(): GenerateContext;
   close(): Promise<void>;
 }
 
@@ -71,8 +77,11 @@ export async function openReportSetup(options: ReportSetupOptions): Promise<Repo
     }
     const reportIndex = options.reportIndex ? await openReportIndex(options.esServer!, options.reportIndex) : undefined;
     if (reportIndex) closers.push(() => reportIndex.close());
+    const context: GenerateContext = { config, source: opened.source, store, prometheus, grafana: options.grafana || undefined, concurrency, holder: options.holder, reportIndex };
+    const metadataCollection = options.metadataIndex ?? config.metadata_index;
     return {
-      context: { config, source: opened.source, store, prometheus, grafana: options.grafana || undefined, concurrency, holder: options.holder, reportIndex },
+      context,
+      fresh: () => (opened.store ? { ...context, source: new StoreSource(opened.store, { metadataCollection }) } : context),
       close: closeAll,
     };
   } catch (err) {
