@@ -92,7 +92,13 @@ function key(s: SeriesDef): string {
   return `${s.family}{${Object.entries(s.labels).map(([k, v]) => `${k}="${v}"`).join(',')}}`;
 }
 
-export function buildHistory(runs: readonly HistoryRun[]): History {
+export interface HistoryOptions {
+  /** Seconds of samples before each run's start (default 180; at least 10 for irate at the start). */
+  leadS?: number;
+}
+
+export function buildHistory(runs: readonly HistoryRun[], options: HistoryOptions = {}): History {
+  const lead = options.leadS ?? LEAD;
   const byCluster = new Map<string, HistoryRun[]>();
   for (const r of runs) byCluster.set(r.cluster, [...(byCluster.get(r.cluster) ?? []), r]);
   /** series key → time → value */
@@ -106,7 +112,7 @@ export function buildHistory(runs: readonly HistoryRun[]): History {
       let total = 0;
       let last = -Infinity;
       for (const run of sorted) {
-        for (let t = run.startS - LEAD; t <= run.endS; t += STEP) {
+        for (let t = run.startS - lead; t <= run.endS; t += STEP) {
           if (t <= last) continue; // overlapping windows: each time once, in order
           last = t;
           const v = s.value(t, run);
