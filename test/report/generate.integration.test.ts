@@ -66,6 +66,8 @@ describe('report generate over the store with a real Prometheus', () => {
     expect(result.ignored).toBe(1);
     expect(result.reports.map((x) => x.uuid).sort()).toEqual(['baddate-a', 'c1-a', 'c1-b', 'c1-c', 'c2-a', 'c2-b', 'gcp-a', 'nocluster-a', 'nodate-a', 'reversed-a', 'upgrade-a']);
     expect(result.failedQueries).toBe(0);
+    // Piped (not a terminal): plain progress lines, the last one at all runs done.
+    expect(r.stderr).toMatch(/^reports: 11\/11 runs, 0 queries failed$/m);
     expect(r.stderr).toMatch(/^report: 11 report\(s\) written \(\d+ with warnings\) of 11 run\(s\), 1 run\(s\) ignored by tag, 0 query\(ies\) failed$/m);
   }, 60_000);
 
