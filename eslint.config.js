@@ -22,6 +22,8 @@ export default tseslint.config(
   layer('src/{sources,store,detect}/**', ['config', 'analyze', 'ingest', 'test-analytics', 'output', 'cli', 'server', 'demo']),
   layer('src/config/**', ['analyze', 'ingest', 'test-analytics', 'output', 'cli', 'server', 'demo']),
   layer('src/{analyze,ingest,test-analytics,output,auth}/**', ['cli', 'server', 'demo']),
+  // Run reports (seed 002) sit beside analyze: over config, sources and store, under cli/server.
+  layer('src/report/**', ['analyze', 'ingest', 'test-analytics', 'output', 'auth', 'cli', 'server', 'demo']),
 );
 
 /** Forbids the files matched by `files` to import from the named top-level folders of src/. */

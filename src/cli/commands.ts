@@ -20,6 +20,7 @@ const COMMANDS: CommandEntry[] = [
   { names: ['detect'], load: async () => (await import('./detect.js')).registerDetect },
   { names: ['otava'], load: async () => (await import('./otava.js')).registerOtava },
   { names: ['analyze', 'cmd-mode'], load: async () => (await import('./analyze.js')).registerAnalyze },
+  { names: ['report'], load: async () => (await import('./report.js')).registerReport },
   { names: ['tests'], load: async () => (await import('./tests.js')).registerTests },
   { names: ['export'], load: async () => (await import('./export.js')).registerExport },
   { names: ['serve', 'daemon-mode'], load: async () => (await import('./serve.js')).registerServe },

@@ -16,6 +16,7 @@ import { analyzeRoutes } from './routes/analyze.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { regressionsRoutes } from './routes/regressions.js';
+import { reportsRoutes } from './routes/reports.js';
 import { runsRoutes } from './routes/runs.js';
 import { testsRoutes } from './routes/tests.js';
 import { tokensRoutes } from './routes/tokens.js';
@@ -100,6 +101,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   healthRoutes(app, options.store, metrics, options.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS);
   runsRoutes(app, options.store);
   regressionsRoutes(app, options.store);
+  reportsRoutes(app, options.store);
   testsRoutes(app, options.store);
   tokensRoutes(app, options.store);
   analyzeRoutes(app, analyses, options.configDir);

@@ -197,6 +197,16 @@ export function openApiDocument(): OpenApiDocument {
       },
       '/api/v1/runs/{uuid}': { get: { summary: 'one run with its document counts per collection', tags: ['runs'], security: READ, parameters: [path('uuid', 'the run id')], responses: { '200': json(ref('Run'), 'the run'), ...READ_ERRORS, '404': error('no such run') } } },
       '/api/v1/runs/{uuid}/subunit': { get: { summary: 'a stored test run as a subunit v2 stream (sql2subunit)', tags: ['tests'], security: READ, parameters: [path('uuid', 'the run id')], responses: { '200': { description: 'subunit v2', content: { 'application/vnd.subunit.v2': { schema: { type: 'string', format: 'binary' } } } }, ...READ_ERRORS, '404': error('no such run') } } },
+      '/api/v1/reports': {
+        get: {
+          summary: 'run reports (seed 002: results, Prometheus metrics, links per run), newest run last; pages go back in time',
+          tags: ['reports'],
+          security: READ,
+          parameters: [q('cluster', 'only this cluster'), q('since', 'runs from this time on (YYYY-MM-DD or ISO time)', { type: 'string', format: 'date-time' }), UNTIL, LIMIT(100), OFFSET],
+          responses: { '200': json({ type: 'object', properties: { reports: { type: 'array', items: ref('ReportSummary') }, limit: { type: 'integer' }, offset: { type: 'integer' }, nextOffset: { type: ['number', 'null'] } } }, 'a page of report summaries'), ...READ_ERRORS },
+        },
+      },
+      '/api/v1/reports/{uuid}': { get: { summary: 'the report document of one run', tags: ['reports'], security: READ, parameters: [path('uuid', 'the run id')], responses: { '200': json(ref('Report'), 'the report'), ...READ_ERRORS, '404': error('no report for that run') } } },
       '/api/v1/regressions': {
         get: {
           summary: 'regressions found by analyses, newest first',
@@ -279,6 +289,20 @@ export function openApiDocument(): OpenApiDocument {
             file: { type: 'string' }, format: { type: 'string' },
             runs: { type: 'array', items: { type: 'object', properties: { uuid: { type: 'string' }, outcome: { type: 'string', enum: ['created', 'replaced', 'failed'] }, documents: { type: 'integer' }, error: { type: 'string' } } } },
             errors: { type: 'array', items: { type: 'string' } },
+          },
+        },
+        ReportSummary: {
+          type: 'object',
+          properties: { uuid: { type: 'string' }, cluster: { type: ['string', 'null'] }, reportType: { type: ['string', 'null'] }, timestamp: { type: 'string', format: 'date-time' }, generatedAt: { type: 'string', format: 'date-time' }, warnings: { type: 'integer' } },
+        },
+        Report: {
+          type: 'object',
+          description: 'metrics: profile → query → group → aggregation (avg, max, min, p50, p95, p99, last) → value; warnings: {name, message} per failed or empty query or bad run field',
+          properties: {
+            uuid: { type: 'string' }, report_type: { type: ['string', 'null'] }, generated_at: { type: 'string', format: 'date-time' },
+            openshift_cluster_name: { type: ['string', 'null'] }, openshift_cluster_version: { type: ['string', 'null'] }, openshift_network_type: { type: ['string', 'null'] }, openshift_platform: { type: ['string', 'null'] },
+            metadata: OBJ, results: OBJ, metrics: OBJ, links: { type: 'object', additionalProperties: { type: 'string' } },
+            warnings: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, message: { type: 'string' } } } },
           },
         },
         AnalysisResult: {

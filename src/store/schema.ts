@@ -18,6 +18,7 @@ export interface Database {
   acks: AcksTable;
   api_tokens: ApiTokensTable;
   reports: ReportsTable;
+  report_claims: ReportClaimsTable;
   experiments: ExperimentsTable;
   experiment_tests: ExperimentTestsTable;
   data_version: DataVersionTable;
@@ -158,12 +159,28 @@ export interface ApiTokensTable {
   revoked_ms: number | null;
 }
 
-/** An enriched run (metadata + results + Prometheus metrics + links), seed 002's schema. */
+/** An enriched run (metadata + results + Prometheus metrics + links), seed 002's schema (migration 0010). */
 export interface ReportsTable {
   id: Id;
-  run_id: number;
+  /** The run's public id; one report per run. */
+  uuid: string;
+  /** The store's run, when the run is in the store (a report of an OpenSearch run may have none). */
+  run_id: number | null;
+  cluster_name: string | null;
+  report_type: string | null;
+  run_timestamp_ms: number;
+  generated_ms: number;
+  /** Number of warnings in the body. */
+  warnings: number;
+  /** The report document as JSON. */
   body: string;
-  created_ms: number;
+}
+
+/** A report being generated (src/store/reports.ts): who holds it and until when. */
+export interface ReportClaimsTable {
+  uuid: string;
+  holder: string;
+  expires_ms: number;
 }
 
 /** A campaign of perftest-style tests over a parameter matrix (seed 003). */
