@@ -2,6 +2,7 @@ import { Kysely, Migrator, MysqlDialect, PostgresDialect, SqliteDialect, type Di
 import type { Database as BetterSqliteDatabase } from 'better-sqlite3';
 import { UserError, errorMessage } from '../util/errors.js';
 import { logger } from '../util/log.js';
+import { redactSecrets } from '../util/redact.js';
 import { LATEST_MIGRATION, migrationsFor } from './migrations/index.js';
 import { bumpDataVersion } from './data-version.js';
 import { enableCopyFrom } from './pg-copy.js';
@@ -44,13 +45,15 @@ export function resolveDbUrl(flag?: string): string {
 
 export async function openStore(url: string, options: OpenOptions = {}): Promise<Store> {
   const location = parseStoreUrl(url);
-  const db = new Kysely<Database>({ dialect: await createDialect(location) });
+  let db: Kysely<Database> | undefined;
   try {
+    db = new Kysely<Database>({ dialect: await createDialect(location) });
     // A first query proves the server is reachable before anything else is attempted.
     await db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
   } catch (err) {
-    await db.destroy().catch(() => undefined);
-    throw new UserError(`cannot connect to database ${location.display}: ${errorMessage(err)}`, { field: 'db' });
+    await db?.destroy().catch(() => undefined);
+    if (err instanceof UserError) throw err;
+    throw new UserError(`cannot connect to database ${location.display}: ${safeMessage(err, location)}`, { field: 'db' });
   }
   const store: Store = {
     db,
@@ -95,7 +98,7 @@ async function createDialect(location: StoreLocation): Promise<Dialect> {
       // BIGINT (epoch ms/µs, ids) as JS numbers: every value we store is below 2^53.
       pg.default.types.setTypeParser(20, (v: string) => Number(v));
       const pool = new pg.default.Pool({ connectionString: location.target, max: 10, connectionTimeoutMillis: 10_000 });
-      pool.on('error', (err) => logger().warn({ err: errorMessage(err) }, 'postgres pool error'));
+      pool.on('error', (err) => logger().warn({ err: safeMessage(err, location) }, 'postgres pool error'));
       pool.on('connect', (client) => {
         // pg-pool listens for a client's errors only while it is idle: a connection dropped while a
         // transaction holds it (between two of its statements) was an uncaught 'error' event that killed
@@ -119,6 +122,11 @@ async function createDialect(location: StoreLocation): Promise<Dialect> {
       return new MysqlDialect({ pool });
     }
   }
+}
+
+/** A driver's error message without any credential of the URL (drivers may echo the URL, user or password). */
+function safeMessage(err: unknown, location: StoreLocation): string {
+  return redactSecrets(errorMessage(err), location.target);
 }
 
 function migratorOf(store: Store): Migrator {
