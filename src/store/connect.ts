@@ -1,5 +1,4 @@
-import { Kysely, Migrator, MysqlDialect, PostgresDialect, SqliteDialect, type Dialect, type SqliteDatabase, type Transaction } from 'kysely';
-import type { Database as BetterSqliteDatabase } from 'better-sqlite3';
+import { Kysely, Migrator, MysqlDialect, PostgresDialect, type Dialect, type Transaction } from 'kysely';
 import { UserError, errorMessage } from '../util/errors.js';
 import { logger } from '../util/log.js';
 import { redactSecrets } from '../util/redact.js';
@@ -7,6 +6,8 @@ import { LATEST_MIGRATION, migrationsFor } from './migrations/index.js';
 import { bumpDataVersion } from './data-version.js';
 import { enableCopyFrom } from './pg-copy.js';
 import type { Database } from './schema.js';
+import { createSqliteDialect } from './sqlite.js';
+import { storeTimeouts, type StoreTimeouts } from './timeouts.js';
 import { DEFAULT_DB_URL, parseStoreUrl, type DialectName, type StoreLocation } from './url.js';
 
 /**
@@ -36,6 +37,8 @@ export interface Store {
 export interface OpenOptions {
   /** Apply pending migrations (default true: the store migrates on first use). */
   migrate?: boolean;
+  /** Timeouts instead of the environment's or the defaults (timeouts.ts). */
+  timeouts?: Partial<StoreTimeouts>;
 }
 
 /** The database URL from `--db`, else `PERFHOUND_DB`, else `sqlite:./perfhound.db`. */
@@ -45,9 +48,10 @@ export function resolveDbUrl(flag?: string): string {
 
 export async function openStore(url: string, options: OpenOptions = {}): Promise<Store> {
   const location = parseStoreUrl(url);
+  const timeouts = storeTimeouts(options.timeouts);
   let db: Kysely<Database> | undefined;
   try {
-    db = new Kysely<Database>({ dialect: await createDialect(location) });
+    db = new Kysely<Database>({ dialect: await createDialect(location, timeouts) });
     // A first query proves the server is reachable before anything else is attempted.
     await db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
   } catch (err) {
@@ -72,27 +76,10 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
   return store;
 }
 
-async function createDialect(location: StoreLocation): Promise<Dialect> {
+async function createDialect(location: StoreLocation, timeouts: StoreTimeouts): Promise<Dialect> {
   switch (location.dialect) {
-    case 'sqlite': {
-      const { default: SqliteDatabase } = await import('better-sqlite3');
-      let database;
-      try {
-        database = new SqliteDatabase(location.target);
-      } catch (err) {
-        throw new UserError(`cannot open SQLite database ${location.target}: ${errorMessage(err)}`, { field: 'db' });
-      }
-      // WAL lets the daemon read while an ingest writes; NORMAL sync is durable at checkpoints and fast.
-      database.pragma('journal_mode = WAL');
-      database.pragma('synchronous = NORMAL');
-      database.pragma('busy_timeout = 10000');
-      database.pragma('cache_size = -32768'); // 32 MB: ingest speed is the same as with 64 MB, peak RSS lower
-      // Checkpoints are what fsync in WAL mode: one per ~40 MB of writes instead of SQLite's ~4 MB halves
-      // the wall time of a large ingest, at no cost in durability; the WAL file is trimmed back afterwards.
-      database.pragma('wal_autocheckpoint = 10000');
-      database.pragma('journal_size_limit = 67108864');
-      return new SqliteDialect({ database: withStatementCache(database) });
-    }
+    case 'sqlite':
+      return createSqliteDialect(location.target, { lockWaitMs: timeouts.sqliteLockWaitMs });
     case 'postgres': {
       const pg = await import('pg');
       // BIGINT (epoch ms/µs, ids) as JS numbers: every value we store is below 2^53.
@@ -136,31 +123,6 @@ function migratorOf(store: Store): Migrator {
     migrationTableName: 'perfhound_migration',
     migrationLockTableName: 'perfhound_migration_lock',
   });
-}
-
-const STATEMENT_CACHE_SIZE = 200;
-
-/**
- * Kysely's SQLite driver prepares every query anew; ingest and the daemon run the same few statements
- * thousands of times (a 1 000-row INSERT costs ~1 ms to prepare), so prepared statements are kept by
- * their SQL (least recently used dropped). Safe: one connection, and Kysely runs one query at a time on it.
- */
-function withStatementCache(database: BetterSqliteDatabase): SqliteDatabase {
-  const statements = new Map<string, ReturnType<BetterSqliteDatabase['prepare']>>();
-  return {
-    close: () => void database.close(),
-    prepare(sql: string) {
-      let statement = statements.get(sql);
-      if (statement) {
-        statements.delete(sql);
-      } else {
-        statement = database.prepare(sql);
-        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
-      }
-      statements.set(sql, statement);
-      return statement;
-    },
-  };
 }
 
 /** Applies pending migrations; returns the names applied. */
