@@ -1,13 +1,15 @@
 import { Kysely, Migrator, MysqlDialect, PostgresDialect, type Dialect, type Transaction } from 'kysely';
+import type { PoolConnection } from 'mysql2';
 import { UserError, errorMessage } from '../util/errors.js';
 import { logger } from '../util/log.js';
+import { parseInteger } from '../util/params.js';
 import { redactSecrets } from '../util/redact.js';
 import { LATEST_MIGRATION, migrationsFor } from './migrations/index.js';
 import { bumpDataVersion } from './data-version.js';
 import { enableCopyFrom } from './pg-copy.js';
 import type { Database } from './schema.js';
-import { createSqliteDialect } from './sqlite.js';
-import { storeTimeouts, type StoreTimeouts } from './timeouts.js';
+import { createSqliteDialect, WaitingSqliteDialect } from './sqlite.js';
+import { clientStatementMs, storeTimeouts, type StoreTimeouts } from './timeouts.js';
 import { DEFAULT_DB_URL, parseStoreUrl, type DialectName, type StoreLocation } from './url.js';
 
 /**
@@ -31,6 +33,13 @@ export interface Store {
    * — last, because on PostgreSQL/MariaDB the bump holds that row's lock until the commit.
    */
   writeTransaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Resolves when the database answers a trivial query within `timeoutMs`; otherwise rejects with a
+   * UserError (status 503) that names the database (redacted) and the timeout — never later than
+   * `timeoutMs`, whatever the server does. For health checks (the daemon's /healthz). On SQLite it does not
+   * wait for this process's transaction in progress.
+   */
+  ping(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,15 +59,18 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
   const location = parseStoreUrl(url);
   const timeouts = storeTimeouts(options.timeouts);
   let db: Kysely<Database> | undefined;
+  let dialect: Dialect;
   try {
-    db = new Kysely<Database>({ dialect: await createDialect(location, timeouts) });
+    dialect = await createDialect(location, timeouts);
+    db = new Kysely<Database>({ dialect });
     // A first query proves the server is reachable before anything else is attempted.
     await db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
   } catch (err) {
     await db?.destroy().catch(() => undefined);
     if (err instanceof UserError) throw err;
-    throw new UserError(`cannot connect to database ${location.display}: ${safeMessage(err, location)}`, { field: 'db' });
+    throw new UserError(`cannot connect to database ${location.display}: ${connectFailure(err, location, timeouts)}`, { field: 'db' });
   }
+  const answer = dialect instanceof WaitingSqliteDialect ? async () => dialect.ping() : () => db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
   const store: Store = {
     db,
     dialect: location.dialect,
@@ -70,6 +82,7 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
         await bumpDataVersion(trx);
         return result;
       }),
+    ping: (timeoutMs) => pingWithin(answer, timeoutMs, location),
     close: () => db.destroy(),
   };
   if (options.migrate !== false) await migrateToLatest(store);
@@ -84,7 +97,15 @@ async function createDialect(location: StoreLocation, timeouts: StoreTimeouts): 
       const pg = await import('pg');
       // BIGINT (epoch ms/µs, ids) as JS numbers: every value we store is below 2^53.
       pg.default.types.setTypeParser(20, (v: string) => Number(v));
-      const pool = new pg.default.Pool({ connectionString: location.target, max: 10, connectionTimeoutMillis: 10_000 });
+      // The URL's own statement_timeout/query_timeout win over these (pg reads the URL last).
+      const connectSeconds = urlParameter(location.target, 'connect_timeout');
+      const pool = new pg.default.Pool({
+        connectionString: location.target,
+        max: 10,
+        connectionTimeoutMillis: connectSeconds === undefined ? timeouts.connectMs : parseInteger(connectSeconds, 'connect_timeout') * 1000,
+        statement_timeout: timeouts.statementMs || undefined,
+        query_timeout: clientStatementMs(timeouts),
+      });
       pool.on('error', (err) => logger().warn({ err: safeMessage(err, location) }, 'postgres pool error'));
       pool.on('connect', (client) => {
         // pg-pool listens for a client's errors only while it is idle: a connection dropped while a
@@ -103,11 +124,57 @@ async function createDialect(location: StoreLocation, timeouts: StoreTimeouts): 
         supportBigNumbers: true,
         bigNumberStrings: false,
         decimalNumbers: true,
-        connectTimeout: 10_000,
+        // Undefined lets the URL's connectTimeout in (mysql2 prefers options given here to the URL's).
+        connectTimeout: urlParameter(location.target, 'connectTimeout') === undefined ? timeouts.connectMs : undefined,
         charset: 'utf8mb4',
       });
+      const queryTimeout = clientStatementMs(timeouts);
+      // mysql2 has no pool-wide statement timeout: each query of each connection gets one.
+      if (queryTimeout !== undefined) pool.on('connection', (connection) => withQueryTimeout(connection, queryTimeout));
       return new MysqlDialect({ pool });
     }
+  }
+}
+
+/** The value of a query parameter of a connection URL (undefined if absent or the URL is unreadable). */
+function urlParameter(url: string, name: string): string | undefined {
+  try {
+    return new URL(url).searchParams.get(name) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** mysql2 takes a per-query `timeout` when the query is given as an options object. */
+function withQueryTimeout(connection: PoolConnection, timeoutMs: number): void {
+  const query = connection.query.bind(connection) as (...args: unknown[]) => unknown;
+  (connection as { query: unknown }).query = (sql: unknown, ...rest: unknown[]) =>
+    query(typeof sql === 'string' ? { sql, timeout: timeoutMs } : sql, ...rest);
+}
+
+/** Why a connection failed, with the timeout named when that is what ended it. */
+function connectFailure(err: unknown, location: StoreLocation, timeouts: StoreTimeouts): string {
+  const message = safeMessage(err, location);
+  if (!/timeout|timed out|ETIMEDOUT/i.test(message)) return message;
+  return `${message}: no answer within ${timeouts.connectMs / 1000} s (connect timeout: PERFHOUND_DB_CONNECT_TIMEOUT_MS, or the URL's connect_timeout / connectTimeout)`;
+}
+
+async function pingWithin(answer: () => Promise<unknown>, timeoutMs: number, location: StoreLocation): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new UserError(`database ${location.display} did not answer within ${timeoutMs / 1000} s`, { field: 'db' }, 503)), timeoutMs);
+  });
+  const answered = answer().then(
+    () => undefined,
+    (err: unknown) => {
+      throw new UserError(`database ${location.display} is not answering: ${safeMessage(err, location)}`, { field: 'db' }, 503);
+    },
+  );
+  answered.catch(() => undefined); // settled after the timeout: nobody listens any more
+  try {
+    await Promise.race([answered, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -20,7 +20,7 @@ export interface SqliteOptions {
   lockWaitMs: number;
 }
 
-export async function createSqliteDialect(path: string, options: SqliteOptions): Promise<SqliteDialect> {
+export async function createSqliteDialect(path: string, options: SqliteOptions): Promise<WaitingSqliteDialect> {
   const { default: BetterSqlite } = await import('better-sqlite3');
   let database: BetterSqliteDatabase;
   try {
@@ -45,7 +45,7 @@ const STATEMENT_BUSY_TIMEOUT_MS = 1000;
 const FIRST_RETRY_MS = 2;
 const LONGEST_RETRY_MS = 25;
 
-class WaitingSqliteDialect extends SqliteDialect {
+export class WaitingSqliteDialect extends SqliteDialect {
   private readonly cached: SqliteDatabase;
 
   constructor(
@@ -55,6 +55,11 @@ class WaitingSqliteDialect extends SqliteDialect {
     const cached = withStatementCache(database);
     super({ database: cached });
     this.cached = cached;
+  }
+
+  /** A trivial read on the connection, outside Kysely's queue: a transaction in progress does not delay it. */
+  ping(): void {
+    this.database.prepare('select 1').get();
   }
 
   override createDriver(): Driver {

@@ -12,7 +12,7 @@ import { parseInteger } from '../util/params.js';
  * | SQLite: a write waiting for another process's write | 60 s | `PERFHOUND_SQLITE_LOCK_TIMEOUT_MS` | — |
  *
  * The server cancels a statement at the statement timeout (PostgreSQL `statement_timeout`); the client
- * gives up 5 s later (pg `query_timeout`, mysql2's query `timeout`), so a server that stopped answering
+ * gives up 5 s later (or the statement timeout again, if shorter: pg `query_timeout`, mysql2's query `timeout`), so a server that stopped answering
  * mid-query frees the call too. The daemon's `/healthz` does not wait for these: it uses
  * `store.ping(timeoutMs)`, which answers within its own timeout.
  *
@@ -49,5 +49,5 @@ export function storeTimeouts(given: Partial<StoreTimeouts> = {}, env: NodeJS.Pr
 
 /** The client-side limit of one statement: the server's plus a grace, or none. */
 export function clientStatementMs(timeouts: StoreTimeouts): number | undefined {
-  return timeouts.statementMs > 0 ? timeouts.statementMs + CLIENT_GRACE_MS : undefined;
+  return timeouts.statementMs > 0 ? timeouts.statementMs + Math.min(CLIENT_GRACE_MS, timeouts.statementMs) : undefined;
 }
