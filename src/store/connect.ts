@@ -196,7 +196,12 @@ function migratorOf(store: Store): Migrator {
 export async function migrateToLatest(store: Store): Promise<string[]> {
   const migrator = migratorOf(store);
   const { error, results } = await migrator.migrateToLatest();
-  if (error) throw new UserError(`migrating ${store.display} failed: ${errorMessage(error)}`, { field: 'db' });
+  if (error) {
+    const message = errorMessage(error);
+    // A migration of a large table may outlast the statement timeout (timeouts.ts).
+    const hint = /timeout/i.test(message) ? ' (a long migration: run `perfhound db migrate` with PERFHOUND_DB_STATEMENT_TIMEOUT_MS=0)' : '';
+    throw new UserError(`migrating ${store.display} failed: ${message}${hint}`, { field: 'db' });
+  }
   const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   if (applied.length) logger().info({ applied }, 'database migrated');
   return applied;
