@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { UserError } from '../util/errors.js';
+import { parseInteger, parseNumber } from '../util/params.js';
 import type { ChangePoint, DetectMode } from '../detect/types.js';
 
 interface DetectFlags {
@@ -19,12 +20,6 @@ interface DetectFlags {
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
-}
-
-function parseNumberFlag(value: string, flag: string, check: (n: number) => boolean, expectation: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || !check(n)) throw new UserError(`${flag} must be ${expectation} (got "${value}")`, { field: flag });
-  return n;
 }
 
 export function registerDetect(program: Command): void {
@@ -58,10 +53,10 @@ export function registerDetect(program: Command): void {
       // Loaded here so that other commands do not pay for them at start-up.
       const { readFileSync } = await import('node:fs');
       const { parseOtavaCsv } = await import('../sources/csv/otava-csv.js');
-      const windowLen = parseNumberFlag(flags.window, '--window', (n) => Number.isInteger(n) && n >= 2, 'an integer ≥ 2');
-      const maxPvalue = parseNumberFlag(flags.pValue, '-P', (n) => n >= 0 && n <= 1, 'a number in [0, 1]');
-      const minMagnitude = parseNumberFlag(flags.magnitude, '-M', (n) => n >= 0, 'a number ≥ 0');
-      const seed = parseNumberFlag(flags.seed, '--seed', (n) => Number.isSafeInteger(n) && n >= 0, 'a non-negative integer');
+      const windowLen = parseInteger(flags.window, '--window', { min: 2 });
+      const maxPvalue = parseNumber(flags.pValue, '-P', { integer: false, max: 1 });
+      const minMagnitude = parseNumber(flags.magnitude, '-M', { integer: false });
+      const seed = parseInteger(flags.seed, '--seed');
       let text: string;
       try {
         text = readFileSync(file, 'utf8');

@@ -61,7 +61,7 @@ describe('perfhound detect', () => {
     writeFileSync(bad, 'time,value\n1,2\n2,3\n3,oops\n');
     await expect(runDetect([bad, '--metric', 'value'])).rejects.toThrow(UserError);
     await expect(runDetect([bad, '--metric', 'value'])).rejects.toThrow(/bad\.csv:4: .*column 2 \(value\): not a number: "oops"/);
-    await expect(runDetect([good, '--window', '1'])).rejects.toThrow(/--window must be an integer ≥ 2/);
+    await expect(runDetect([good, '--window', '1'])).rejects.toThrow(/field --window: expected a whole number ≥ 2, got "1"/);
   });
 
   it('refuses a file of several branches without --branch, and --branch of a file without that column', async () => {
