@@ -67,7 +67,14 @@ export function parseWithYaml(text: string, file?: string): YamlSource {
     const message = first.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? first.message;
     throw new UserError(`invalid YAML: ${message}`, { file, line });
   }
-  const value = pythonScalars(doc.toJS({ maxAliasCount: 10_000 }));
+  let js: unknown;
+  try {
+    js = doc.toJS({ maxAliasCount: 10_000 });
+  } catch (err) {
+    // The yaml package refuses an alias bomb (aliases that expand without bound) without saying where.
+    throw new UserError(`invalid YAML: ${(err as Error).message}`, { file });
+  }
+  const value = pythonScalars(js);
   return {
     file,
     value,
