@@ -14,6 +14,7 @@ import type { ScannedLine } from './line-scanner.js';
 import { TOO_DEEP, nestedTooDeep } from './nesting.js';
 import { newReport, placeMessage, withoutPlace, type IngestReport } from './report.js';
 import { isoTimestamp, runColumnsFromMetadata } from './run-fields.js';
+import { salvageUuid } from './run-groups.js';
 import { RunPlaces } from './run-places.js';
 import { writeOneRun } from './write-groups.js';
 import { parseTimestamp } from './timestamps.js';
@@ -57,7 +58,7 @@ export async function ingestJson(store: Store, path: string, options: JsonOption
   await eachElement(path, file, async (el) => {
     const place = { file, line: el.line };
     const parsed = parseRunSafely(el.text, options);
-    const uuid = 'run' in parsed ? parsed.run.uuid : parsed.uuid;
+    const uuid = 'run' in parsed ? parsed.run.uuid : (parsed.uuid ?? runId(el.text));
     const duplicate = uuid === undefined ? undefined : places.duplicate(uuid, el.line);
     if (duplicate === null) return;
     if (duplicate !== undefined) {
@@ -65,7 +66,7 @@ export async function ingestJson(store: Store, path: string, options: JsonOption
       return;
     }
     if ('error' in parsed) {
-      report.runs.push({ uuid: parsed.uuid ?? `line ${el.line}`, outcome: 'failed', documents: 0, error: placeMessage(parsed.error, { ...place, field: parsed.field }) });
+      report.runs.push({ uuid: uuid ?? `line ${el.line}`, outcome: 'failed', documents: 0, error: placeMessage(parsed.error, { ...place, field: parsed.field }) });
       return;
     }
     report.runs.push(await writeOneRun(store, parsed.run, parsed.documents, place));
@@ -89,15 +90,19 @@ async function eachElement(path: string, file: string, fn: (el: ScannedLine) => 
   return undefined;
 }
 
-/** The run id of an element, when it is an object with a string uuid (first pass: nothing else is checked). */
+/**
+ * The run id of an element, when it is an object with a string uuid (first pass: nothing else is
+ * checked) — or, in malformed JSON, what looks like its uuid, so a broken copy of a run refuses it too.
+ */
 function runId(text: string): string | undefined {
+  let value: unknown;
   try {
-    const value = JSON.parse(text) as unknown;
-    const uuid = value !== null && typeof value === 'object' ? (value as Record<string, unknown>).uuid : undefined;
-    return typeof uuid === 'string' && uuid ? uuid : undefined;
+    value = JSON.parse(text);
   } catch {
-    return undefined;
+    return salvageUuid(text, 'uuid');
   }
+  const uuid = value !== null && typeof value === 'object' ? (value as Record<string, unknown>).uuid : undefined;
+  return typeof uuid === 'string' && uuid ? uuid : undefined;
 }
 
 type Parsed = { run: NewRun; documents: NewDocument[] } | { error: string; field?: string; uuid?: string };

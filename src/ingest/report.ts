@@ -66,7 +66,7 @@ export function refusalLines(report: IngestReport): string[] {
 }
 
 /** Characters a terminal acts on (controls, bidirectional overrides) or that stand for undecodable bytes. */
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffd]/g;
+const UNPRINTABLE = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffd]/gu;
 
 /**
  * Text from an input made safe to print: every control character (an escape sequence would drive the
