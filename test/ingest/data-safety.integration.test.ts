@@ -109,6 +109,13 @@ for (const dialect of DIALECTS) {
       expect(failed[0].error).toContain(`${path}:2:`);
       expect(failed[0].error).toContain(`${path}:4`);
       expect(await show('twice')).toEqual(before);
+
+      // A broken copy (its uuid still readable) refuses the run as well: it may be the one meant.
+      const broken = file('broken.ndjson', `${JSON.stringify(run('twice', { metrics: { cpu: 3 } }))}\n{"uuid":"twice","timestamp":\n`);
+      const res2 = await cli('ingest', 'json', broken);
+      expect(res2.code).toBe(1);
+      expect(res2.stderr).toContain(`${broken}:1: run twice is given 2 times in the input (${broken}:1, ${broken}:2)`);
+      expect(await show('twice')).toEqual(before);
     });
 
     it('item 13: two CSV rows with one id (given or derived) are both refused, each line named', async () => {
