@@ -92,7 +92,14 @@ export function parseWithYaml(text: string, file?: string, outputs?: Outputs): Y
       },
     });
   }
-  const value = pythonScalars(doc.toJS({ maxAliasCount: 10_000 }));
+  let js: unknown;
+  try {
+    js = doc.toJS({ maxAliasCount: 10_000 });
+  } catch (err) {
+    // The yaml package refuses an alias bomb (aliases that expand without bound) without saying where.
+    throw new UserError(`invalid YAML: ${(err as Error).message}`, { file });
+  }
+  const value = pythonScalars(js);
   return {
     file,
     value,

@@ -98,6 +98,8 @@ const INGEST_PARAMS: Parameter[] = [
   q('non-subunit-name', 'subunit: keep non-subunit bytes as a file of this name'),
   q('lenient', 'subunit/junit: keep the good part of a damaged stream', { type: 'boolean' }),
   q('subunit-version', 'subunit: auto, 1 or 2', { type: 'string', enum: ['auto', '1', '2'] }),
+  q('allow-empty', 'accept a body without records (refused otherwise)', { type: 'boolean' }),
+  q('replace', 'rewrite a run the other kind of ingest wrote (benchmark ↔ test results)', { type: 'boolean' }),
 ];
 
 const ANALYZE_OPTIONS: Schema = {

@@ -69,7 +69,8 @@ function quoteValue(text: string): string {
 
 /** `key=value` pairs of repeatable options such as `--where`. */
 export function parsePairs(pairs: string[] | undefined, field: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  // No prototype: a key named __proto__ is a key like any other.
+  const out = Object.create(null) as Record<string, string>;
   for (const pair of pairs ?? []) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new UserError(`"${pair}" is not key=value`, { field });
