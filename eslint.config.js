@@ -16,12 +16,12 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },
-  // The layering of DEVELOPERS.md: cli/server → analyze/ingest/test-analytics/output/auth → config → sources/store/detect → util.
+  // The layering of DEVELOPERS.md: cli/server → analyze/ingest/test-analytics/output/auth/experiment → config → sources/store/detect → util.
   // A module may import only from its own folder and the layers below it.
-  layer('src/util/**', ['config', 'sources', 'store', 'detect', 'analyze', 'ingest', 'test-analytics', 'output', 'auth', 'cli', 'server', 'demo']),
-  layer('src/{sources,store,detect}/**', ['config', 'analyze', 'ingest', 'test-analytics', 'output', 'cli', 'server', 'demo']),
-  layer('src/config/**', ['analyze', 'ingest', 'test-analytics', 'output', 'cli', 'server', 'demo']),
-  layer('src/{analyze,ingest,test-analytics,output,auth}/**', ['cli', 'server', 'demo']),
+  layer('src/util/**', ['config', 'sources', 'store', 'detect', 'analyze', 'ingest', 'test-analytics', 'output', 'auth', 'cli', 'server', 'demo', 'experiment']),
+  layer('src/{sources,store,detect}/**', ['config', 'analyze', 'ingest', 'test-analytics', 'output', 'cli', 'server', 'demo', 'experiment']),
+  layer('src/config/**', ['analyze', 'ingest', 'test-analytics', 'output', 'cli', 'server', 'demo', 'experiment']),
+  layer('src/{analyze,ingest,test-analytics,output,auth,experiment}/**', ['cli', 'server', 'demo']),
 );
 
 /** Forbids the files matched by `files` to import from the named top-level folders of src/. */
