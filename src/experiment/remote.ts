@@ -73,6 +73,7 @@ export class Remote {
   static connect(machine: Machine, privateKey: Buffer, timeoutMs: number): Promise<Remote> {
     return new Promise((resolve, reject) => {
       const client = new Client();
+      client.on('error', () => {}); // later errors of a dropped connection (the first one rejects below)
       const fail = (err: Error) => {
         client.end();
         reject(new Error(`${machine.username}@${machine.ip}:${machine.port}: ${describeSshError(err)}`));
@@ -109,10 +110,13 @@ export class Remote {
         }, timeoutMs);
         channel.on('data', (d: Buffer) => { if (stdout.length < 1e6) stdout += d.toString(); });
         channel.stderr.on('data', (d: Buffer) => { if (stderr.length < 1e6) stderr += d.toString(); });
-        channel.on('close', (code: number | null) => {
+        const end = (code: number | null) => {
           clearTimeout(timer);
-          resolve({ code: typeof code === 'number' ? code : null, stdout, stderr, timedOut });
-        });
+          resolve({ code, stdout, stderr, timedOut });
+        };
+        channel.on('close', (code: unknown) => end(typeof code === 'number' ? code : null));
+        // A machine that goes down may take the connection without closing the channel.
+        void this.ended.then(() => end(null));
       });
     });
   }

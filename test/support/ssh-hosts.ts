@@ -41,6 +41,8 @@ export interface SshHost {
   control(settings?: Record<string, string | number>): void;
   powerOff(): Promise<void>;
   powerOn(): Promise<void>;
+  /** How many times sshd was started (power-ons, reboots). */
+  boots(): number;
   /** Reboots itself when a session runs `touch <dir>/reboot-request` (the restart command of the tests). */
   rebootOnRequest(): void;
   stop(): Promise<void>;
@@ -68,7 +70,12 @@ export async function startSshHost(ip: string, port = 2222): Promise<SshHost> {
 
   let proc: ChildProcess;
   let watcher: NodeJS.Timeout | undefined;
-  const boot = () => spawn('unshare', ['--pid', '--fork', '--kill-child', '/usr/sbin/sshd', '-D', '-e', '-f', `${dir}/sshd_config`], { stdio: 'ignore' });
+  let rebooting: Promise<void> = Promise.resolve();
+  let stopped = false;
+  // Another sshd on the address (a leftover of a killed run) would answer the readiness probe instead.
+  if (await portOpen(ip, port)) throw new Error(`${ip}:${port} is already in use`);
+  let boots = 0;
+  const boot = () => (boots++, spawn('unshare', ['--pid', '--fork', '--kill-child', '/usr/sbin/sshd', '-D', '-e', '-f', `${dir}/sshd_config`], { stdio: 'ignore' }));
   const waitUp = async () => {
     for (let i = 0; i < 500; i++) {
       if (await portOpen(ip, port)) return;
@@ -93,6 +100,7 @@ export async function startSshHost(ip: string, port = 2222): Promise<SshHost> {
       else writeFileSync(file, Object.entries(settings).map(([k, v]) => `${k}=${v}\n`).join(''));
     },
     powerOff: halt,
+    boots: () => boots,
     async powerOn() {
       proc = boot();
       await waitUp();
@@ -102,16 +110,19 @@ export async function startSshHost(ip: string, port = 2222): Promise<SshHost> {
       watcher = setInterval(() => {
         if (!existsSync(request)) return;
         rmSync(request, { force: true });
-        void (async () => {
+        rebooting = (async () => {
           await halt();
           await new Promise((r) => setTimeout(r, 200));
+          if (stopped) return;
           proc = boot();
           await waitUp();
         })();
       }, 25);
     },
     async stop() {
+      stopped = true;
       clearInterval(watcher);
+      await rebooting.catch(() => {});
       await halt();
     },
   };
