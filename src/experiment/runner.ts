@@ -289,10 +289,14 @@ export class Campaign {
   private async checkAll(): Promise<MachineSession[]> {
     const settled = await Promise.allSettled(this.config.machines.map((m) => this.check(m)));
     const sessions = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failed) {
+    const failed = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected').map((s) => s.reason as unknown);
+    if (failed.length) {
       for (const s of sessions) s.remote.close();
-      throw failed.reason;
+      const checks = failed.filter((f): f is CheckFailure => f instanceof CheckFailure);
+      if (checks.length < failed.length) throw failed.find((f) => !(f instanceof CheckFailure));
+      // Every machine that failed, named; the first one's status.
+      const [first] = checks;
+      throw Object.assign(new CheckFailure(first.status, first.machine, '', Math.max(...checks.map((c) => c.pings)), Math.max(...checks.map((c) => c.sshChecks))), { message: checks.map((c) => c.message).join('; ') });
     }
     return sessions;
   }
