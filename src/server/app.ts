@@ -9,6 +9,7 @@ import { errorHandler, notFoundHandler } from './errors.js';
 import { ServerMetrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
 import { analyzeRoutes } from './routes/analyze.js';
+import { experimentsRoutes } from './routes/experiments.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { regressionsRoutes } from './routes/regressions.js';
@@ -80,6 +81,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   regressionsRoutes(app, options.store);
   testsRoutes(app, options.store);
   tokensRoutes(app, options.store);
+  experimentsRoutes(app, options.store);
   analyzeRoutes(app, analyses, options.configDir);
   ingestRoutes(app, options.store, metrics, options.ingestLimit ?? DEFAULT_INGEST_LIMIT);
   await app.ready();
