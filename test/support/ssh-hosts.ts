@@ -15,11 +15,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ssh2 from 'ssh2';
 
-const STANDIN = join(dirname(fileURLToPath(import.meta.url)), 'perftest-standin.sh');
+// Beside this module, or (compiled into dist-bench/, which copies no shell scripts) from the repository.
+const BESIDE = join(dirname(fileURLToPath(import.meta.url)), 'perftest-standin.sh');
+const STANDIN = existsSync(BESIDE) ? BESIDE : resolve('test/support/perftest-standin.sh');
 
 const portOpen = (host: string, port: number) =>
   new Promise<boolean>((resolve) => {
