@@ -4,7 +4,7 @@
  * piped; `validate` and `status` in-process.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -25,7 +25,10 @@ beforeAll(async () => {
   await build({ entryPoints: [resolve('src/cli/main.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: cli, logLevel: 'error', footer: { js: 'main(process.argv);' } });
   hosts = await Promise.all([startSshHost('127.12.3.2'), startSshHost('127.12.3.3')]);
 });
-afterAll(async () => Promise.all(hosts.map((h) => h.stop())));
+afterAll(async () => {
+  rmSync(cli, { force: true });
+  await Promise.all(hosts.map((h) => h.stop()));
+});
 
 function writeConfig(name: string, extra: Record<string, unknown> = {}, ips?: string[]): string {
   const file = join(dir, `${name}.yaml`);
