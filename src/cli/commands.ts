@@ -24,6 +24,7 @@ const COMMANDS: CommandEntry[] = [
   { names: ['tests'], load: async () => (await import('./tests.js')).registerTests },
   { names: ['export'], load: async () => (await import('./export.js')).registerExport },
   { names: ['serve', 'daemon-mode'], load: async () => (await import('./serve.js')).registerServe },
+  { names: ['experiment'], load: async () => (await import('./experiment.js')).registerExperiment },
   { names: ['token'], load: async () => (await import('./token.js')).registerToken },
   { names: ['db'], load: async () => (await import('./db.js')).registerDb },
 ];

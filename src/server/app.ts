@@ -13,6 +13,7 @@ import { ServerMetrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
 import { refuseNul } from './params.js';
 import { analyzeRoutes } from './routes/analyze.js';
+import { experimentsRoutes } from './routes/experiments.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { regressionsRoutes } from './routes/regressions.js';
@@ -104,6 +105,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   reportsRoutes(app, options.store);
   testsRoutes(app, options.store);
   tokensRoutes(app, options.store);
+  experimentsRoutes(app, options.store);
   analyzeRoutes(app, analyses, options.configDir);
   ingestRoutes(app, options.store, metrics, {
     limit: options.ingestLimit ?? DEFAULT_INGEST_LIMIT,

@@ -198,6 +198,8 @@ export function openApiDocument(): OpenApiDocument {
         },
       },
       '/api/v1/runs/{uuid}': { get: { summary: 'one run with its document counts per collection', tags: ['runs'], security: READ, parameters: [path('uuid', 'the run id')], responses: { '200': json(ref('Run'), 'the run'), ...READ_ERRORS, '404': error('no such run') } } },
+      '/api/v1/experiments': { get: { summary: 'experiment campaigns (seed 003) with tests planned, done, passed, failed, remaining, the current test and the last failures', tags: ['experiments'], security: READ, responses: { '200': json({ type: 'object', properties: { experiments: { type: 'array', items: ref('Experiment') } } }, 'the experiments by name'), ...READ_ERRORS } } },
+      '/api/v1/experiments/{name}': { get: { summary: "one experiment with every attempt (the ESS rows: start/end ms, test name, pings, SSH checks, end status, attempt, QoS settings, comments, run uuid)", tags: ['experiments'], security: READ, parameters: [path('name', 'the experiment_name')], responses: { '200': json({ type: 'object', properties: { attempts: { type: 'array', items: OBJ } }, additionalProperties: true, description: 'the Experiment fields plus attempts' }, 'the experiment'), ...READ_ERRORS, '404': error('no such experiment') } } },
       '/api/v1/runs/{uuid}/subunit': { get: { summary: 'a stored test run as a subunit v2 stream (sql2subunit)', tags: ['tests'], security: READ, parameters: [path('uuid', 'the run id')], responses: { '200': { description: 'subunit v2', content: { 'application/vnd.subunit.v2': { schema: { type: 'string', format: 'binary' } } } }, ...READ_ERRORS, '404': error('no such run') } } },
       '/api/v1/reports': {
         get: {
@@ -284,6 +286,14 @@ export function openApiDocument(): OpenApiDocument {
             version: { type: ['string', 'null'] }, status: { type: ['string', 'null'] }, source: { type: 'string' }, collection: { type: 'string' }, metadata: OBJ,
           },
           additionalProperties: true,
+        },
+        Experiment: {
+          type: 'object',
+          properties: {
+            name: { type: 'string' }, status: { type: 'string', enum: ['running', 'stopped', 'completed', 'interrupted', 'failed'] }, plannedTests: { type: ['number', 'null'] },
+            testsDone: { type: 'integer' }, testsPassed: { type: 'integer' }, testsFailed: { type: 'integer' }, remaining: { type: ['number', 'null'] }, attempts: { type: 'integer' },
+            currentTest: { type: ['string', 'null'] }, lastFailures: { type: 'array', items: OBJ }, createdMs: { type: 'integer' }, updatedMs: { type: 'integer' },
+          },
         },
         IngestReport: {
           type: 'object',

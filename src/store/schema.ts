@@ -191,6 +191,8 @@ export interface ExperimentsTable {
   status: string;
   created_ms: number;
   updated_ms: number;
+  /** Tests the campaign plans (PCG: all combinations; RCG: the target, or the space if smaller); 0011. */
+  planned_tests: number | null;
 }
 
 /** One attempt of one test of an experiment: the Experiment Status Spreadsheet's row. */
@@ -205,6 +207,10 @@ export interface ExperimentTestsTable {
   start_ms: number | null;
   end_ms: number | null;
   end_status: string | null;
+  /** ESS comments (0011). */
+  comments: string | null;
+  /** The run the attempt's results went into (0011). */
+  run_uuid: string | null;
 }
 
 /** One row (id 1): the counter of writes to analysed data (src/store/data-version.ts). */
