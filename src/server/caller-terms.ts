@@ -75,7 +75,8 @@ const DATABASE_DETAIL = new RegExp(
     String.raw`\b(?:SQLITE_[A-Z_]+|ER_[A-Z_]+)\b`,
     String.raw`\bfor (?:type|encoding)\b`,
     String.raw`\btype (?:bigint|integer|smallint|numeric|double precision|real|text|character varying|varchar|json|jsonb|boolean|bytea|timestamp)\b`,
-    String.raw`\b(?:violates (?:not-null|unique|foreign key|check) constraint|duplicate key value|relation "|column "|syntax error at or near)`,
+    // PostgreSQL's own sentences only: a reader's message may say `column "cpu" appears twice` of a CSV header
+    String.raw`\b(?:violates (?:not-null|unique|foreign key|check) constraint|duplicate key value|relation "[^"]*" does not exist|column "[^"]*" (?:of relation|does not exist|is of type)|syntax error at or near)`,
   ].join('|'),
   'i',
 );
