@@ -24,7 +24,7 @@ import {
 import { isEpochUs, MAX_EPOCH_MS } from '../timestamps.js';
 import { UserError } from '../../util/errors.js';
 import { NameFilter } from './name-filter.js';
-import { DEFAULT_ATTR_REGEX, prefixedAttrs, splitTestName } from './names.js';
+import { compileAttrRegex, DEFAULT_ATTR_REGEX, prefixedAttrs, splitTestName } from './names.js';
 import type { TestRecord } from './types.js';
 
 /**
@@ -82,7 +82,7 @@ const BATCH_ATTACHMENT_BYTES = 16 << 20;
 
 /** Accepts records one by one or in arrays (the readers' `…Batches` forms: one await per input chunk). */
 export async function ingestTestRecords(store: Store, records: AsyncIterable<TestRecord | readonly TestRecord[]>, options: TestIngestOptions): Promise<TestIngestSummary> {
-  const attrRegex = new RegExp(options.attrRegex ?? DEFAULT_ATTR_REGEX);
+  const attrRegex = compileAttrRegex(options.attrRegex ?? DEFAULT_ATTR_REGEX);
   const runId = options.runId ?? randomUUID();
   return store.writeTransaction(async (trx) => {
     const { id, outcome } = await writeRun(trx, {
