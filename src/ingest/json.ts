@@ -9,7 +9,8 @@
 import type { Store } from '../store/connect.js';
 import { writeRun, type NewDocument, type NewRun } from '../store/runs.js';
 import { errorMessage } from '../util/errors.js';
-import { scanJsonElements } from './json-scanner.js';
+import { parseJsonExactly, scanJsonElements } from './json-scanner.js';
+import type { ScannedLine } from './line-scanner.js';
 import { newReport, placeMessage, type IngestReport } from './report.js';
 import { runColumnsFromMetadata } from './run-fields.js';
 import { parseTimestamp } from './timestamps.js';
@@ -43,7 +44,7 @@ export async function ingestJson(store: Store, path: string, options: JsonOption
   const report = newReport(file, 'json');
   for await (const el of scanJsonElements(path)) {
     const place = { file, line: el.line };
-    const parsed = parseRun(el.text, options);
+    const parsed = parseRun(el, options);
     if ('error' in parsed) {
       report.runs.push({ uuid: parsed.uuid ?? `line ${el.line}`, outcome: 'failed', documents: 0, error: placeMessage(parsed.error, { ...place, field: parsed.field }) });
       continue;
@@ -60,10 +61,10 @@ export async function ingestJson(store: Store, path: string, options: JsonOption
 
 type Parsed = { run: NewRun; documents: NewDocument[] } | { error: string; field?: string; uuid?: string };
 
-function parseRun(text: string, options: JsonOptions): Parsed {
+function parseRun(el: ScannedLine, options: JsonOptions): Parsed {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseJsonExactly(el, { rewritten: true });
   } catch (err) {
     return { error: `malformed JSON: ${(err as Error).message}` };
   }

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Store } from '../store/connect.js';
 import { metadataString } from '../store/metadata.js';
 import { UserError } from '../util/errors.js';
-import { scanJsonElements } from './json-scanner.js';
+import { beyondDouble, nonFiniteField, parseJsonExactly, scanJsonElements } from './json-scanner.js';
 import { newReport, type IngestReport } from './report.js';
 import { runColumnsFromMetadata } from './run-fields.js';
 import { RunGroups, attributeOrphans, salvageUuid } from './run-groups.js';
@@ -48,7 +48,7 @@ export async function ingestKubeBurner(store: Store, input: string, options: Kub
       const place = { file: path, line: el.line };
       let doc: unknown;
       try {
-        doc = JSON.parse(el.text);
+        doc = parseJsonExactly(el);
       } catch (err) {
         groups.fail(salvageUuid(el.text, 'uuid'), `malformed JSON document: ${(err as Error).message}`, place, el.text);
         continue;
@@ -63,6 +63,12 @@ export async function ingestKubeBurner(store: Store, input: string, options: Kub
         continue;
       }
       const metricName = typeof record.metricName === 'string' ? record.metricName : null;
+      // A jobSummary becomes run metadata, written back as JSON (1e400 would become null): refused.
+      const beyond = metricName === 'jobSummary' ? nonFiniteField(record) : undefined;
+      if (beyond !== undefined) {
+        groups.fail(record.uuid, beyondDouble(beyond), place);
+        continue;
+      }
       if (metricName === 'jobSummary' && !summaries.has(record.uuid)) summaries.set(record.uuid, record);
       groups.addDocument(record.uuid, {
         file,
