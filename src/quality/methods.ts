@@ -14,6 +14,8 @@ export interface Method {
   /** what the table says about it */
   description: string;
   detect(values: readonly (number | null)[]): number[];
+  /** scored on series up to this length only (slow methods; the table says so) */
+  maxLength?: number;
   /** an incremental detector: append points, read the change indexes (for the detection delay) */
   incremental?: () => { append(values: readonly (number | null)[]): void; changes(): number[] };
 }
@@ -61,7 +63,8 @@ function edivisive(mode: 'otava' | 'perfhound'): Method {
 
 const peltMethod: Method = {
   name: 'pelt-mbic',
-  description: 'reference: PELT, Gaussian mean change, penalty 3·ln n (MBIC), robust σ',
+  description: 'reference: PELT, Gaussian mean change, penalty 3·ln n (MBIC), robust σ; series ≤ 2 000 points',
+  maxLength: 2000,
   detect: (values) => {
     const { x, at } = finite(values);
     return pelt(x).map((i) => at[i]);
@@ -100,7 +103,8 @@ const iqr = perRun('threshold-iqr', `per-run threshold: Tukey fences (1.5·IQR) 
 
 const isolationForest: Method = {
   name: 'isolation-forest',
-  description: '`analyze --anomaly-detection` (window 5, 10 %)',
+  description: '`analyze --anomaly-detection` (window 5, 10 %); series ≤ 2 000 points',
+  maxLength: 2000,
   detect: (values) => {
     const { x, at } = finite(values);
     return anomalyChangePoints(x.map((v, i) => row(i, v)), [COLUMN], ANOMALY).map((cp) => at[cp.index]);

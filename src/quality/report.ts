@@ -39,6 +39,7 @@ export interface MethodScores {
 export function scoreMethod(method: Method, corpus: readonly LabelledSeries[], delaySeries: readonly LabelledSeries[] = []): MethodScores {
   const slices = new Map<string, SliceScore>();
   for (const s of corpus) {
+    if (s.length > (method.maxLength ?? Infinity)) continue;
     const reported = method.detect(s.values);
     for (const key of slicesOf(s)) {
       let score = slices.get(key);
