@@ -96,6 +96,10 @@ for (const dialect of ['postgres', 'mysql'] as const) {
       } finally {
         await reader.close();
       }
+      // perfhound's own read commands work with the role (opening the migrated store writes nothing).
+      const listed = await runCli(['runs', 'list', '--db', roleUrl(), '--output', 'json']);
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(listed.stdout).toContain('gate-1');
       const after = await sql<{ n: number }>`select count(*) as n from runs`.execute(admin.db);
       expect(Number(after.rows[0]!.n)).toBe(1);
     });
