@@ -83,7 +83,7 @@ for (const guide of GUIDES) {
       if (guide === 'operations.md') dropServerObjects();
     });
 
-    const env = { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, HOME: dir };
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, HOME: dir };
     delete env.PERFHOUND_DB;
 
     for (const block of fencedBlocks(readGuide(guide)).filter((b) => b.info === 'sh')) {

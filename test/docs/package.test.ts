@@ -88,7 +88,7 @@ describe('the npm package', () => {
 
   it('runs from any folder with only the installed bin on the PATH: --version and demo', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'perfhound-elsewhere-'));
-    const env = { ...process.env, PATH: `${join(prefix, 'bin')}:${process.env.PATH ?? ''}` };
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${join(prefix, 'bin')}:${process.env.PATH ?? ''}` };
     delete env.PERFHOUND_DB;
     const version = spawnSync('perfhound', ['--version'], { cwd, env, encoding: 'utf8' });
     expect(version.stderr).toBe('');
