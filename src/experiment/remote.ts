@@ -6,6 +6,7 @@
  * const ok = await pingMachine(machine, 'icmp', 5);
  * const remote = await Remote.connect(machine, key, 10_000);
  * const { code, timedOut } = await remote.run('sleep 1', 5_000);
+ * await remote.probe(5_000); // true while the machine's sshd answers on this connection
  * await remote.fetch('out.csv', './local/out.csv');
  * remote.close();
  * ```
@@ -61,12 +62,39 @@ export interface RunResult {
 export class Remote {
   private sftpSession?: Promise<SFTPWrapper>;
   private closed = false;
+  private gone = false;
   /** Resolves when the connection ends (a machine that goes down ends it). */
   readonly ended: Promise<void>;
 
   private constructor(private readonly client: InstanceType<typeof Client>, readonly machine: Machine) {
-    this.ended = new Promise((resolve) => client.once('close', () => resolve()));
+    this.ended = new Promise((resolve) => client.once('close', () => ((this.gone = true), resolve())));
     client.on('error', () => {});
+  }
+
+  /** Still connected as far as this side knows (not closed here, not ended by the machine). */
+  get open(): boolean {
+    return !this.closed && !this.gone;
+  }
+
+  /**
+   * A real SSH check of an open connection: one SFTP request answered by the machine's sshd within
+   * `timeoutMs`. False when the connection is gone, the machine does not answer in time, or SFTP fails.
+   */
+  async probe(timeoutMs: number): Promise<boolean> {
+    if (!this.open) return false;
+    let timer: NodeJS.Timeout | undefined;
+    let gone = () => {};
+    const lost = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+      gone = () => resolve(false);
+      this.client.once('close', gone);
+    });
+    try {
+      return await Promise.race([this.home().then(() => true, () => false), lost]);
+    } finally {
+      clearTimeout(timer);
+      this.client.removeListener('close', gone);
+    }
   }
 
   /** Connects and authenticates; the error says why not (refused, timeout, authentication). */
@@ -110,13 +138,17 @@ export class Remote {
         }, timeoutMs);
         channel.on('data', (d: Buffer) => { if (stdout.length < 1e6) stdout += d.toString(); });
         channel.stderr.on('data', (d: Buffer) => { if (stderr.length < 1e6) stderr += d.toString(); });
+        // A machine that goes down may take the connection without closing the channel. A listener, not
+        // a callback on `ended`: on a connection kept open across tests those would pile up.
+        const gone = () => end(null);
         const end = (code: number | null) => {
           clearTimeout(timer);
+          this.client.removeListener('close', gone);
           resolve({ code, stdout, stderr, timedOut });
         };
+        if (!this.open) return end(null);
+        this.client.once('close', gone);
         channel.on('close', (code: unknown) => end(typeof code === 'number' ? code : null));
-        // A machine that goes down may take the connection without closing the channel.
-        void this.ended.then(() => end(null));
       });
     });
   }
