@@ -4,6 +4,7 @@
  *
  * ```ts
  * const ok = await pingMachine(machine, 'icmp', 5);
+ * const pinger = new Pinger(); await pingMachine(machine, 'icmp', 5, pinger); pinger.close();
  * const remote = await Remote.connect(machine, key, 10_000);
  * const { code, timedOut } = await remote.run('sleep 1', 5_000);
  * await remote.probe(5_000); // true while the machine's sshd answers on this connection
@@ -11,7 +12,7 @@
  * remote.close();
  * ```
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import ssh2 from 'ssh2';
@@ -22,12 +23,75 @@ import type { Machine, PingMethod } from './config.js';
 const { Client } = ssh2;
 
 /** One ping of the machine: true when it answered within `timeoutSecs`. */
-export function pingMachine(machine: Machine, method: PingMethod, timeoutSecs: number): Promise<boolean> {
+export function pingMachine(machine: Machine, method: PingMethod, timeoutSecs: number, pinger?: Pinger): Promise<boolean> {
   if (method === 'none') return Promise.resolve(true);
   if (method === 'tcp') return tcpConnect(machine.ip, machine.port, timeoutSecs * 1000);
+  if (pinger) return pinger.ping(machine.ip, timeoutSecs);
   return new Promise((resolve) => {
-    execFile('ping', ['-c', '1', '-W', String(Math.max(1, Math.ceil(timeoutSecs))), machine.ip], { timeout: (timeoutSecs + 2) * 1000 }, (err) => resolve(!err));
+    execFile('ping', ['-n', '-c', '1', '-W', pingWait(timeoutSecs), '--', machine.ip], { timeout: (timeoutSecs + 2) * 1000 }, (err) => resolve(!err));
   });
+}
+
+const pingWait = (timeoutSecs: number) => String(Math.max(1, Math.ceil(timeoutSecs)));
+
+/**
+ * The system `ping`, started by a small shell that lives as long as the campaign: each ping is still one
+ * `ping -c 1` of its own (a real ICMP echo), but forked by the shell rather than by this process, whose
+ * size makes every fork expensive (on a busy machine the two pings of a test cost more CPU than all the
+ * rest of the runner's work for it).
+ */
+export class Pinger {
+  private shell?: ChildProcess;
+  private readonly waiting = new Map<number, (ok: boolean) => void>();
+  private nextId = 0;
+  private buffered = '';
+
+  ping(ip: string, timeoutSecs: number): Promise<boolean> {
+    const shell = this.start();
+    const id = ++this.nextId;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => done(false), (timeoutSecs + 2) * 1000);
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        this.waiting.delete(id);
+        resolve(ok);
+      };
+      this.waiting.set(id, done);
+      // Addresses are validated as [A-Za-z0-9.:-]+ and passed after `--`: one word, never an option.
+      if (!shell.stdin?.writable || !/^[A-Za-z0-9.:-]+$/.test(ip)) return done(false);
+      shell.stdin.write(`${id} ${pingWait(timeoutSecs)} ${ip}\n`);
+    });
+  }
+
+  private start(): ChildProcess {
+    if (this.shell && this.shell.exitCode === null && this.shell.signalCode === null) return this.shell;
+    const script = 'while read -r id wait ip; do { ping -n -c 1 -W "$wait" -- "$ip" >/dev/null 2>&1; echo "$id $?"; } & done';
+    const shell = spawn('sh', ['-c', script], { stdio: ['pipe', 'pipe', 'ignore'] });
+    shell.on('error', () => this.failAll());
+    shell.on('exit', () => this.failAll());
+    shell.stdin!.on('error', () => {});
+    shell.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      this.buffered += chunk;
+      const lines = this.buffered.split('\n');
+      this.buffered = lines.pop()!;
+      for (const line of lines) {
+        const [id, code] = line.split(' ');
+        this.waiting.get(Number(id))?.(code === '0');
+      }
+    });
+    this.shell = shell;
+    return shell;
+  }
+
+  private failAll(): void {
+    for (const done of [...this.waiting.values()]) done(false);
+  }
+
+  close(): void {
+    this.shell?.stdin?.end();
+    this.shell?.kill();
+    this.shell = undefined;
+  }
 }
 
 export function tcpConnect(host: string, port: number, timeoutMs: number): Promise<boolean> {

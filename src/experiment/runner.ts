@@ -27,7 +27,7 @@ import { safeName, type ExperimentConfig, type Machine, type QosValue } from './
 import { readEss, writeEss, type Attempt, type EndStatus } from './ess.js';
 import { Notifier } from './notify.js';
 import { cleanCommand, machineScript, perftestPlan, remoteDirname, shellQuote } from './perftest.js';
-import { pingMachine, readKey, Remote, tcpConnect } from './remote.js';
+import { Pinger, pingMachine, readKey, Remote, tcpConnect } from './remote.js';
 import { resultsOf, type FetchedFile } from './results.js';
 import { tarGzFolder } from './tar.js';
 
@@ -105,6 +105,7 @@ export class Campaign {
   private readonly keys = new Map<string, Buffer>();
   /** One SSH connection per machine, kept open across tests; each test's SSH check probes it (or reconnects). */
   private readonly connections = new Map<string, Remote>();
+  private readonly pinger = new Pinger();
   private attempts: Attempt[] = [];
   private experimentId = 0;
   private consecutiveFailures = 0;
@@ -184,6 +185,7 @@ export class Campaign {
     } finally {
       const final = result.status === 'completed' ? 'completed' : result.status === 'stopped' ? 'stopped' : 'interrupted';
       this.closeConnections();
+      this.pinger.close();
       await setExperimentStatus(this.options.store.db, this.experimentId, final).catch(() => {});
       if (result.status === 'completed') {
         this.notifier.send({ event: 'campaign_end', experiment: config.name, message: `ended: ${result.passed} passed, ${result.failed} failed in ${result.attempts} attempts${result.exhausted ? ' (RCG space exhausted)' : ''}` });
@@ -319,7 +321,7 @@ export class Campaign {
     while (!up && pings < checks.attempts) {
       if (pings) await sleep(checks.intervalSecs * 1000, this.options.signal);
       pings++;
-      up = await pingMachine(machine, checks.ping, checks.timeoutSecs);
+      up = await pingMachine(machine, checks.ping, checks.timeoutSecs, this.pinger);
     }
     pings = checks.ping === 'none' ? 0 : pings;
     if (!up) {
@@ -356,7 +358,7 @@ export class Campaign {
       this.closeConnections([s.machine.name]);
       for (;;) {
         if (Date.now() >= deadline) throw new CheckFailure('restart_fail', s.machine, `not back ${restart.waitSecs} s after "${restart.command}"`, s.pings, s.sshChecks);
-        if (await pingMachine(s.machine, this.config.checks.ping, 1)) {
+        if (await pingMachine(s.machine, this.config.checks.ping, 1, this.pinger)) {
           if (await tcpConnect(s.machine.ip, s.machine.port, 1000)) {
             try {
               s.remote = await Remote.connect(s.machine, this.keys.get(s.machine.name)!, Math.min(10_000, Math.max(1000, deadline - Date.now())));
