@@ -22,15 +22,19 @@ export interface Repeater {
   readonly done: Promise<void>;
 }
 
-/** Runs `tick` now and then `intervalMs` after each tick ends, until `stop()`; a failing tick goes to `onError`. */
-export function repeatEvery(intervalMs: number, tick: () => Promise<unknown>, onError: (err: unknown) => void): Repeater {
+/**
+ * Runs `tick` now and then `intervalMs` after each tick ends, until `stop()`; a failing tick goes to
+ * `onError`. `stop()` aborts the signal the tick in flight was given, so a long tick can end early.
+ */
+export function repeatEvery(intervalMs: number, tick: (signal: AbortSignal) => Promise<unknown>, onError: (err: unknown) => void): Repeater {
+  const aborter = new AbortController();
   let stopping = false;
   let wake: () => void = () => undefined;
   let timer: NodeJS.Timeout | undefined;
   const loop = async () => {
     while (!stopping) {
       try {
-        await tick();
+        await tick(aborter.signal);
       } catch (err) {
         onError(err);
       }
@@ -47,6 +51,7 @@ export function repeatEvery(intervalMs: number, tick: () => Promise<unknown>, on
     done,
     async stop() {
       stopping = true;
+      aborter.abort();
       clearTimeout(timer);
       wake();
       await done;
@@ -75,8 +80,9 @@ export function startReportSchedule(options: ReportScheduleOptions): Repeater {
   const { setup, log } = options;
   return repeatEvery(
     options.everyMs,
-    async () => {
-      const result = await generateReports(setup.fresh(), { since: options.since(), onlyNew: true });
+    async (signal) => {
+      // Stopping (the daemon closes) lets the runs in flight finish and leaves the others to the next tick.
+      const result = await generateReports({ ...setup.fresh(), signal }, { since: options.since(), onlyNew: true });
       for (const f of result.failed) log.error({ uuid: f.uuid }, `report of run ${f.uuid} failed: ${f.error}`);
       for (const e of setup.context.reportIndex?.errors.splice(0) ?? []) log.error({}, `report index: ${e}`);
       log.info(

@@ -26,20 +26,22 @@ it('stop() waits for the tick in flight, and no tick starts after it', async () 
   let started: () => void = () => undefined;
   const running = new Promise<void>((resolve) => (started = resolve));
   const events: string[] = [];
-  const loop = repeatEvery(1, async () => {
+  const loop = repeatEvery(1, async (signal) => {
     events.push('start');
     started();
+    signal.addEventListener('abort', () => events.push('aborted'));
     await new Promise<void>((resolve) => (release = resolve));
     events.push('end');
   }, () => undefined);
   await running;
   const stopped = loop.stop().then(() => events.push('stopped'));
   await Promise.resolve();
-  expect(events).toEqual(['start']);
+  // The tick in flight is told to stop early, and waited for.
+  expect(events).toEqual(['start', 'aborted']);
   release();
   await stopped;
   await new Promise((r) => setTimeout(r, 20));
-  expect(events).toEqual(['start', 'end', 'stopped']);
+  expect(events).toEqual(['start', 'aborted', 'end', 'stopped']);
 });
 
 it('stop() while waiting ends the wait at once (a one-hour interval does not hold the daemon open)', async () => {

@@ -41,3 +41,15 @@ it('two generators on one PostgreSQL split the new runs between them, none gener
     for (const s of setups) await s.close();
   }
 }, 120_000);
+
+it('an aborted generation (a daemon closing) starts no further run and leaves no claim behind', async () => {
+  const setup = await openReportSetup({ db: database.url, prometheus: fixture.prom.url, concurrency: 2, holder: 'closing' });
+  try {
+    const result = await generateReports({ ...setup.fresh(), signal: AbortSignal.abort() }, { since: new Date('2025-01-01') });
+    expect(result.runs).toBe(RUNS.length);
+    expect(result.reports).toEqual([]);
+    expect(await setup.context.store.db.selectFrom('report_claims').selectAll().execute()).toEqual([]);
+  } finally {
+    await setup.close();
+  }
+}, 60_000);
