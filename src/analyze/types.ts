@@ -89,6 +89,8 @@ export interface ReportRow {
   values: Record<string, number | null>;
   /** `type: metadata` columns (strings such as a version). */
   attributes: Record<string, unknown>;
+  /** The pull requests of the run's payload (Sippy), Orion's JSON `prs`. */
+  prs?: string[];
 }
 
 /** A change point that survived the filters. */

@@ -6,13 +6,12 @@ import { analyzeInWorkers, jobsFor, MAX_JOBS } from '../analyze/parallel.js';
 import type { Algorithm, AnalysisReport, TestReport } from '../analyze/index.js';
 import { loadAckFile, loadAnalysisConfig, mergeAcks } from '../config/index.js';
 import { csvParts, formatTestCsv } from '../output/csv.js';
-import { jsonParts, testToJsonRows } from '../output/json.js';
+import { orionJsonParts, orionRowsJson } from '../output/json.js';
 import { junitParts } from '../output/junit.js';
 import type { ReportParts } from '../output/parts.js';
 import { formatTestText, textParts } from '../output/text.js';
 import { chooseSourceKind, openSource, SOURCE_KINDS, type SourceKind, type SourceSelection } from '../sources/index.js';
 import { UserError } from '../util/errors.js';
-import { toJson } from '../util/json.js';
 import { setLogLevel } from '../util/log.js';
 import { addDbOption, parseInteger, parseOutput, parsePositiveInt } from './common.js';
 import { EXIT_NO_DATA, EXIT_OK, EXIT_REGRESSION } from './exit-codes.js';
@@ -156,7 +155,7 @@ async function analyzeCommand(flags: AnalyzeFlags): Promise<number> {
 function formatParts(format: Format, options: { collapse?: boolean; columnGroupSize: number }, testCount: number): ReportParts {
   switch (format) {
     case 'json':
-      return jsonParts(options);
+      return orionJsonParts(options);
     case 'junit':
       return junitParts();
     case 'csv':
@@ -170,7 +169,7 @@ function formatParts(format: Format, options: { collapse?: boolean; columnGroupS
 async function saveFiles(test: TestReport, format: Format, flags: AnalyzeFlags, options: { collapse?: boolean; columnGroupSize: number }): Promise<void> {
   if (flags.saveOutputPath) {
     const base = withoutExtension(flags.saveOutputPath);
-    if (format === 'json') await writeFile(`${base}_${test.name}.json`, toJson(testToJsonRows(test, options), 2) + '\n');
+    if (format === 'json') await writeFile(`${base}_${test.name}.json`, orionRowsJson(test, options) + '\n');
     else if (format === 'junit') await writeFile(`${base}_${test.name}.xml`, junitOf(test));
     else if (format === 'text') await writeFile(`${base}_table_${test.name}.txt`, formatTestText(test, { ...options, collapse: false }));
   }

@@ -13,6 +13,7 @@ import { config as benchConfig, writeBulk } from '../../bench/analyze.js';
 import { analyzeInWorkers, jobsFor, MAX_JOBS, reviveError, serializeError } from '../../src/analyze/parallel.js';
 import { openStore } from '../../src/store/connect.js';
 import { NotFoundError, UserError } from '../../src/util/errors.js';
+import { jsonValues } from '../support/json-stream.js';
 
 const run = promisify(execFile);
 const ROOT = resolve('.');
@@ -71,7 +72,7 @@ describe('perfhound analyze --jobs (built CLI)', () => {
     expect(parallel.code).toBe(single.code);
     expect(single.stderr).not.toContain('worker threads');
     expect(parallel.stderr).toMatch(/"workers":3.*analysing tests on worker threads/);
-    expect(Object.keys(JSON.parse(single.stdout) as object)).toEqual(['bench-0', 'bench-1', 'bench-2', 'bench-3', 'bench-4']);
+    expect(jsonValues(single.stdout)).toHaveLength(5);
     expect(parallel.stdout).toBe(single.stdout);
     const recorded = async (db: string) => {
       const store = await openStore(`sqlite:${db}`);
