@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { runAnalysis } from '../analyze/index.js';
@@ -32,8 +32,8 @@ interface AnalyzeFlags {
   uuid?: string;
   baseline?: string;
   outputFormat: string;
-  saveOutputPath?: string;
-  saveDataPath?: string;
+  saveOutputPath: string;
+  saveDataPath: string;
   collapse?: boolean;
   display: string;
   columnGroupSize: string;
@@ -66,8 +66,8 @@ export function registerAnalyze(program: Command): void {
     .option('--uuid <id>', "select runs by this run's metadata instead of the config's")
     .option('--baseline <ids>', 'with --uuid: compare exactly these runs (comma/space separated) and the uuid')
     .option('-o, --output-format <format>', `output: ${FORMATS.join('|')}`, 'text')
-    .option('--save-output-path <path>', 'also write per-test files: <base>_table_<test>.txt, <base>_<test>.json, <base>_<test>.xml')
-    .option('--save-data-path <path>', 'also write each test\'s data to <path without extension>-<test>.csv')
+    .option('--save-output-path <path>', 'per-test output files, as Orion: <base>_table_<test>.txt (text), <base>_<test>.json (json, and any format when $PROW_JOB_ID is set), <base>_<test>.xml (junit)', 'output.txt')
+    .option('--save-data-path <path>', 'each test\'s data as <path without extension>-<test>.csv', 'data.csv')
     .option('--collapse', 'text: only the regression summary; json: only rows at change points and their neighbours')
     .option('--display <fields>', 'metadata fields shown as columns (comma list; "" for none)', 'buildUrl')
     .option('--column-group-size <n>', 'metric columns per text table', '5')
@@ -94,6 +94,8 @@ async function analyzeCommand(flags: AnalyzeFlags): Promise<number> {
   const algorithm = chooseAlgorithm(flags);
   const format = parseOutput<Format>(flags.outputFormat, FORMATS, '--output-format');
   const inputVars = parseInputVars(flags.inputVars);
+  await checkFolder(flags.saveOutputPath, '--save-output-path');
+  await checkFolder(flags.saveDataPath, '--save-data-path');
   const config = await loadAnalysisConfig(flags.config, { inputVars });
   const acks = flags.ack ? mergeAcks(await Promise.all(splitList(flags.ack).map((p) => loadAckFile(p)))) : [];
   const selection: SourceSelection = {
@@ -165,15 +167,31 @@ function formatParts(format: Format, options: { collapse?: boolean; columnGroupS
   }
 }
 
-/** Orion's per-test files; written only when asked for (Orion writes output.txt / data.csv by default). */
+/**
+ * Orion's per-test files, always written (reference orion.md §1.4): the output in the chosen format (and
+ * JSON too under Prow, `$PROW_JOB_ID`), and the test's data as CSV.
+ */
 async function saveFiles(test: TestReport, format: Format, flags: AnalyzeFlags, options: { collapse?: boolean; columnGroupSize: number }): Promise<void> {
-  if (flags.saveOutputPath) {
-    const base = withoutExtension(flags.saveOutputPath);
-    if (format === 'json') await writeFile(`${base}_${test.name}.json`, orionRowsJson(test, options) + '\n');
-    else if (format === 'junit') await writeFile(`${base}_${test.name}.xml`, junitOf(test));
-    else if (format === 'text') await writeFile(`${base}_table_${test.name}.txt`, formatTestText(test, { ...options, collapse: false }));
+  const base = withoutExtension(flags.saveOutputPath);
+  if (format === 'json' || process.env.PROW_JOB_ID) await save(`${base}_${test.name}.json`, orionRowsJson(test, options) + '\n', '--save-output-path');
+  if (format === 'junit') await save(`${base}_${test.name}.xml`, junitOf(test), '--save-output-path');
+  else if (format === 'text') await save(`${base}_table_${test.name}.txt`, formatTestText(test, { ...options, collapse: false }), '--save-output-path');
+  await save(`${withoutExtension(flags.saveDataPath)}-${test.name}.csv`, formatTestCsv(test), '--save-data-path');
+}
+
+async function save(path: string, text: string, flag: string): Promise<void> {
+  try {
+    await writeFile(path, text);
+  } catch (err) {
+    throw new UserError(`cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { file: path, field: flag });
   }
-  if (flags.saveDataPath) await writeFile(`${withoutExtension(flags.saveDataPath)}-${test.name}.csv`, formatTestCsv(test));
+}
+
+/** The folder a file flag writes into must exist, said before anything is analysed (not after, as ENOENT). */
+async function checkFolder(path: string, flag: string): Promise<void> {
+  const folder = dirname(path);
+  const info = await stat(folder).catch(() => undefined);
+  if (!info?.isDirectory()) throw new UserError(`the folder "${folder}" of ${path} does not exist (create it, or give another path)`, { field: flag });
 }
 
 function junitOf(test: TestReport): string {

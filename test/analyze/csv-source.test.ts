@@ -5,13 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
+import { filesFlags } from '../support/analyze-flags.js';
 import { jsonValues } from '../support/json-stream.js';
 
 const CSV = 'test/fixtures/analyze/otava-layout.csv';
 const CONFIG = 'test/fixtures/analyze/csv-config.yaml';
 
 function analyze(extra: string[] = []) {
-  return runCli(['analyze', '--source', 'csv', '--csv', CSV, '--config', CONFIG, '-o', 'json', ...extra]);
+  return runCli(['analyze', '--source', 'csv', '--csv', CSV, '--config', CONFIG, '-o', 'json', ...filesFlags(), ...extra]);
 }
 
 type Row = { uuid: string; is_changepoint: boolean; metrics: Record<string, { value: number | null; percentage_change: number }> };

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { runCli, type CliResult } from '../support/cli.js';
+import { filesFlags } from '../support/analyze-flags.js';
 import { jsonValues } from '../support/json-stream.js';
 
 const CONFIGS = 'test/fixtures/analyze/configurations';
@@ -27,6 +28,7 @@ export function analyzeCi(target: string[], config: string, extra: string[] = []
     '--since', '2026-01-20',
     '--node-count', 'true',
     '--input-vars', '{"version": "4.20"}',
+    ...filesFlags(),
     ...extra,
   ]);
 }
@@ -203,7 +205,7 @@ export function orionExpectations(target: () => string[]): void {
         '--config', `${CONFIGS}/ci-tests-browbeat.yaml`,
         '--metadata-index', METADATA_INDEX, '--benchmark-index', METRICS_INDEX,
         '--lookback', '15d', '--since', '2026-02-23', '--node-count', 'true',
-        '--display', '', '--input-vars', '{"version": "4.18"}', '-o', format,
+        '--display', '', '--input-vars', '{"version": "4.18"}', '-o', format, ...filesFlags(),
       ]);
       expect(r.stderr).not.toMatch(/perfhound:/);
       expect(r.code).toBe(0);

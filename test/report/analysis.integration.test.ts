@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
+import { filesFlags } from '../support/analyze-flags.js';
 import { jsonValues } from '../support/json-stream.js';
 import { buildHistory, bulkFile, kubeBurnerDocs, metadataDoc, type HistoryRun } from './history.js';
 import { startPrometheus, type PrometheusServer } from './prometheus-server.js';
@@ -55,7 +56,7 @@ it('analyze finds the regression planted in the Prometheus history through the r
       '',
     ].join('\n'),
   );
-  const analyze = () => runCli(['analyze', '--config', config, '--db', db, '-o', 'json']);
+  const analyze = () => runCli(['analyze', '--config', config, '--db', db, '-o', 'json', ...filesFlags()]);
   // Before the reports exist, the metric has no values.
   expect((await analyze()).code).toBe(3);
   const generated = await runCli(['report', 'generate', '--db', db, '--prometheus', prom.url, '--since', '2025-01-01']);
