@@ -73,9 +73,9 @@ export function registerAnalyze(program: Command): void {
     .option('--column-group-size <n>', 'metric columns per text table', '5')
     .option('--ack <files>', 'Orion ack files (comma list)')
     .option('--input-vars <json>', 'template variables for the config (override environment variables)', '{}')
-    .addOption(new Option('--es-server <url>', 'OpenSearch/Elasticsearch URL').env('ES_SERVER'))
-    .addOption(new Option('--metadata-index <pattern>', 'metadata index (store: run collection pattern)').env('ES_METADATA_INDEX'))
-    .addOption(new Option('--benchmark-index <pattern>', 'benchmark index (store: document collection pattern)').env('ES_BENCHMARK_INDEX'))
+    .addOption(new Option('--es-server <url>', 'OpenSearch/Elasticsearch URL (also $es_server)').env('ES_SERVER'))
+    .addOption(new Option('--metadata-index <pattern>', 'metadata index (store: run collection pattern; also $es_metadata_index)').env('ES_METADATA_INDEX'))
+    .addOption(new Option('--benchmark-index <pattern>', 'benchmark index (store: document collection pattern; also $es_benchmark_index)').env('ES_BENCHMARK_INDEX'))
     .option('--node-count <bool>', 'false: compare only kube-burner runs with the newest run\'s jobIterations', 'false')
     .addOption(new Option('--source <kind>', 'where the data is (default: opensearch with --es-server, else store)').choices([...SOURCE_KINDS]))
     .option('--csv <file>', 'with --source csv: the CSV file (Otava layout)')
@@ -89,7 +89,15 @@ export function registerAnalyze(program: Command): void {
   });
 }
 
+/** Orion's lower-case environment variables, read as the upper-case ones (a flag or the upper-case name wins). */
+function lowerCaseEnv(flags: AnalyzeFlags): void {
+  flags.esServer ??= process.env.es_server;
+  flags.metadataIndex ??= process.env.es_metadata_index;
+  flags.benchmarkIndex ??= process.env.es_benchmark_index;
+}
+
 async function analyzeCommand(flags: AnalyzeFlags): Promise<number> {
+  lowerCaseEnv(flags);
   if (!flags.config) throw new UserError('--config FILE is required', { field: '--config' });
   const algorithm = chooseAlgorithm(flags);
   const format = parseOutput<Format>(flags.outputFormat, FORMATS, '--output-format');
