@@ -3,7 +3,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { runAnalysis } from '../analyze/index.js';
 import { analyzeInWorkers, jobsFor, MAX_JOBS } from '../analyze/parallel.js';
-import type { Algorithm, AnalysisReport, TestReport } from '../analyze/index.js';
+import type { Algorithm, AnalysisOptions, AnalysisReport, TestReport } from '../analyze/index.js';
 import { loadAckFile, loadAnalysisConfig, mergeAcks } from '../config/index.js';
 import { csvParts, formatTestCsv } from '../output/csv.js';
 import { orionJsonParts, orionRowsJson } from '../output/json.js';
@@ -55,7 +55,7 @@ export function registerAnalyze(program: Command): void {
     .alias('cmd-mode')
     .description('find regressions with an Orion config over the store, OpenSearch or a CSV file (Orion-compatible flags)')
     .option('--config <file>', 'Orion analysis config (YAML, Jinja2-templated)')
-    .option('--hunter-analyze', 'E-divisive change point detection (the default)')
+    .option('--hunter-analyze', 'E-divisive change point detection (without an algorithm flag nothing is analysed, as in Orion)')
     .option('--cmr', 'compare the most recent run with the mean of the previous ones')
     .option('--anomaly-detection', 'isolation forest + rolling-mean deviation')
     .option('--anomaly-window <n>', 'rolling-mean window of --anomaly-detection (default 5)')
@@ -115,10 +115,30 @@ async function analyzeCommand(flags: AnalyzeFlags): Promise<number> {
     benchmarkIndex: flags.benchmarkIndex || undefined,
   };
   const jobs = jobsFor(flags.jobs === 'auto' ? 'auto' : positive(flags.jobs, '--jobs'), config.tests.length);
+  const options = { collapse: flags.collapse, columnGroupSize: positive(flags.columnGroupSize, '--column-group-size') };
+  const analysisOptions: AnalysisOptions = {
+    algorithm,
+    anomalyWindow: flags.anomalyWindow !== undefined ? positive(flags.anomalyWindow, '--anomaly-window') : undefined,
+    minAnomalyPercent: flags.minAnomalyPercent !== undefined ? parsePositiveInt(flags.minAnomalyPercent, '--min-anomaly-percent') : undefined,
+    lookback: flags.lookback,
+    since: flags.since,
+    lookbackSize: positive(flags.lookbackSize, '--lookback-size'),
+    uuid: flags.uuid,
+    baseline: flags.baseline ? splitList(flags.baseline, /[\s,]+/) : undefined,
+    metadataIndex: flags.metadataIndex || undefined,
+    benchmarkIndex: flags.benchmarkIndex || undefined,
+    nodeCount: parseBool(flags.nodeCount, '--node-count'),
+    display: splitList(flags.display),
+    acks,
+  };
+  if (!algorithm) {
+    // Orion: "No algorithm configured", nothing analysed, exit 0.
+    process.stderr.write('No algorithm configured: nothing analysed (choose --hunter-analyze, --cmr or --anomaly-detection). Terminating test\n');
+    return EXIT_OK;
+  }
   const opened = await openSource(selection);
   // Only the store is read from worker threads: each opens its own connection to the same database.
   const analyzeTests = chooseSourceKind(selection) === 'store' ? analyzeInWorkers(jobs, selection) : undefined;
-  const options = { collapse: flags.collapse, columnGroupSize: positive(flags.columnGroupSize, '--column-group-size') };
   const parts = formatParts(format, options, config.tests.length);
   // Each test is written (and its files saved) as soon as it is analysed, so neither its table nor its
   // text is held until the end (50 tests × 20 metrics × 500 runs is 57 MB of JSON). Orion prints test by
@@ -126,34 +146,16 @@ async function analyzeCommand(flags: AnalyzeFlags): Promise<number> {
   let written = 0;
   let report: AnalysisReport;
   try {
-    report = await runAnalysis(
-      config,
-      {
-        algorithm,
-        anomalyWindow: flags.anomalyWindow !== undefined ? positive(flags.anomalyWindow, '--anomaly-window') : undefined,
-        minAnomalyPercent: flags.minAnomalyPercent !== undefined ? parsePositiveInt(flags.minAnomalyPercent, '--min-anomaly-percent') : undefined,
-        lookback: flags.lookback,
-        since: flags.since,
-        lookbackSize: positive(flags.lookbackSize, '--lookback-size'),
-        uuid: flags.uuid,
-        baseline: flags.baseline ? splitList(flags.baseline, /[\s,]+/) : undefined,
-        metadataIndex: flags.metadataIndex || undefined,
-        benchmarkIndex: flags.benchmarkIndex || undefined,
-        nodeCount: parseBool(flags.nodeCount, '--node-count'),
-        display: splitList(flags.display),
-        acks,
+    report = await runAnalysis(config, analysisOptions, {
+      source: opened.source,
+      store: opened.store,
+      analyzeTests,
+      warn: (m) => process.stderr.write(`warning: ${m}\n`),
+      onTest: async (test) => {
+        process.stdout.write((written === 0 ? parts.head : '') + parts.test(test, written++));
+        await saveFiles(test, format, flags, options);
       },
-      {
-        source: opened.source,
-        store: opened.store,
-        analyzeTests,
-        warn: (m) => process.stderr.write(`warning: ${m}\n`),
-        onTest: async (test) => {
-          process.stdout.write((written === 0 ? parts.head : '') + parts.test(test, written++));
-          await saveFiles(test, format, flags, options);
-        },
-      },
-    );
+    });
   } finally {
     await opened.close();
   }
@@ -212,7 +214,8 @@ function withoutExtension(path: string): string {
   return join(dirname(path), basename(path, extname(path)));
 }
 
-function chooseAlgorithm(flags: AnalyzeFlags): Algorithm {
+/** The algorithm flag given; none (Orion analyses nothing then). */
+function chooseAlgorithm(flags: AnalyzeFlags): Algorithm | undefined {
   const chosen: Algorithm[] = [];
   if (flags.hunterAnalyze) chosen.push('hunter');
   if (flags.cmr) chosen.push('cmr');
@@ -221,7 +224,7 @@ function chooseAlgorithm(flags: AnalyzeFlags): Algorithm {
   if ((flags.anomalyWindow !== undefined || flags.minAnomalyPercent !== undefined) && !flags.anomalyDetection) {
     throw new UserError('--anomaly-window and --min-anomaly-percent need --anomaly-detection', { field: '--anomaly-window' });
   }
-  return chosen[0] ?? 'hunter';
+  return chosen[0];
 }
 
 function parseInputVars(text: string): Record<string, unknown> {

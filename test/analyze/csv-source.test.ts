@@ -12,7 +12,7 @@ const CSV = 'test/fixtures/analyze/otava-layout.csv';
 const CONFIG = 'test/fixtures/analyze/csv-config.yaml';
 
 function analyze(extra: string[] = []) {
-  return runCli(['analyze', '--source', 'csv', '--csv', CSV, '--config', CONFIG, '-o', 'json', ...filesFlags(), ...extra]);
+  return runCli(['analyze', '--source', 'csv', '--csv', CSV, '--config', CONFIG, '-o', 'json', '--hunter-analyze', ...filesFlags(), ...extra]);
 }
 
 type Row = { uuid: string; is_changepoint: boolean; metrics: Record<string, { value: number | null; percentage_change: number }> };

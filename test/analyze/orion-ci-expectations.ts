@@ -18,8 +18,11 @@ const CHANGED_RUN = 'd4e5f6a7-b8c9-4012-d345-e6f7a8b9c012';
 const UPSTREAM_JOB = 'periodic-ci-openshift-eng-ocp-qe-perfscale-ci-main-gcp-4.20-nightly-x86-olmv1-benchmark-test';
 
 export function analyzeCi(target: string[], config: string, extra: string[] = [], indices = { metadata: METADATA_INDEX, benchmark: METRICS_INDEX }): Promise<CliResult> {
+  // EXPECTED.md's runs name their algorithm; without one Orion (and perfhound) analyses nothing.
+  const algorithm = extra.some((a) => ['--hunter-analyze', '--cmr', '--anomaly-detection'].includes(a)) ? [] : ['--hunter-analyze'];
   return runCli([
     'analyze',
+    ...algorithm,
     ...target,
     '--config', `${CONFIGS}/${config}`,
     '--metadata-index', indices.metadata,
@@ -205,7 +208,7 @@ export function orionExpectations(target: () => string[]): void {
         '--config', `${CONFIGS}/ci-tests-browbeat.yaml`,
         '--metadata-index', METADATA_INDEX, '--benchmark-index', METRICS_INDEX,
         '--lookback', '15d', '--since', '2026-02-23', '--node-count', 'true',
-        '--display', '', '--input-vars', '{"version": "4.18"}', '-o', format, ...filesFlags(),
+        '--display', '', '--input-vars', '{"version": "4.18"}', '-o', format, '--hunter-analyze', ...filesFlags(),
       ]);
       expect(r.stderr).not.toMatch(/perfhound:/);
       expect(r.code).toBe(0);

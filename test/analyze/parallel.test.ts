@@ -62,7 +62,7 @@ describe('perfhound analyze --jobs (built CLI)', () => {
     const three = join(dir, 'three.db');
     copyFileSync(one, three);
     const analyze = async (db: string, jobs: string) => {
-      const args = [cli, 'analyze', '--db', `sqlite:${db}`, '--config', cfg, '--metadata-index', 'perf_scale_ci*', '--benchmark-index', 'ripsaw-kube-burner*', '--node-count', 'true', '-o', 'json', '--jobs', jobs, ...filesFlags()];
+      const args = [cli, 'analyze', '--db', `sqlite:${db}`, '--config', cfg, '--metadata-index', 'perf_scale_ci*', '--benchmark-index', 'ripsaw-kube-burner*', '--node-count', 'true', '-o', 'json', '--jobs', jobs, '--hunter-analyze', ...filesFlags()];
       // Exit 2 (regressions found) rejects: its output is on the error.
       const failed = (await run(process.execPath, [...args, '--debug']).then(() => undefined, (e: unknown) => e)) as { code?: number; stdout?: string; stderr?: string } | undefined;
       return { code: failed?.code ?? 0, stdout: failed?.stdout ?? '', stderr: failed?.stderr ?? '' };

@@ -38,7 +38,7 @@ const OPTIONS: Array<{ option: string; args: (value: string) => string[]; refuse
   { option: '--seed', args: (v) => ['detect', csv, '--seed', v], refuse: NOT_WHOLE },
   ...['--lookback-size', '--column-group-size', '--jobs'].map((option) => ({
     option,
-    args: (v: string) => ['analyze', '--config', config, '--source', 'csv', '--csv', csv, ...filesFlags(), option, v],
+    args: (v: string) => ['analyze', '--config', config, '--source', 'csv', '--csv', csv, '--hunter-analyze', ...filesFlags(), option, v],
     refuse: [...NOT_WHOLE, '0'],
   })),
   { option: '--anomaly-window', args: (v) => [...anomalyDetection, '--anomaly-window', v], refuse: [...NOT_WHOLE, '0'] },

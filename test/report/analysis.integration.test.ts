@@ -56,7 +56,7 @@ it('analyze finds the regression planted in the Prometheus history through the r
       '',
     ].join('\n'),
   );
-  const analyze = () => runCli(['analyze', '--config', config, '--db', db, '-o', 'json', ...filesFlags()]);
+  const analyze = () => runCli(['analyze', '--config', config, '--db', db, '-o', 'json', '--hunter-analyze', ...filesFlags()]);
   // Before the reports exist, the metric has no values.
   expect((await analyze()).code).toBe(3);
   const generated = await runCli(['report', 'generate', '--db', db, '--prometheus', prom.url, '--since', '2025-01-01']);
