@@ -13,7 +13,7 @@ import { formatTestText, textParts } from '../output/text.js';
 import { chooseSourceKind, openSource, SOURCE_KINDS, type SourceKind, type SourceSelection } from '../sources/index.js';
 import { UserError } from '../util/errors.js';
 import { setLogLevel } from '../util/log.js';
-import { addDbOption, parseInteger, parseOutput, parsePositiveInt } from './common.js';
+import { addDbOption, assertDatabaseExists, parseInteger, parseOutput, parsePositiveInt } from './common.js';
 import { EXIT_NO_DATA, EXIT_OK, EXIT_REGRESSION } from './exit-codes.js';
 
 const FORMATS = ['text', 'json', 'junit', 'csv'] as const;
@@ -100,6 +100,7 @@ async function analyzeCommand(flags: AnalyzeFlags): Promise<number> {
   lowerCaseEnv(flags);
   if (!flags.config) throw new UserError('--config FILE is required', { field: '--config' });
   const algorithm = chooseAlgorithm(flags);
+  if (flags.uuid !== undefined && !flags.uuid.trim()) throw new UserError('is empty: give a run id, or leave --uuid out', { field: '--uuid' });
   const format = parseOutput<Format>(flags.outputFormat, FORMATS, '--output-format');
   const inputVars = parseInputVars(flags.inputVars);
   await checkFolder(flags.saveOutputPath, '--save-output-path');
@@ -136,6 +137,7 @@ async function analyzeCommand(flags: AnalyzeFlags): Promise<number> {
     process.stderr.write('No algorithm configured: nothing analysed (choose --hunter-analyze, --cmr or --anomaly-detection). Terminating test\n');
     return EXIT_OK;
   }
+  if (chooseSourceKind(selection) === 'store') assertDatabaseExists(flags.db);
   const opened = await openSource(selection);
   // Only the store is read from worker threads: each opens its own connection to the same database.
   const analyzeTests = chooseSourceKind(selection) === 'store' ? analyzeInWorkers(jobs, selection) : undefined;
