@@ -47,6 +47,7 @@ interface AnalyzeFlags {
   csv?: string;
   db?: string;
   jobs: string;
+  orionCompat?: boolean;
 }
 
 export function registerAnalyze(program: Command): void {
@@ -82,7 +83,8 @@ export function registerAnalyze(program: Command): void {
     // Default 1: on the 2-core benchmark machine under load, workers cost more CPU (start-up, each parsing
     // the runs' metadata) than they saved in wall time (bench/analyze.ts prints both).
     .option('--jobs <n>', `store: tests analysed in parallel on worker threads (a number, or "auto" = min(cores, tests, ${MAX_JOBS}))`, '1')
-    .addHelpText('after', '\nExit codes: 0 no regression, 1 error, 2 regression found, 3 no data.');
+    .option('--orion-compat', "Orion's behaviour where perfhound deliberately differs (docs/orion-differences.md): an exact version field selects nothing, a test-level direction is ignored")
+    .addHelpText('after', '\nExit codes: 0 no regression, 1 error, 2 regression found, 3 no data.\nDeliberate differences from Orion, and the flags restoring its behaviour: docs/orion-differences.md');
   addDbOption(cmd).action(async (flags: AnalyzeFlags, command: Command) => {
     if (command.optsWithGlobals().debug) setLogLevel('debug');
     process.exitCode = await analyzeCommand(flags);
@@ -105,7 +107,7 @@ async function analyzeCommand(flags: AnalyzeFlags): Promise<number> {
   const inputVars = parseInputVars(flags.inputVars);
   await checkFolder(flags.saveOutputPath, '--save-output-path');
   await checkFolder(flags.saveDataPath, '--save-data-path');
-  const config = await loadAnalysisConfig(flags.config, { inputVars });
+  const config = await loadAnalysisConfig(flags.config, { inputVars, orionCompat: flags.orionCompat });
   const acks = flags.ack ? mergeAcks(await Promise.all(splitList(flags.ack).map((p) => loadAckFile(p)))) : [];
   const selection: SourceSelection = {
     source: flags.source as SourceKind | undefined,
