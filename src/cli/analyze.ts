@@ -1,4 +1,4 @@
-import { stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { runAnalysis } from '../analyze/index.js';
@@ -9,6 +9,7 @@ import { csvParts, formatTestCsv } from '../output/csv.js';
 import { orionJsonParts, orionRowsJson } from '../output/json.js';
 import { junitParts } from '../output/junit.js';
 import type { ReportParts } from '../output/parts.js';
+import { formatStandaloneReport, workloadName, type SavedRow, type Workload } from '../output/standalone-report.js';
 import { formatTestText, textParts } from '../output/text.js';
 import { chooseSourceKind, openSource, SOURCE_KINDS, type SourceKind, type SourceSelection } from '../sources/index.js';
 import { UserError } from '../util/errors.js';
@@ -48,6 +49,7 @@ interface AnalyzeFlags {
   db?: string;
   jobs: string;
   orionCompat?: boolean;
+  report?: string;
 }
 
 export function registerAnalyze(program: Command): void {
@@ -83,12 +85,35 @@ export function registerAnalyze(program: Command): void {
     // Default 1: on the 2-core benchmark machine under load, workers cost more CPU (start-up, each parsing
     // the runs' metadata) than they saved in wall time (bench/analyze.ts prints both).
     .option('--jobs <n>', `store: tests analysed in parallel on worker threads (a number, or "auto" = min(cores, tests, ${MAX_JOBS}))`, '1')
+    .option('--report <files>', "standalone: Orion's regression summary over saved JSON outputs (comma list), no data source; exit 2 on a regression")
     .option('--orion-compat', "Orion's behaviour where perfhound deliberately differs (docs/orion-differences.md): an exact version field selects nothing, a test-level direction is ignored")
     .addHelpText('after', '\nExit codes: 0 no regression, 1 error, 2 regression found, 3 no data.\nDeliberate differences from Orion, and the flags restoring its behaviour: docs/orion-differences.md');
   addDbOption(cmd).action(async (flags: AnalyzeFlags, command: Command) => {
     if (command.optsWithGlobals().debug) setLogLevel('debug');
     process.exitCode = await analyzeCommand(flags);
   });
+}
+
+/** `--report FILES`: Orion's standalone summary of saved JSON outputs. */
+async function standaloneReport(paths: string[]): Promise<number> {
+  if (paths.length === 0) throw new UserError('names no file', { field: '--report' });
+  const workloads: Workload[] = [];
+  for (const path of paths) {
+    const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      throw new UserError(`cannot read ${path}: ${err.code ?? err.message}`, { file: path, field: '--report' });
+    });
+    let rows: unknown;
+    try {
+      rows = JSON.parse(text);
+    } catch (err) {
+      throw new UserError(`not JSON: ${(err as Error).message}`, { file: path, field: '--report' });
+    }
+    if (!Array.isArray(rows)) throw new UserError("not a saved Orion JSON output (a test's array of rows)", { file: path, field: '--report' });
+    workloads.push({ name: workloadName(path), rows: rows as SavedRow[] });
+  }
+  const { text, regression } = formatStandaloneReport(workloads);
+  process.stdout.write(text);
+  return regression ? EXIT_REGRESSION : EXIT_OK;
 }
 
 /** Orion's lower-case environment variables, read as the upper-case ones (a flag or the upper-case name wins). */
@@ -100,6 +125,7 @@ function lowerCaseEnv(flags: AnalyzeFlags): void {
 
 async function analyzeCommand(flags: AnalyzeFlags): Promise<number> {
   lowerCaseEnv(flags);
+  if (flags.report !== undefined) return standaloneReport(splitList(flags.report));
   if (!flags.config) throw new UserError('--config FILE is required', { field: '--config' });
   const algorithm = chooseAlgorithm(flags);
   if (flags.uuid !== undefined && !flags.uuid.trim()) throw new UserError('is empty: give a run id, or leave --uuid out', { field: '--uuid' });
