@@ -111,6 +111,7 @@ export async function analyzeTest(test: AnalysisTest, options: AnalysisOptions, 
 }
 
 async function acksFor(test: AnalysisTest, options: AnalysisOptions, deps: AnalysisDeps): Promise<AckKey[]> {
+  if (options.noAck) return [];
   const version = test.metadata[test.versionField];
   const benchmark = test.metadata['benchmark.keyword'];
   const fromFiles = filterAcks(options.acks ?? [], {

@@ -37,6 +37,8 @@ export interface AnalysisOptions {
   display?: string[];
   /** Acks from ack files (the store's `acks` table is read too when a store is given). */
   acks?: AckEntry[];
+  /** `--no-ack`: apply no ack at all (files or store). */
+  noAck?: boolean;
   /** "Now" for `--lookback` without `--since` (tests). */
   now?: Date;
 }

@@ -38,7 +38,8 @@ interface AnalyzeFlags {
   collapse?: boolean;
   display: string;
   columnGroupSize: string;
-  ack?: string;
+  /** false with --no-ack. */
+  ack?: string | false;
   inputVars: string;
   esServer?: string;
   metadataIndex?: string;
@@ -75,6 +76,7 @@ export function registerAnalyze(program: Command): void {
     .option('--display <fields>', 'metadata fields shown as columns (comma list; "" for none)', 'buildUrl')
     .option('--column-group-size <n>', 'metric columns per text table', '5')
     .option('--ack <files>', 'Orion ack files (comma list)')
+    .option('--no-ack', "apply no acknowledgement (neither --ack files nor the store's acks): every change point is reported")
     .option('--input-vars <json>', 'template variables for the config (override environment variables)', '{}')
     .addOption(new Option('--es-server <url>', 'OpenSearch/Elasticsearch URL (also $es_server)').env('ES_SERVER'))
     .addOption(new Option('--metadata-index <pattern>', 'metadata index (store: run collection pattern; also $es_metadata_index)').env('ES_METADATA_INDEX'))
@@ -134,7 +136,7 @@ async function analyzeCommand(flags: AnalyzeFlags): Promise<number> {
   await checkFolder(flags.saveOutputPath, '--save-output-path');
   await checkFolder(flags.saveDataPath, '--save-data-path');
   const config = await loadAnalysisConfig(flags.config, { inputVars, orionCompat: flags.orionCompat });
-  const acks = flags.ack ? mergeAcks(await Promise.all(splitList(flags.ack).map((p) => loadAckFile(p)))) : [];
+  const acks = typeof flags.ack === 'string' ? mergeAcks(await Promise.all(splitList(flags.ack).map((p) => loadAckFile(p)))) : [];
   const selection: SourceSelection = {
     source: flags.source as SourceKind | undefined,
     esServer: flags.esServer || undefined,
@@ -159,6 +161,7 @@ async function analyzeCommand(flags: AnalyzeFlags): Promise<number> {
     nodeCount: parseBool(flags.nodeCount, '--node-count'),
     display: splitList(flags.display),
     acks,
+    noAck: flags.ack === false,
   };
   if (!algorithm) {
     // Orion: "No algorithm configured", nothing analysed, exit 0.
