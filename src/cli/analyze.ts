@@ -8,6 +8,7 @@ import { loadAckFile, loadAnalysisConfig, mergeAcks } from '../config/index.js';
 import { csvParts, formatTestCsv } from '../output/csv.js';
 import { orionJsonParts, orionRowsJson } from '../output/json.js';
 import { junitParts } from '../output/junit.js';
+import { DEFAULT_TINYURL_API, shortenBuildUrls, tinyUrlShortener } from '../analyze/tinyurl.js';
 import type { ReportParts } from '../output/parts.js';
 import { formatStandaloneReport, workloadName, type SavedRow, type Workload } from '../output/standalone-report.js';
 import { formatTestText, textParts } from '../output/text.js';
@@ -51,6 +52,8 @@ interface AnalyzeFlags {
   jobs: string;
   orionCompat?: boolean;
   report?: string;
+  convertTinyurl?: boolean;
+  tinyurlUrl: string;
 }
 
 export function registerAnalyze(program: Command): void {
@@ -87,6 +90,8 @@ export function registerAnalyze(program: Command): void {
     // Default 1: on the 2-core benchmark machine under load, workers cost more CPU (start-up, each parsing
     // the runs' metadata) than they saved in wall time (bench/analyze.ts prints both).
     .option('--jobs <n>', `store: tests analysed in parallel on worker threads (a number, or "auto" = min(cores, tests, ${MAX_JOBS}))`, '1')
+    .option('--convert-tinyurl', 'shorten build URLs through TinyURL (a failure keeps them long, with a warning)')
+    .addOption(new Option('--tinyurl-url <url>', "TinyURL's api-create endpoint").env('PERFHOUND_TINYURL_URL').default(DEFAULT_TINYURL_API))
     .option('--report <files>', "standalone: Orion's regression summary over saved JSON outputs (comma list), no data source; exit 2 on a regression")
     .option('--orion-compat', "Orion's behaviour where perfhound deliberately differs (docs/orion-differences.md): an exact version field selects nothing, a test-level direction is ignored")
     .addHelpText('after', '\nExit codes: 0 no regression, 1 error, 2 regression found, 3 no data.\nDeliberate differences from Orion, and the flags restoring its behaviour: docs/orion-differences.md');
@@ -178,13 +183,16 @@ async function analyzeCommand(flags: AnalyzeFlags): Promise<number> {
   // test too; an error half-way leaves the output cut short, and exit code 1 says so.
   let written = 0;
   let report: AnalysisReport;
+  const warn = (m: string) => process.stderr.write(`warning: ${m}\n`);
+  const shorten = flags.convertTinyurl ? tinyUrlShortener(flags.tinyurlUrl, warn) : undefined;
   try {
     report = await runAnalysis(config, analysisOptions, {
       source: opened.source,
       store: opened.store,
       analyzeTests,
-      warn: (m) => process.stderr.write(`warning: ${m}\n`),
-      onTest: async (test) => {
+      warn,
+      onTest: async (analysed) => {
+        const test = shorten ? await shortenBuildUrls(analysed, shorten) : analysed;
         process.stdout.write((written === 0 ? parts.head : '') + parts.test(test, written++));
         await saveFiles(test, format, flags, options);
       },
