@@ -86,7 +86,7 @@ export const analyzeBenchmark: Benchmark = {
       const db = `sqlite:${join(dir, 'bench.db')}`;
       const ingest = await runChild(['ingest', 'bulk', bulk, '--db', db]);
       console.log(`ingest (setup) ${ingest.seconds.toFixed(1)} s`);
-      const common = ['--config', cfg, '--metadata-index', 'perf_scale_ci*', '--benchmark-index', 'ripsaw-kube-burner*', '--node-count', 'true', '-o', 'json'];
+      const common = ['--config', cfg, '--metadata-index', 'perf_scale_ci*', '--benchmark-index', 'ripsaw-kube-burner*', '--node-count', 'true', '-o', 'json', '--hunter-analyze', '--save-output-path', join(dir, 'output.txt'), '--save-data-path', join(dir, 'data.csv')];
       const store = await runChild(['analyze', '--db', db, ...common]);
       // The machine may be shared: CPU time (user + system) says what the analysis itself costs.
       console.log(`store sqlite     ${store.seconds.toFixed(2)} s (CPU ${store.cpuSeconds.toFixed(2)} s)  peak RSS ${store.maxRssMb.toFixed(0)} MB  exit ${store.code}  (load ${load()})`);

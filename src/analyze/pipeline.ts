@@ -59,6 +59,14 @@ export async function runAnalysis(config: AnalysisConfig, options: AnalysisOptio
   };
 }
 
+/** Why no run was found: the metadata, or (when runs match it outside the window) the time window. */
+async function noRunsMessage(test: AnalysisTest, source: Source, discovery: DiscoveryOptions): Promise<string> {
+  if (discovery.after === undefined && discovery.before === undefined) return `test ${test.name}: no runs match its metadata`;
+  const outside = await discoverRuns(test, source, { ...discovery, after: undefined, before: undefined, limit: 1, nodeCount: true }, () => undefined);
+  if (outside.length === 0) return `test ${test.name}: no runs match its metadata`;
+  return `test ${test.name}: runs match its metadata but none is in the time window (--lookback/--since)`;
+}
+
 /** The default {@link TestAnalyzer}: each test in turn, in this thread, over `deps.source`. */
 function inThisThread(deps: AnalysisDeps): TestAnalyzer {
   return async function* (tests, options, warn) {
@@ -103,6 +111,7 @@ export async function analyzeTest(test: AnalysisTest, options: AnalysisOptions, 
 }
 
 async function acksFor(test: AnalysisTest, options: AnalysisOptions, deps: AnalysisDeps): Promise<AckKey[]> {
+  if (options.noAck) return [];
   const version = test.metadata[test.versionField];
   const benchmark = test.metadata['benchmark.keyword'];
   const fromFiles = filterAcks(options.acks ?? [], {
@@ -130,7 +139,7 @@ async function analyzeOnce(
   const base = { name: test.name, uuidField: test.uuidField, versionField: test.versionField, algorithm, warnings };
   const runs = await discoverRuns(test, source, discovery, testWarn);
   if (runs.length === 0) {
-    testWarn(`test ${test.name}: no runs match its metadata`);
+    testWarn(await noRunsMessage(test, source, discovery));
     return { ...base, columns: [], rows: [], changePoints: [], regressions: [], noData: true };
   }
   const table = await buildTable(test, runs, source, { benchmarkIndex: discovery.benchmarkIndex, display: options.display ?? ['buildUrl'] }, testWarn);

@@ -56,6 +56,13 @@ async function selectorOfRun(test: AnalysisTest, source: Source, options: Discov
   }
   const benchmark = getNested(metadata, 'benchmark');
   if (typeof benchmark === 'string' && benchmark) match['benchmark.keyword'] = benchmark;
+  if (Object.keys(match).length === 0) {
+    // An empty selection would compare the run with every run in the index.
+    throw new UserError(
+      `run ${uuid} has none of the fields that select comparable runs (${[...UUID_MODE_FIELDS, 'benchmark'].join(', ')}); name the runs to compare with --baseline`,
+      { field: '--uuid', test: test.name },
+    );
+  }
   return { match, not: {}, wildcard: {} };
 }
 

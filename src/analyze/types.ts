@@ -37,6 +37,8 @@ export interface AnalysisOptions {
   display?: string[];
   /** Acks from ack files (the store's `acks` table is read too when a store is given). */
   acks?: AckEntry[];
+  /** `--no-ack`: apply no ack at all (files or store). */
+  noAck?: boolean;
   /** "Now" for `--lookback` without `--since` (tests). */
   now?: Date;
 }
@@ -89,6 +91,8 @@ export interface ReportRow {
   values: Record<string, number | null>;
   /** `type: metadata` columns (strings such as a version). */
   attributes: Record<string, unknown>;
+  /** The pull requests of the run's payload (Sippy), Orion's JSON `prs`. */
+  prs?: string[];
 }
 
 /** A change point that survived the filters. */

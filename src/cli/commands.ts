@@ -28,6 +28,7 @@ const COMMANDS: CommandEntry[] = [
   { names: ['token'], load: async () => (await import('./token.js')).registerToken },
   { names: ['db'], load: async () => (await import('./db.js')).registerDb },
   { names: ['completion'], load: async () => (await import('./completion.js')).registerCompletion },
+  { names: ['config'], load: async () => (await import('./config.js')).registerConfig },
 ];
 
 /**

@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { openStore, resolveDbUrl, type Store } from '../store/connect.js';
+import { parseStoreUrl } from '../store/url.js';
 import { UserError } from '../util/errors.js';
 import { toJson } from '../util/json.js';
 
@@ -16,6 +18,22 @@ export async function withStore<T>(dbFlag: string | undefined, fn: (store: Store
   } finally {
     await store.close();
   }
+}
+
+/**
+ * For commands that only read: a SQLite file that does not exist is "no database", not a new empty one
+ * (opening would create and migrate it wherever the command happened to run).
+ */
+export function assertDatabaseExists(dbFlag: string | undefined): void {
+  const location = parseStoreUrl(resolveDbUrl(dbFlag));
+  if (location.dialect !== 'sqlite' || location.target === ':memory:' || existsSync(location.target)) return;
+  throw new UserError(`there is no database at ${location.display} (ingest data first, or name yours with --db URL or $PERFHOUND_DB)`, { field: '--db' });
+}
+
+/** {@link withStore} for commands that only read: no database is an error, not a new empty one. */
+export async function withExistingStore<T>(dbFlag: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
+  assertDatabaseExists(dbFlag);
+  return withStore(dbFlag, fn);
 }
 
 /** Commander collector for repeatable options. */

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { migrateToLatest, openStore, resolveDbUrl, schemaStatus } from '../store/connect.js';
 import { tableCounts } from '../store/runs.js';
 import { renderTable } from '../output/table.js';
-import { addDbOption, parsePositiveInt, printJson, withStore } from './common.js';
+import { addDbOption, parsePositiveInt, printJson, withExistingStore, withStore } from './common.js';
 import { expireRuns } from '../store/tests.js';
 import { grantReadOnly, SQLITE_READONLY_ADVICE } from '../store/grants.js';
 import { readFileSync } from 'node:fs';
@@ -29,7 +29,7 @@ export function registerDb(program: Command): void {
       .description('schema version and row count of every table')
       .addOption(new Option('--output <format>', 'text or json').choices(['text', 'json']).default('text')),
   ).action(async (flags: { db?: string; output: string }) => {
-    const { status, counts, display } = await withStore(flags.db, async (store) => ({
+    const { status, counts, display } = await withExistingStore(flags.db, async (store) => ({
       status: await schemaStatus(store),
       counts: await tableCounts(store.db),
       display: store.display,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -7,7 +8,20 @@ import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { exportRunAsSubunit } from '../test-analytics/export.js';
 import { UserError } from '../util/errors.js';
-import { addDbOption, withStore } from './common.js';
+import { addDbOption, withExistingStore } from './common.js';
+
+/**
+ * The stream with its first chunk already read: an unknown run is refused before a file is created or
+ * stdout written (an error inside a pipeline to stdout became an uncaught stream error with a stack trace).
+ */
+async function primed(chunks: AsyncGenerator<Buffer>): Promise<AsyncGenerator<Buffer>> {
+  const first = await chunks.next();
+  return (async function* () {
+    if (first.done) return;
+    yield first.value;
+    yield* chunks;
+  })();
+}
 
 /** `perfhound export subunit RUN_ID [-o FILE]`: sql2subunit. */
 export function registerExport(program: Command): void {
@@ -20,10 +34,10 @@ export function registerExport(program: Command): void {
       .option('-o, --out <file>', 'write to FILE instead of stdout (all of the stream or, on an error, nothing)'),
   ).action(async (runId: string, flags: { db?: string; out?: string }) => {
     if (!flags.out && process.stdout.isTTY) throw new UserError('refusing to write a binary stream to a terminal; use -o FILE or a pipe', { field: '--out' });
-    await withStore(flags.db, async (store) => {
-      const stream = () => Readable.from(exportRunAsSubunit(store, runId));
-      if (flags.out) await writeWhole(flags.out, stream);
-      else await pipeline(stream(), process.stdout);
+    await withExistingStore(flags.db, async (store) => {
+      const stream = await primed(exportRunAsSubunit(store, runId));
+      if (flags.out) await writeWhole(flags.out, () => Readable.from(stream));
+      else for await (const chunk of stream) if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
     });
   });
 }

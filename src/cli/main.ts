@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { UserError, errorMessage } from '../util/errors.js';
+import { addExamples } from './examples.js';
 import { registerCommands } from './commands.js';
 import { EXIT_BROKEN_PIPE, EXIT_ERROR } from './exit-codes.js';
 
@@ -19,6 +20,7 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
     if (program.opts<{ debug?: boolean }>().debug) (await import('../util/log.js')).setLogLevel('debug');
   });
   await registerCommands(program, argv);
+  addExamples(program);
   return program;
 }
 

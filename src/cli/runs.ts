@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { documentCounts, getRun, listRuns, type RunRecord } from '../store/runs.js';
 import { renderTable } from '../output/table.js';
-import { addDbOption, collect, parseDate, parsePairs, parsePositiveInt, printJson, withStore } from './common.js';
+import { addDbOption, collect, parseDate, parsePairs, parsePositiveInt, printJson, withExistingStore } from './common.js';
 
 export function registerRuns(program: Command): void {
   const runs = program.command('runs').description('list and show stored runs');
@@ -24,7 +24,7 @@ export function registerRuns(program: Command): void {
       limit: flags.limit !== undefined ? parsePositiveInt(flags.limit, '--limit') : undefined,
       collection: flags.collection,
     };
-    const found = await withStore(flags.db, (store) => listRuns(store.db, filter));
+    const found = await withExistingStore(flags.db, (store) => listRuns(store.db, filter));
     if (flags.output === 'json') printJson(found);
     else process.stdout.write(runsTable(found) + '\n');
   });
@@ -35,7 +35,7 @@ export function registerRuns(program: Command): void {
     .argument('<uuid>', 'the run id')
     .addOption(new Option('--output <format>', 'text or json').choices(['text', 'json']).default('text'));
   addDbOption(show).action(async (uuid: string, flags: { db?: string; output: string }) => {
-    const { run, documents } = await withStore(flags.db, async (store) => ({
+    const { run, documents } = await withExistingStore(flags.db, async (store) => ({
       run: await getRun(store.db, uuid),
       documents: await documentCounts(store.db, uuid),
     }));

@@ -37,6 +37,8 @@ export interface LoadOptions {
    * true). A daemon taking configs from the network may want to refuse.
    */
   allowIncludes?: boolean;
+  /** Orion's behaviour where perfhound deliberately differs (`--orion-compat`, docs/orion-differences.md). */
+  orionCompat?: boolean;
   /**
    * The folder included files must be in (a daemon's `--config-dir`): include paths are then relative,
    * without `..`, and must resolve — symbolic links followed — inside it.
@@ -176,16 +178,17 @@ class ConfigLoader {
     }
 
     const versionField = test.version_field ?? DEFAULT_VERSION_FIELD;
-    const selected = buildSelector(metadata, versionField, (path) => this.metadataPlace(metadataLayers, path, label));
+    const selected = buildSelector(metadata, versionField, (path) => this.metadataPlace(metadataLayers, path, label), this.options.orionCompat);
     this.problems.push(...selected.problems);
     this.warnings.push(...selected.warnings);
-    if (test.direction !== undefined) {
-      this.warn('test-level direction is the default of this test\'s metrics (Orion ignores it)', at(rawTest, ['direction']));
+    if (test.direction !== undefined && !this.options.orionCompat) {
+      this.warn('test-level direction is the default of this test\'s metrics (Orion ignores it; --orion-compat does too, see docs/orion-differences.md)', at(rawTest, ['direction']));
     }
 
     const defaults: MetricDefaults = {
       threshold: test.threshold ?? 0,
-      direction: test.direction ?? DEFAULT_DIRECTION,
+      // Orion ignores a test-level direction; perfhound makes it the metrics' default unless --orion-compat.
+      direction: (this.options.orionCompat ? undefined : test.direction) ?? DEFAULT_DIRECTION,
       timestampField: test.timestamp ?? DEFAULT_TIMESTAMP_FIELD,
     };
     const fannedOut = expandFanOut(rawMetrics, this.origins, { test: label, file });

@@ -32,6 +32,8 @@ export function buildSelector(
   metadata: Record<string, unknown>,
   versionField: string,
   locate: (path: readonly PathSegment[]) => Place,
+  /** Orion's behaviour: an exact version field selects nothing (`--orion-compat`). */
+  orionCompat = false,
 ): SelectorResult {
   const selector: MetadataSelector = { match: {}, not: {}, wildcard: {} };
   const warnings: ConfigWarning[] = [];
@@ -58,7 +60,7 @@ export function buildSelector(
     }
   }
 
-  for (const field of versionKeys) {
+  for (const field of orionCompat ? [] : versionKeys) {
     const value = metadata[field] as FieldValue;
     if (field in selector.wildcard) {
       warnings.push({
@@ -70,7 +72,7 @@ export function buildSelector(
     selector.wildcard[field] = `${pythonStr(value)}*`;
     const quoteHint = typeof value === 'number' ? ' (it is a YAML number: quote it to keep trailing zeros)' : '';
     warnings.push({
-      message: `metadata ${field}: ${pythonStr(value)} is matched as the prefix "${pythonStr(value)}*" (Orion ignores an exact ${field}; prefer wildcard.${field})${quoteHint}`,
+      message: `metadata ${field}: ${pythonStr(value)} is matched as the prefix "${pythonStr(value)}*" (Orion ignores an exact ${field}, as --orion-compat does, see docs/orion-differences.md; prefer wildcard.${field})${quoteHint}`,
       place: locate([field]),
     });
   }

@@ -34,6 +34,8 @@ export interface BulkOptions {
   /** Rewrite runs a test-result ingest wrote (`--replace`). */
   replace?: boolean;
   onProgress?(done: number, total: number): void;
+  /** Warnings (default: stderr). */
+  onWarning?(message: string): void;
 }
 
 /** Orion's production metadata index, and any collection named like one. */
@@ -65,6 +67,8 @@ export async function ingestBulk(store: Store, path: string, options: BulkOption
   // Action lines repeat (`{"index":{"_index":"x"}}`): parse each distinct one once.
   const actions = new Map<string, ReturnType<typeof parseAction>>();
   const timestamps = new TimestampCache();
+  /** Collections outside the patterns whose documents were taken as run metadata by their content. */
+  const recognised = new Map<string, number>();
 
   let pendingAction: { collection: string; line: number; text: string } | undefined;
   // The last valid action line's bytes: most action lines repeat the one before, compared without decoding.
@@ -127,7 +131,9 @@ export async function ingestBulk(store: Store, path: string, options: BulkOption
       }
       const rawTs = getPath(record, options.timestampField);
       const timestampMs = timestamps.parse(rawTs);
-      if (isMetadata(collection)) {
+      const byContent = !isMetadata(collection) && looksLikeRunMetadata(record, options.versionField);
+      if (byContent) recognised.set(collection, (recognised.get(collection) ?? 0) + 1);
+      if (isMetadata(collection) || byContent) {
         // Run metadata is written back as JSON (a document keeps its own text): 1e400 would become null.
         const beyond = nonFiniteField(record);
         if (beyond !== undefined) {
@@ -157,6 +163,7 @@ export async function ingestBulk(store: Store, path: string, options: BulkOption
   }
   if (pendingAction) groups.fail(undefined, 'the action line has no document after it', { file, line: pendingAction.line }, pendingAction.text);
   attributeOrphans(groups);
+  warnWithoutRunCollection(metadataByCollection, recognised, options);
 
   await writeGroups(store, groups, report, {
     onProgress: options.onProgress,
@@ -174,6 +181,23 @@ export async function ingestBulk(store: Store, path: string, options: BulkOption
     },
   });
   return report;
+}
+
+/** A run's metadata rather than a measurement: no `metricName`, and a version or build field. */
+function looksLikeRunMetadata(record: Record<string, unknown>, versionField: string): boolean {
+  if (record.metricName !== undefined) return false;
+  return [versionField, 'ocpVersion', 'buildUrl', 'build_url'].some((f) => getPath(record, f) !== undefined);
+}
+
+/** Said loudly: no collection matched the run collection patterns (its runs would have no metadata). */
+function warnWithoutRunCollection(byCollection: Map<string, boolean>, recognised: Map<string, number>, options: BulkOptions): void {
+  if (byCollection.size === 0 || [...byCollection.values()].some(Boolean)) return;
+  const warn = options.onWarning ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
+  const taken = [...recognised].map(([c, n]) => `${n} document(s) of ${c} recognised as run metadata by their fields`);
+  warn(
+    `no collection matched the run metadata patterns (${options.metadataCollections.join(', ')}); collections seen: ${[...byCollection.keys()].join(', ')}. ` +
+      `${taken.length ? taken.join('; ') + '. ' : ''}Name the metadata index with --metadata-collection NAME`,
+  );
 }
 
 /** The collection of an `index`/`create` action line. */

@@ -12,6 +12,8 @@ import { changePointIndex, collapsedRowIndexes, epochSeconds } from './rows.js';
 export interface JsonOptions {
   /** Only rows at a change point and their neighbours. */
   collapse?: boolean;
+  /** Orion's row shape: a `prs` list (the payload's pull requests, [] without Sippy) after the version field. */
+  prs?: boolean;
 }
 
 export function testToJsonRows(test: TestReport, options: JsonOptions = {}): Record<string, unknown>[] {
@@ -30,18 +32,19 @@ export function testToJsonRows(test: TestReport, options: JsonOptions = {}): Rec
         ...(column.labels.length ? { labels: column.labels } : {}),
       };
     }
-    out.push(rowObject(test, row, metrics, cps.has(i)));
+    out.push(rowObject(test, row, metrics, cps.has(i), options.prs));
   });
   return out;
 }
 
 /** A row's object, its keys in the seed's order (a metadata column or display field named like a key shares its place). */
-function rowObject(test: TestReport, row: ReportRow, metrics: unknown, isChangepoint: boolean): Record<string, unknown> {
+function rowObject(test: TestReport, row: ReportRow, metrics: unknown, isChangepoint: boolean, prs = false): Record<string, unknown> {
   return {
     uuid: row.uuid,
     ...jsonSafeFields(row.attributes),
     timestamp: jsonSafe(epochSeconds(row.timestampMs)),
     [test.versionField]: row.version ?? null,
+    ...(prs ? { prs: row.prs ?? [] } : {}),
     ...jsonSafeFields(row.display),
     metrics,
     is_changepoint: isChangepoint,
@@ -65,6 +68,24 @@ export function jsonParts(options: JsonOptions = {}): ReportParts {
   };
 }
 
+/**
+ * What Orion prints for `-o json`: each test's bare array (`json.dumps(rows, indent=2)` and a newline),
+ * test after test, rows with `prs`: a stream of JSON values that `jq '.[] | select(.is_changepoint)'` reads.
+ */
+export function orionJsonParts(options: JsonOptions = {}): ReportParts {
+  return {
+    head: '',
+    test: (t) => orionRowsJson(t, options) + '\n',
+    tail: () => '',
+  };
+}
+
+/** A test's rows as Orion writes them (a top-level array, indent 2). */
+export function orionRowsJson(test: TestReport, options: JsonOptions = {}): string {
+  // rowsJson indents for one level of nesting; no JSON string holds a raw newline, so this only de-indents.
+  return rowsJson(test, { ...options, prs: true }).replaceAll('\n  ', '\n');
+}
+
 /** Stands for the metrics in a row object: rowsJson writes them itself, in the place the key has. */
 const METRICS_HERE = Object.freeze({});
 
@@ -80,7 +101,7 @@ export function rowsJson(test: TestReport, options: JsonOptions = {}): string {
   let out = '';
   test.rows.forEach((row, i) => {
     if (keep && !keep.has(i)) return;
-    const object = rowObject(test, row, METRICS_HERE, cps.has(i));
+    const object = rowObject(test, row, METRICS_HERE, cps.has(i), options.prs);
     let members = '';
     for (const key of Object.keys(object)) {
       const value = object[key];

@@ -5,12 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
+import { filesFlags } from '../support/analyze-flags.js';
+import { jsonValues } from '../support/json-stream.js';
 
 const CSV = 'test/fixtures/analyze/otava-layout.csv';
 const CONFIG = 'test/fixtures/analyze/csv-config.yaml';
 
 function analyze(extra: string[] = []) {
-  return runCli(['analyze', '--source', 'csv', '--csv', CSV, '--config', CONFIG, '-o', 'json', ...extra]);
+  return runCli(['analyze', '--source', 'csv', '--csv', CSV, '--config', CONFIG, '-o', 'json', '--hunter-analyze', ...filesFlags(), ...extra]);
 }
 
 type Row = { uuid: string; is_changepoint: boolean; metrics: Record<string, { value: number | null; percentage_change: number }> };
@@ -19,7 +21,7 @@ describe('analyze over a CSV file', () => {
   it('finds the cpu step, names the run missing mem, ignores the latency decrease', async () => {
     const r = await analyze();
     expect(r.code).toBe(2);
-    const rows = (JSON.parse(r.stdout) as Record<string, Row[]>)['csv-test'];
+    const rows = jsonValues<Row[]>(r.stdout)[0];
     expect(rows).toHaveLength(20);
     const changed = rows.filter((row) => row.is_changepoint);
     expect(changed.map((row) => row.uuid)).toEqual(['run-12']);
@@ -30,14 +32,14 @@ describe('analyze over a CSV file', () => {
 
   it('direction -1 reports the latency decrease', async () => {
     const r = await analyze(['--input-vars', '{"latency_direction": -1}']);
-    const rows = (JSON.parse(r.stdout) as Record<string, Row[]>)['csv-test'];
+    const rows = jsonValues<Row[]>(r.stdout)[0];
     expect(rows[8].is_changepoint).toBe(true);
     expect(rows[8].metrics.latency_latency.percentage_change).toBeLessThan(-20);
   });
 
   it('--lookback-size keeps the newest runs; --collapse keeps rows around change points', async () => {
     const r = await analyze(['--lookback-size', '10', '--collapse']);
-    const rows = (JSON.parse(r.stdout) as Record<string, Row[]>)['csv-test'];
+    const rows = jsonValues<Row[]>(r.stdout)[0];
     expect(rows.map((row) => row.uuid)).toEqual(['run-11', 'run-12', 'run-13']);
   });
 

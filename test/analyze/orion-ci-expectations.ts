@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { runCli, type CliResult } from '../support/cli.js';
+import { filesFlags } from '../support/analyze-flags.js';
+import { jsonValues } from '../support/json-stream.js';
 
 const CONFIGS = 'test/fixtures/analyze/configurations';
 const METADATA_INDEX = 'orion-integration-test-data*';
@@ -16,8 +18,11 @@ const CHANGED_RUN = 'd4e5f6a7-b8c9-4012-d345-e6f7a8b9c012';
 const UPSTREAM_JOB = 'periodic-ci-openshift-eng-ocp-qe-perfscale-ci-main-gcp-4.20-nightly-x86-olmv1-benchmark-test';
 
 export function analyzeCi(target: string[], config: string, extra: string[] = [], indices = { metadata: METADATA_INDEX, benchmark: METRICS_INDEX }): Promise<CliResult> {
+  // EXPECTED.md's runs name their algorithm; without one Orion (and perfhound) analyses nothing.
+  const algorithm = extra.some((a) => ['--hunter-analyze', '--cmr', '--anomaly-detection'].includes(a)) ? [] : ['--hunter-analyze'];
   return runCli([
     'analyze',
+    ...algorithm,
     ...target,
     '--config', `${CONFIGS}/${config}`,
     '--metadata-index', indices.metadata,
@@ -26,6 +31,7 @@ export function analyzeCi(target: string[], config: string, extra: string[] = []
     '--since', '2026-01-20',
     '--node-count', 'true',
     '--input-vars', '{"version": "4.20"}',
+    ...filesFlags(),
     ...extra,
   ]);
 }
@@ -45,9 +51,11 @@ function corpusRuns(): { uuid: string; timestampMs: number; benchmark?: string }
 
 type JsonRow = { uuid: string; is_changepoint: boolean; upstreamJob?: string; metrics: Record<string, { value: number; percentage_change: number }> };
 
-function rowsOf(stdout: string, test: string): JsonRow[] {
-  const parsed = JSON.parse(stdout) as Record<string, JsonRow[]>;
-  return parsed[test] ?? [];
+/** The rows Orion prints for the config's one test: a bare array per test. */
+function rowsOf(stdout: string): JsonRow[] {
+  const values = jsonValues<JsonRow[]>(stdout);
+  expect(values).toHaveLength(1);
+  return values[0];
 }
 
 export function orionExpectations(target: () => string[]): void {
@@ -63,7 +71,7 @@ export function orionExpectations(target: () => string[]): void {
   it('json: the changed run is the change point with percentage_change 404.549…', async () => {
     const r = await analyzeCi(target(), 'ci-tests.yaml', ['--output-format', 'json']);
     expect(r.code).toBe(2);
-    const rows = rowsOf(r.stdout, 'olm-integration-test');
+    const rows = rowsOf(r.stdout);
     expect(rows).toHaveLength(10);
     const changed = rows.filter((row) => row.is_changepoint);
     expect(changed.map((row) => row.uuid)).toEqual([CHANGED_RUN]);
@@ -115,7 +123,7 @@ export function orionExpectations(target: () => string[]): void {
     expect(text.stdout).toContain('Changepoint at:      4.20.0-0.nightly-2026-01-15-195655');
     expect(text.stdout).toContain('Changepoint at:      4.20.0-0.nightly-2026-01-17-195655');
     const json = await analyzeCi(target(), 'ci-tests.yaml', ['--anomaly-detection', '-o', 'json']);
-    expect(rowsOf(json.stdout, 'olm-integration-test').filter((row) => row.is_changepoint)).toHaveLength(3);
+    expect(rowsOf(json.stdout).filter((row) => row.is_changepoint)).toHaveLength(3);
     const junit = await analyzeCi(target(), 'ci-tests.yaml', ['--anomaly-detection', '-o', 'junit']);
     for (const s of ['155.648', '56.7208', '38.8858']) expect(junit.stdout).toContain(s);
   });
@@ -148,14 +156,14 @@ export function orionExpectations(target: () => string[]): void {
   });
 
   it('--uuid: the runs sharing that run\'s hardware and benchmark, the same change point as the config\'s selection', async () => {
-    const byConfig = rowsOf((await analyzeCi(target(), 'ci-tests.yaml', ['-o', 'json'])).stdout, 'olm-integration-test');
+    const byConfig = rowsOf((await analyzeCi(target(), 'ci-tests.yaml', ['-o', 'json'])).stdout);
     // Version 4.19: the config's own selection (ocpVersion 4.19*) finds nothing; the --uuid run's metadata does.
     const other = ['--input-vars', '{"version": "4.19"}'];
     expect((await analyzeCi(target(), 'ci-tests.yaml', other)).code).toBe(3);
     const r = await analyzeCi(target(), 'ci-tests.yaml', [...other, '-o', 'json', '--uuid', CHANGED_RUN]);
     expect(r.stderr).not.toMatch(/perfhound:/);
     expect(r.code).toBe(2);
-    const rows = rowsOf(r.stdout, 'olm-integration-test');
+    const rows = rowsOf(r.stdout);
     // Every OLM run of the 15 days before --since (the RHOSO runs have another benchmark and hardware).
     const since = Date.parse('2026-01-20T00:00:00Z');
     const changed = corpusRuns().find((run) => run.uuid === CHANGED_RUN);
@@ -177,7 +185,7 @@ export function orionExpectations(target: () => string[]): void {
     const runs = corpusRuns().filter((run) => run.benchmark === 'olm');
     const [oldest, , second] = runs;
     const newest = runs[runs.length - 1];
-    const byConfig = rowsOf((await analyzeCi(target(), 'ci-tests.yaml', ['-o', 'json'])).stdout, 'olm-integration-test');
+    const byConfig = rowsOf((await analyzeCi(target(), 'ci-tests.yaml', ['-o', 'json'])).stdout);
     // The newest baseline first (order comes from time), and a window (15 days before 2026-01-12) that
     // holds neither the uuid run nor the newest baseline.
     const window = ['--since', '2026-01-12'];
@@ -185,7 +193,7 @@ export function orionExpectations(target: () => string[]): void {
     const r = await analyzeCi(target(), 'ci-tests.yaml', [...window, '-o', 'json', '--uuid', CHANGED_RUN, '--baseline', `${newest.uuid},${oldest.uuid} ${second.uuid}`]);
     expect(r.stderr).not.toMatch(/perfhound:/);
     expect(r.code).not.toBe(1);
-    const rows = rowsOf(r.stdout, 'olm-integration-test');
+    const rows = rowsOf(r.stdout);
     const expected = [oldest, second, newest, runs.find((run) => run.uuid === CHANGED_RUN)].sort((a, b) => (a?.timestampMs ?? 0) - (b?.timestampMs ?? 0));
     expect(rows.map((row) => row.uuid)).toEqual(expected.map((run) => run?.uuid));
     // Each run's value is the one the full analysis reads for it.
@@ -200,7 +208,7 @@ export function orionExpectations(target: () => string[]): void {
         '--config', `${CONFIGS}/ci-tests-browbeat.yaml`,
         '--metadata-index', METADATA_INDEX, '--benchmark-index', METRICS_INDEX,
         '--lookback', '15d', '--since', '2026-02-23', '--node-count', 'true',
-        '--display', '', '--input-vars', '{"version": "4.18"}', '-o', format,
+        '--display', '', '--input-vars', '{"version": "4.18"}', '-o', format, '--hunter-analyze', ...filesFlags(),
       ]);
       expect(r.stderr).not.toMatch(/perfhound:/);
       expect(r.code).toBe(0);

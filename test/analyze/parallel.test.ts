@@ -13,6 +13,8 @@ import { config as benchConfig, writeBulk } from '../../bench/analyze.js';
 import { analyzeInWorkers, jobsFor, MAX_JOBS, reviveError, serializeError } from '../../src/analyze/parallel.js';
 import { openStore } from '../../src/store/connect.js';
 import { NotFoundError, UserError } from '../../src/util/errors.js';
+import { filesFlags } from '../support/analyze-flags.js';
+import { jsonValues } from '../support/json-stream.js';
 
 const run = promisify(execFile);
 const ROOT = resolve('.');
@@ -60,7 +62,7 @@ describe('perfhound analyze --jobs (built CLI)', () => {
     const three = join(dir, 'three.db');
     copyFileSync(one, three);
     const analyze = async (db: string, jobs: string) => {
-      const args = [cli, 'analyze', '--db', `sqlite:${db}`, '--config', cfg, '--metadata-index', 'perf_scale_ci*', '--benchmark-index', 'ripsaw-kube-burner*', '--node-count', 'true', '-o', 'json', '--jobs', jobs];
+      const args = [cli, 'analyze', '--db', `sqlite:${db}`, '--config', cfg, '--metadata-index', 'perf_scale_ci*', '--benchmark-index', 'ripsaw-kube-burner*', '--node-count', 'true', '-o', 'json', '--jobs', jobs, '--hunter-analyze', ...filesFlags()];
       // Exit 2 (regressions found) rejects: its output is on the error.
       const failed = (await run(process.execPath, [...args, '--debug']).then(() => undefined, (e: unknown) => e)) as { code?: number; stdout?: string; stderr?: string } | undefined;
       return { code: failed?.code ?? 0, stdout: failed?.stdout ?? '', stderr: failed?.stderr ?? '' };
@@ -71,7 +73,7 @@ describe('perfhound analyze --jobs (built CLI)', () => {
     expect(parallel.code).toBe(single.code);
     expect(single.stderr).not.toContain('worker threads');
     expect(parallel.stderr).toMatch(/"workers":3.*analysing tests on worker threads/);
-    expect(Object.keys(JSON.parse(single.stdout) as object)).toEqual(['bench-0', 'bench-1', 'bench-2', 'bench-3', 'bench-4']);
+    expect(jsonValues(single.stdout)).toHaveLength(5);
     expect(parallel.stdout).toBe(single.stdout);
     const recorded = async (db: string) => {
       const store = await openStore(`sqlite:${db}`);

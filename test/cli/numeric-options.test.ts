@@ -6,6 +6,7 @@ import { openStore, type Store } from '../../src/store/connect.js';
 import { tableCounts, writeRun } from '../../src/store/runs.js';
 import { parseInteger, parseNumber, parsePositiveInt } from '../../src/util/params.js';
 import { runCli } from '../support/cli.js';
+import { filesFlags } from '../support/analyze-flags.js';
 
 /**
  * Item 11 of the security issue: `db expire --days ""` deleted every run (Number("") is 0). Every numeric
@@ -21,7 +22,7 @@ let db = '';
 const csv = resolve('test/fixtures/analyze/otava-layout.csv');
 const config = resolve('test/fixtures/analyze/csv-config.yaml');
 
-const anomalyDetection = ['analyze', '--config', config, '--source', 'csv', '--csv', csv, '--anomaly-detection'];
+const anomalyDetection = ['analyze', '--config', config, '--source', 'csv', '--csv', csv, '--anomaly-detection', ...filesFlags()];
 
 /** Every numeric option: the command line before and after it, and the values it must refuse. */
 const OPTIONS: Array<{ option: string; args: (value: string) => string[]; refuse: string[] }> = [
@@ -37,7 +38,7 @@ const OPTIONS: Array<{ option: string; args: (value: string) => string[]; refuse
   { option: '--seed', args: (v) => ['detect', csv, '--seed', v], refuse: NOT_WHOLE },
   ...['--lookback-size', '--column-group-size', '--jobs'].map((option) => ({
     option,
-    args: (v: string) => ['analyze', '--config', config, '--source', 'csv', '--csv', csv, option, v],
+    args: (v: string) => ['analyze', '--config', config, '--source', 'csv', '--csv', csv, '--hunter-analyze', ...filesFlags(), option, v],
     refuse: [...NOT_WHOLE, '0'],
   })),
   { option: '--anomaly-window', args: (v) => [...anomalyDetection, '--anomaly-window', v], refuse: [...NOT_WHOLE, '0'] },

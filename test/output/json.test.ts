@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AnalysisReport, ColumnInfo, ReportRow, TestReport } from '../../src/analyze/types.js';
-import { formatJson, rowsJson, testToJsonRows } from '../../src/output/json.js';
+import { formatJson, orionJsonParts, orionRowsJson, rowsJson, testToJsonRows } from '../../src/output/json.js';
 import { toJson } from '../../src/util/json.js';
 
 function column(name: string, extra: Partial<ColumnInfo> = {}): ColumnInfo {
@@ -71,5 +71,20 @@ describe('JSON output written as text', () => {
     const expected = toJson({ [plain.name]: testToJsonRows(plain), [awkward.name]: testToJsonRows(awkward) }, 2) + '\n';
     expect(formatJson(full)).toBe(expected);
     expect(formatJson({ ...full, tests: [] })).toBe('{}\n');
+  });
+});
+
+describe("Orion's -o json", () => {
+  it('is each test\'s bare array as JSON.stringify(rows, null, 2) writes it, prs after the version field', () => {
+    const withPrs = { ...awkward, rows: awkward.rows.map((r, i) => (i === 1 ? { ...r, prs: ['https://github.com/o/r/pull/1'] } : r)) };
+    expect(orionRowsJson(withPrs)).toBe(JSON.stringify(testToJsonRows(withPrs, { prs: true }), null, 2));
+    expect(orionRowsJson(withPrs, { collapse: true })).toBe(JSON.stringify(testToJsonRows(withPrs, { prs: true, collapse: true }), null, 2));
+    const rows = JSON.parse(orionRowsJson(withPrs)) as Array<Record<string, unknown>>;
+    expect(rows[0].prs).toEqual([]);
+    expect(rows[1].prs).toEqual(['https://github.com/o/r/pull/1']);
+    // The daemon's keyed shape is unchanged: no prs key.
+    expect(testToJsonRows(withPrs)[1]).not.toHaveProperty('prs');
+    const parts = orionJsonParts();
+    expect(parts.head + parts.test(withPrs, 0) + parts.test(withPrs, 1) + parts.tail(2)).toBe(`${orionRowsJson(withPrs)}\n${orionRowsJson(withPrs)}\n`);
   });
 });

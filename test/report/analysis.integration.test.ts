@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
+import { filesFlags } from '../support/analyze-flags.js';
+import { jsonValues } from '../support/json-stream.js';
 import { buildHistory, bulkFile, kubeBurnerDocs, metadataDoc, type HistoryRun } from './history.js';
 import { startPrometheus, type PrometheusServer } from './prometheus-server.js';
 
@@ -54,14 +56,14 @@ it('analyze finds the regression planted in the Prometheus history through the r
       '',
     ].join('\n'),
   );
-  const analyze = () => runCli(['analyze', '--config', config, '--db', db, '-o', 'json']);
+  const analyze = () => runCli(['analyze', '--config', config, '--db', db, '-o', 'json', '--hunter-analyze', ...filesFlags()]);
   // Before the reports exist, the metric has no values.
   expect((await analyze()).code).toBe(3);
   const generated = await runCli(['report', 'generate', '--db', db, '--prometheus', prom.url, '--since', '2025-01-01']);
   expect(generated.code, generated.stderr).toBe(0);
   const result = await analyze();
   expect(result.code, result.stderr).toBe(2);
-  const rows = (JSON.parse(result.stdout) as Record<string, Array<{ uuid: string; is_changepoint: boolean; metrics: { etcdMaxCPU_value: { value: number } } }>>)['etcd-cpu']!;
+  const rows = jsonValues<Array<{ uuid: string; is_changepoint: boolean; metrics: { etcdMaxCPU_value: { value: number } } }>>(result.stdout)[0];
   expect(rows.map((r) => r.uuid)).toEqual(RUNS.map((r) => r.uuid));
   expect(rows.filter((r) => r.is_changepoint).map((r) => r.uuid)).toEqual(['creg-06']);
   // The values are the reports' maxima, which are the history's.

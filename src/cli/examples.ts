@@ -1,0 +1,36 @@
+/**
+ * Examples for the `--help` of commands whose module does not add its own (the README promises one for
+ * every command). Added after registration, only where the command has none.
+ */
+import type { Command } from 'commander';
+
+const EXAMPLES: Record<string, string[]> = {
+  demo: ['perfhound demo --db sqlite:./demo.db'],
+  'runs show': ['perfhound runs show d4e5f6a7-b8c9-4012-d345-e6f7a8b9c012 --output json'],
+  analyze: [
+    "perfhound analyze --config ci-tests.yaml --hunter-analyze --lookback 15d --input-vars '{\"version\": \"4.20\"}'",
+    "perfhound analyze --config ci-tests.yaml --hunter-analyze -o json --es-server http://127.0.0.1:9200 --metadata-index 'perf_scale_ci*' | jq '.[] | select(.is_changepoint)'",
+  ],
+  'report list': ['perfhound report list --since 2026-01-01 --output json'],
+  'report show': ['perfhound report show d4e5f6a7-b8c9-4012-d345-e6f7a8b9c012'],
+  'tests runs': ['perfhound tests runs build_name --resolution day --since 2026-01-01'],
+  'tests history': ['perfhound tests history tempest.api.compute.test_servers --window 20'],
+  'tests failures': ['perfhound tests failures --since 2026-01-01 --where build_name=nightly'],
+  'tests slowest': ['perfhound tests slowest --limit 10 --output json'],
+  'tests never-failed': ['perfhound tests never-failed --since 2026-01-01'],
+  'tests recent-failures': ['perfhound tests recent-failures build_name --value nightly --limit 5'],
+  'tests flaky': ['perfhound tests flaky build_name --since 2026-01-01'],
+  'tests timings': ['perfhound tests timings --output json'],
+  'tests partition': ['perfhound tests partition --workers 4'],
+  'export subunit': ['perfhound export subunit 3f2a9c1e-run -o run.subunit'],
+  'token list': ['perfhound token list --db postgres://perf@127.0.0.1/perfhound'],
+  'db migrate': ['perfhound db migrate --db postgres://perf@127.0.0.1/perfhound'],
+  'db status': ['perfhound db status --output json'],
+  'db expire': ['perfhound db expire --days 186'],
+};
+
+export function addExamples(command: Command, path: string[] = []): void {
+  const examples = EXAMPLES[path.join(' ')];
+  if (examples) command.addHelpText('after', `\nExample${examples.length > 1 ? 's' : ''}:\n${examples.map((e) => `  ${e}`).join('\n')}`);
+  for (const sub of command.commands) addExamples(sub, [...path, sub.name()]);
+}
