@@ -26,6 +26,9 @@ const COMMANDS: CommandEntry[] = [
   { names: ['serve', 'daemon-mode'], load: async () => (await import('./serve.js')).registerServe },
   { names: ['experiment'], load: async () => (await import('./experiment.js')).registerExperiment },
   { names: ['token'], load: async () => (await import('./token.js')).registerToken },
+  { names: ['watch'], load: async () => (await import('./watch.js')).registerWatch },
+  { names: ['regressions'], load: async () => (await import('./regressions.js')).registerRegressions },
+  { names: ['notify'], load: async () => (await import('./notify.js')).registerNotify },
   { names: ['db'], load: async () => (await import('./db.js')).registerDb },
 ];
 
