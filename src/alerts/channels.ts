@@ -204,7 +204,6 @@ async function sendMail(s: EmailSettings, notice: Notice, timeoutMs: number): Pr
     port: s.port,
     secure: s.secure,
     requireTLS: s.starttls,
-    ignoreTLS: !s.secure && !s.starttls ? false : undefined,
     auth: s.user !== undefined ? { user: s.user, pass: s.password } : undefined,
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
