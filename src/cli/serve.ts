@@ -18,6 +18,7 @@ interface ServeFlags {
   requestTimeout: string;
   healthTimeout: string;
   logLevel: string;
+  deliver: boolean;
 }
 
 /** `perfhound serve` (alias `daemon-mode`, Orion's name): the HTTP API until SIGINT/SIGTERM. */
@@ -35,6 +36,7 @@ export function registerServe(program: Command): void {
     .option('--ingest-limit <bytes>', 'largest ingest body', String(DEFAULT_INGEST_LIMIT))
     .option('--spool-limit <bytes>', 'temp-folder space all ingest uploads in flight may hold together (413 past it)', String(DEFAULT_SPOOL_LIMIT))
     .option('--request-timeout <seconds>', 'time allowed to receive a request', String(DEFAULT_REQUEST_TIMEOUT_MS / 1000))
+    .option('--no-deliver', 'do not send notifications from this daemon (another one, or `perfhound notify deliver`, does)')
     .option('--health-timeout <ms>', 'time /healthz waits for the database before answering 503', String(DEFAULT_HEALTH_TIMEOUT_MS))
     .addOption(
       new Option('--log-level <level>', 'log level (pino JSON lines on stderr); info logs every request, which costs throughput')
@@ -71,6 +73,7 @@ export function registerServe(program: Command): void {
       requestTimeoutMs: parsePositiveInt(flags.requestTimeout, '--request-timeout') * 1000,
       healthTimeoutMs: parsePositiveInt(flags.healthTimeout, '--health-timeout'),
       logger: log,
+      deliverNotifications: flags.deliver,
     });
     const closed = new Promise<void>((resolve) => {
       const shutdown = (signal: string) => {
