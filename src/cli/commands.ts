@@ -28,6 +28,7 @@ const COMMANDS: CommandEntry[] = [
   { names: ['token'], load: async () => (await import('./token.js')).registerToken },
   { names: ['watch'], load: async () => (await import('./watch.js')).registerWatch },
   { names: ['regressions'], load: async () => (await import('./regressions.js')).registerRegressions },
+  { names: ['check'], load: async () => (await import('./check.js')).registerCheck },
   { names: ['notify'], load: async () => (await import('./notify.js')).registerNotify },
   { names: ['db'], load: async () => (await import('./db.js')).registerDb },
 ];
