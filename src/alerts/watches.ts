@@ -6,6 +6,7 @@
  */
 import { runAnalysis, upsertRegression, type AnalysisOptions, type ReportChangePoint, type TestReport } from '../analyze/index.js';
 import { parseAnalysisConfig } from '../config/index.js';
+import { analyzeSeries } from '../detect/index.js';
 import { StoreSource } from '../sources/store/source.js';
 import { activeSilences, findChannel, insertWatch, listWatches, touchWatch, type ChannelRow, type SilenceRow, type WatchRow } from '../store/alerts.js';
 import type { Store } from '../store/connect.js';
@@ -163,23 +164,24 @@ async function enqueue(trx: Transaction<Database>, watch: WatchRow, channels: Ch
 export const DEFAULT_RECOVERY_PERCENT = 5;
 
 /**
- * Open or acknowledged regressions of this test that a later change point of the same metric brought back
- * within the metric's threshold (else {@link DEFAULT_RECOVERY_PERCENT}) of the mean before: resolved.
+ * Open or acknowledged regressions of this test that a later change point of the same metric (either way:
+ * the analysis' direction filter would hide the way back) brought back within the metric's threshold
+ * (else {@link DEFAULT_RECOVERY_PERCENT}) of the mean before: resolved.
  */
 async function resolveRecovered(trx: Transaction<Database>, test: TestReport, nowMs: number): Promise<number> {
-  if (test.changePoints.length === 0) return 0;
   const live = await trx.selectFrom('regressions').selectAll().where('test_name', '=', test.name).where('status', 'in', ['open', 'acknowledged']).execute();
   let resolved = 0;
   for (const r of live) {
-    if (r.mean_before === null) continue;
+    const from = test.rows.findIndex((row) => row.uuid === r.run_uuid);
+    if (r.mean_before === null || from < 0) continue;
+    const before = r.mean_before;
     const column = test.columns.find((c) => c.name === r.metric);
     const tolerance = (column?.threshold ? column.threshold : DEFAULT_RECOVERY_PERCENT) / 100;
-    const back = test.changePoints.find((cp) => {
-      const at = test.rows[cp.index]?.timestampMs ?? 0;
-      return cp.column === r.metric && at > Number(r.timestamp_ms) && Math.abs(cp.meanAfter - r.mean_before!) <= tolerance * Math.abs(r.mean_before!);
-    });
+    const since = test.rows.slice(from);
+    const back = analyzeSeries(since.map((row) => row.values[r.metric] ?? null)).changePoints.find((cp) => Math.abs(cp.meanAfter - before) <= tolerance * Math.abs(before));
     if (!back) continue;
-    await trx.updateTable('regressions').set({ status: 'resolved', status_reason: `back within ${tolerance * 100}% at run ${back.uuid}`, status_by: 'perfhound', status_ms: nowMs }).where('id', '=', r.id).execute();
+    const at = since[back.index]?.uuid ?? '?';
+    await trx.updateTable('regressions').set({ status: 'resolved', status_reason: `back within ${tolerance * 100}% at run ${at}`, status_by: 'perfhound', status_ms: nowMs }).where('id', '=', r.id).execute();
     resolved++;
   }
   return resolved;

@@ -96,3 +96,16 @@ describe('perfhound regressions list|ack|resolve|silence', () => {
     await hook.close();
   });
 });
+
+describe('a regression the metric recovers from', () => {
+  const d = useDaemon('sqlite');
+  const files = alertFiles();
+
+  it('is resolved by the watch when a later change point brings it back within the threshold', async () => {
+    expect((await runCli(['watch', 'add', 'w', '--config', files.config, '--db', d.url])).code).toBe(0);
+    const r = await runCli(['ingest', 'json', runsFile(files.dir, 'a.json', 0, 34, { cpuStepAt: 12, cpuBackAt: 23 }), '--watch', '--db', d.url]);
+    expect(r.stderr).toMatch(/watch w: 1 change points, 1 new regressions, 0 notifications queued, 1 resolved/);
+    const list = JSON.parse((await runCli(['regressions', 'list', '--output', 'json', '--db', d.url])).stdout) as { runUuid: string; status: string; statusReason: string | null }[];
+    expect(list.map((x) => [x.runUuid, x.status, x.statusReason])).toEqual([['run-012', 'resolved', 'back within 5% at run run-023']]);
+  });
+});
