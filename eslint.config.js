@@ -18,10 +18,12 @@ export default tseslint.config(
   },
   // The layering of DEVELOPERS.md: cli/server → analyze/ingest/test-analytics/output/auth/experiment → config → sources/store/detect → util.
   // A module may import only from its own folder and the layers below it.
-  layer('src/util/**', ['config', 'sources', 'store', 'detect', 'analyze', 'ingest', 'test-analytics', 'output', 'auth', 'cli', 'server', 'demo', 'report', 'experiment']),
-  layer('src/{sources,store,detect}/**', ['config', 'analyze', 'ingest', 'test-analytics', 'output', 'cli', 'server', 'demo', 'report', 'experiment']),
-  layer('src/config/**', ['analyze', 'ingest', 'test-analytics', 'output', 'cli', 'server', 'demo', 'report', 'experiment']),
-  layer('src/{analyze,ingest,test-analytics,output,auth,experiment}/**', ['cli', 'server', 'demo']),
+  layer('src/util/**', ['config', 'sources', 'store', 'detect', 'analyze', 'ingest', 'test-analytics', 'output', 'auth', 'cli', 'server', 'demo', 'report', 'experiment', 'alerts']),
+  layer('src/{sources,store,detect}/**', ['config', 'analyze', 'ingest', 'test-analytics', 'output', 'cli', 'server', 'demo', 'report', 'experiment', 'alerts']),
+  layer('src/config/**', ['analyze', 'ingest', 'test-analytics', 'output', 'cli', 'server', 'demo', 'report', 'experiment', 'alerts']),
+  layer('src/{analyze,ingest,test-analytics,output,auth,experiment}/**', ['cli', 'server', 'demo', 'alerts']),
+  // Alerts (issue 15) run analyses after ingests: over analyze, under cli/server.
+  layer('src/alerts/**', ['cli', 'server', 'demo']),
   // Run reports (seed 002) sit beside analyze: over config, sources and store, under cli/server.
   layer('src/report/**', ['analyze', 'ingest', 'test-analytics', 'output', 'auth', 'cli', 'server', 'demo', 'experiment']),
 );

@@ -1,3 +1,4 @@
 export { runAnalysis, analyzeTest, groupRegressions, DEFAULT_LOOKBACK_SIZE, CHANGEPOINT_BUFFER, EXPAND_POINTS } from './pipeline.js';
 export type * from './types.js';
 export { isolationForestOutliers, isolationForestScores } from './isolation-forest.js';
+export { upsertRegression } from './record.js';

@@ -42,6 +42,7 @@ export function registerIngest(program: Command): void {
     .option('--uuid-column <name>', 'csv: column holding the run id (default: uuid if present, else derived from time and attributes)')
     .option('--delimiter <char>', 'csv: field delimiter (default ,)')
     .option('--allow-empty', 'accept an input without records (refused otherwise: with --run-id it would empty the run)')
+    .option('--watch', 'then run the watches whose runs it wrote and send their new notifications (perfhound watch)')
     .option('--replace', 'rewrite a run the other kind of ingest wrote (benchmark results ↔ test results); its old data goes');
   addTestIngestOptions(cmd);
   addDbOption(cmd);
@@ -81,6 +82,7 @@ export function registerIngest(program: Command): void {
           if (output === 'text' && (report.runs.length || !report.errors.length)) process.stdout.write(summaryLine(report) + '\n');
           for (const line of refusalLines(report)) process.stderr.write(line + '\n');
         }
+        if (flags.watch) await watchAfterIngest(store, reports);
       });
     } catch (err) {
       // What was written before is reported all the same.
@@ -90,6 +92,15 @@ export function registerIngest(program: Command): void {
     print();
     if (reports.some(hasFailures)) process.exitCode = EXIT_ERROR;
   });
+}
+
+/** `--watch`: the watches that read a run this ingest wrote are analysed; their notifications are sent (stderr says what). */
+async function watchAfterIngest(store: Store, reports: IngestReport[]): Promise<void> {
+  const { afterIngest } = await import('../alerts/index.js');
+  const { reportOutcomes } = await import('./watch.js');
+  const written = reports.flatMap((r) => r.runs.filter((run) => run.outcome !== 'failed').map((run) => run.uuid));
+  const { outcomes } = await afterIngest(store, written, { deliver: true });
+  reportOutcomes(outcomes.filter((o) => o.touched), 'text', process.stderr);
 }
 
 /** One input, its refusal (unreadable, empty, a bad header…) reported as the input's error: the next one is still read. */

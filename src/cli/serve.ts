@@ -23,6 +23,8 @@ export interface ServeFlags {
   requestTimeout?: string;
   healthTimeout?: string;
   logLevel?: string;
+  /** Send notifications from this daemon (commander's --no-deliver sets false). */
+  deliver?: boolean;
   /** Scheduled reports (seed 002): generate reports for new runs every DURATION inside the daemon. */
   reportEvery?: string;
   reportConfig?: string;
@@ -60,6 +62,7 @@ export function registerServe(program: Command): void {
     .option('--ingest-limit <bytes>', 'largest ingest body', String(DEFAULT_INGEST_LIMIT))
     .option('--spool-limit <bytes>', 'temp-folder space all ingest uploads in flight may hold together (413 past it)', String(DEFAULT_SPOOL_LIMIT))
     .option('--request-timeout <seconds>', 'time allowed to receive a request', String(DEFAULT_REQUEST_TIMEOUT_MS / 1000))
+    .option('--no-deliver', 'do not send notifications from this daemon (another one, or `perfhound notify deliver`, does)')
     .option('--health-timeout <ms>', 'time /healthz waits for the database before answering 503', String(DEFAULT_HEALTH_TIMEOUT_MS))
     .option('--report-every <duration>', 'scheduled reports: generate reports for new runs every DURATION (e.g. 1h) in the daemon (as report generate --every)')
     .option('--report-config <file>', 'report config (YAML) read over the bundled default (with --report-every)')
@@ -137,6 +140,7 @@ export async function startDaemon(flags: ServeFlags, log: Logger): Promise<Daemo
       requestTimeoutMs: parsePositiveInt(flags.requestTimeout ?? String(DEFAULT_REQUEST_TIMEOUT_MS / 1000), '--request-timeout') * 1000,
       healthTimeoutMs: parsePositiveInt(flags.healthTimeout ?? String(DEFAULT_HEALTH_TIMEOUT_MS), '--health-timeout'),
       logger: log,
+      deliverNotifications: flags.deliver !== false,
     });
     try {
       await app.listen({ host, port });

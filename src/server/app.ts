@@ -21,6 +21,8 @@ import { reportsRoutes } from './routes/reports.js';
 import { runsRoutes } from './routes/runs.js';
 import { testsRoutes } from './routes/tests.js';
 import { tokensRoutes } from './routes/tokens.js';
+import { watchesRoutes } from './routes/watches.js';
+import { afterIngest, DeliveryWorker } from '../alerts/index.js';
 import { removeStaleSpools, SpoolBudget } from './spool.js';
 
 /**
@@ -54,6 +56,8 @@ export interface ServerOptions {
   logger?: Logger;
   /** Entry bounds of the analysis memos (default {@link DEFAULT_CACHE_SIZES}). */
   cacheSizes?: CacheSizes;
+  /** Run a notification delivery worker in this process (`perfhound serve` does; default false). */
+  deliverNotifications?: boolean;
 }
 
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
@@ -106,11 +110,27 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   testsRoutes(app, options.store);
   tokensRoutes(app, options.store);
   experimentsRoutes(app, options.store);
+  watchesRoutes(app, options.store);
+  const worker = options.deliverNotifications ? new DeliveryWorker(options.store) : undefined;
+  if (worker) {
+    worker.start();
+    app.addHook('onClose', async () => worker.stop());
+  }
   analyzeRoutes(app, analyses, options.configDir);
   ingestRoutes(app, options.store, metrics, {
     limit: options.ingestLimit ?? DEFAULT_INGEST_LIMIT,
     budget: new SpoolBudget(options.spoolLimit ?? DEFAULT_SPOOL_LIMIT),
     terms,
+    // Watches that read the runs an ingest wrote are analysed again; the worker sends what they queued.
+    afterWrite: async (uuids) => {
+      try {
+        const { outcomes } = await afterIngest(options.store, uuids);
+        if (outcomes.some((o) => o.notifications > 0)) worker?.poke();
+        for (const o of outcomes) if (o.error) app.log.warn({ watch: o.watch }, `watch failed: ${o.error}`);
+      } catch (err) {
+        app.log.warn({ err }, 'watches after ingest failed');
+      }
+    },
   });
   await app.ready();
   return app;

@@ -45,7 +45,7 @@ interface Operation {
 export interface OpenApiDocument {
   openapi: '3.1.0';
   info: { title: string; version: string; description: string };
-  paths: Record<string, Partial<Record<'get' | 'post', Operation>>>;
+  paths: Record<string, Partial<Record<'get' | 'post' | 'delete', Operation>>>;
   components: { securitySchemes: Record<string, { type: 'http'; scheme: 'bearer'; description: string }>; schemas: Record<string, Schema> };
 }
 
@@ -230,6 +230,20 @@ export function openApiDocument(): OpenApiDocument {
           responses: { '200': json(OBJ, 'the regression and the ack'), '400': error('no reason, bad id'), ...WRITE_ERRORS, '404': error('no such regression') },
         },
       },
+      // Alerts (issue 15): watches, channels, lifecycle, the outbox.
+      '/api/v1/watches': {
+        get: { summary: 'watches: named analyses run after every ingest that writes runs', tags: ['alerts'], security: READ, responses: { '200': json(list('watches'), 'the watches'), ...READ_ERRORS } },
+        post: { summary: 'add a watch {name, config (Orion YAML), options, channels}', tags: ['alerts'], security: needs('admin'), requestBody: { required: true, content: { 'application/json': { schema: OBJ } } }, responses: { '201': json(OBJ, 'the watch'), '400': error('bad config, options or unknown channel'), ...WRITE_ERRORS } },
+      },
+      '/api/v1/watches/{name}': { delete: { summary: 'remove a watch (its pending notifications are still delivered)', tags: ['alerts'], security: needs('admin'), parameters: [path('name', 'watch name')], responses: { '200': json(OBJ, 'removed'), ...WRITE_ERRORS, '404': error('no such watch') } } },
+      '/api/v1/channels': {
+        get: { summary: 'notification channels (secrets hidden)', tags: ['alerts'], security: READ, responses: { '200': json(list('channels'), 'the channels'), ...READ_ERRORS } },
+        post: { summary: 'add a channel {name, kind: webhook|slack|email, settings, routes}; checked when saved', tags: ['alerts'], security: needs('admin'), requestBody: { required: true, content: { 'application/json': { schema: OBJ } } }, responses: { '201': json(OBJ, 'the channel'), '400': error('bad URL, missing secret, bad address…'), ...WRITE_ERRORS } },
+      },
+      '/api/v1/channels/{name}': { delete: { summary: 'remove a channel no watch uses', tags: ['alerts'], security: needs('admin'), parameters: [path('name', 'channel name')], responses: { '200': json(OBJ, 'removed'), ...WRITE_ERRORS, '404': error('no such channel') } } },
+      '/api/v1/regressions/{id}/resolve': { post: { summary: 'resolve a regression by hand {reason}', tags: ['regressions'], security: needs('ack'), parameters: [path('id', 'the regression id')], requestBody: { required: true, content: { 'application/json': { schema: OBJ } } }, responses: { '200': json(OBJ, 'the regression'), ...WRITE_ERRORS, '404': error('no such regression') } } },
+      '/api/v1/silences': { post: { summary: 'silence new regressions of a metric {metric, test?, for: "7d", reason}', tags: ['regressions'], security: needs('ack'), requestBody: { required: true, content: { 'application/json': { schema: OBJ } } }, responses: { '201': json(OBJ, 'the silence'), ...WRITE_ERRORS } } },
+      '/api/v1/notify/status': { get: { summary: 'notifications pending, delivered, failed', tags: ['alerts'], security: READ, responses: { '200': json(OBJ, 'counts'), ...READ_ERRORS } } },
       '/api/v1/ingest/{format}': {
         post: {
           summary: 'ingest a result file streamed as the body, one transaction per run',

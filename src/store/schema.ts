@@ -24,6 +24,12 @@ export interface Database {
   data_version: DataVersionTable;
   /** Names of the collections documents were written to (migration 0006), kept at ingest. */
   document_collections: { name: string };
+  /** Alerts (migration 0013, src/store/alerts.ts). */
+  watches: WatchesTable;
+  alert_channels: AlertChannelsTable;
+  watch_findings: WatchFindingsTable;
+  silences: SilencesTable;
+  outbox: OutboxTable;
 }
 
 type Id = Generated<number>;
@@ -134,6 +140,10 @@ export interface RegressionsTable {
   status: string;
   first_seen_ms: number;
   last_seen_ms: number;
+  /** Why, by whom and when the status last changed (0013; null while open). */
+  status_reason: string | null;
+  status_by: string | null;
+  status_ms: number | null;
 }
 
 /** An acknowledgement: a known change not to report again (Orion ack files map onto these). */
@@ -217,4 +227,63 @@ export interface ExperimentTestsTable {
 export interface DataVersionTable {
   id: number;
   version: number;
+}
+
+/** A named analysis (an Orion config + options) run again after ingests (0013). */
+export interface WatchesTable {
+  id: Id;
+  name: string;
+  /** The Orion config, YAML text. */
+  config: string;
+  /** AnalysisOptions as JSON. */
+  options: string;
+  /** Names of the channels it notifies, JSON array. */
+  channels: string;
+  created_ms: number;
+  last_run_ms: number | null;
+}
+
+/** Where notifications go: webhook, slack or email, with settings (JSON) and routing rules (JSON). */
+export interface AlertChannelsTable {
+  id: Id;
+  name: string;
+  kind: string;
+  settings: string;
+  routes: string;
+  created_ms: number;
+}
+
+/** A regression a watch has announced (or found silenced): it is never announced by that watch again. */
+export interface WatchFindingsTable {
+  id: Id;
+  watch_id: number;
+  regression_id: number;
+  created_ms: number;
+}
+
+/** New regressions of a metric (of a test, or of every test when null) are not notified until `until_ms`. */
+export interface SilencesTable {
+  id: Id;
+  test_name: string | null;
+  metric: string;
+  until_ms: number;
+  reason: string;
+  silenced_by: string | null;
+  created_ms: number;
+}
+
+/** A notification to deliver: pending → delivered, or failed (a receiver's permanent refusal). */
+export interface OutboxTable {
+  id: Id;
+  idempotency_key: string;
+  watch_id: number;
+  channel_id: number;
+  /** The regression group's facts as JSON (rendered per channel at delivery). */
+  payload: string;
+  status: string;
+  attempts: number;
+  next_attempt_ms: number;
+  last_error: string | null;
+  created_ms: number;
+  delivered_ms: number | null;
 }

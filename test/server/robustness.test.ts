@@ -140,7 +140,7 @@ function servedRoutes(tree: string): string[] {
     stack.length = depth;
     stack.push(m[2]);
     const path = stack.join('').replace(/:(\w+)/g, '{$1}');
-    for (const method of m[3].split(', ')) if (method === 'GET' || method === 'POST') out.push(`${method} ${path}`);
+    for (const method of m[3].split(', ')) if (method === 'GET' || method === 'POST' || method === 'DELETE') out.push(`${method} ${path}`);
   }
   return out.sort();
 }

@@ -18,6 +18,8 @@ export interface IngestLimits {
   budget: SpoolBudget;
   /** Puts the report's messages in the caller's terms. */
   terms: CallerTerms;
+  /** Called with the run ids an ingest wrote (the watches that read them run again). */
+  afterWrite?: (uuids: string[]) => Promise<void>;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface IngestLimits {
  * runs were still written (one transaction per run). Every message of the report is in the caller's
  * terms (no path of the daemon, nothing the database said; those go to the log).
  */
-export function ingestRoutes(app: FastifyInstance, store: Store, metrics: ServerMetrics, { limit, budget, terms }: IngestLimits): void {
+export function ingestRoutes(app: FastifyInstance, store: Store, metrics: ServerMetrics, { limit, budget, terms, afterWrite }: IngestLimits): void {
   void app.register(async (scope) => {
     // Bodies are read as raw streams here, never parsed or buffered by Fastify.
     scope.removeAllContentTypeParsers();
@@ -58,6 +60,8 @@ export function ingestRoutes(app: FastifyInstance, store: Store, metrics: Server
         if (said !== message) request.log.warn({ refusal: message }, 'ingest refusal (answered in other words)');
         return said;
       };
+      const written = report.runs.filter((r) => r.outcome !== 'failed').map((r) => r.uuid);
+      if (written.length && afterWrite) await afterWrite(written);
       report.file = LABEL;
       report.errors = report.errors.map(plain);
       for (const run of report.runs) if (run.error !== undefined) run.error = plain(run.error);

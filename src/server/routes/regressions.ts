@@ -1,24 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../../store/connect.js';
+import { regressionRecord, REGRESSION_STATUSES } from '../../alerts/index.js';
 import { NotFoundError, UserError } from '../../util/errors.js';
 import { intParam, limitParam, rejectUnknown, single, type Query } from '../params.js';
 
-export const REGRESSION_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
-
-export interface RegressionRecord {
-  id: number;
-  testName: string;
-  metric: string;
-  runUuid: string;
-  timestamp: string;
-  percentageChange: number | null;
-  meanBefore: number | null;
-  meanAfter: number | null;
-  pvalue: number | null;
-  status: string;
-  firstSeen: string;
-  lastSeen: string;
-}
+export { REGRESSION_STATUSES, type RegressionRecord } from '../../alerts/index.js';
 
 /**
  * `GET /api/v1/regressions` and `POST /api/v1/regressions/{id}/ack`. An ack is a row of `acks` (the table
@@ -41,7 +27,7 @@ export function regressionsRoutes(app: FastifyInstance, store: Store): void {
     if (test !== undefined) q = q.where('test_name', '=', test);
     if (metric !== undefined) q = q.where('metric', '=', metric);
     const rows = await q.orderBy('last_seen_ms', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
-    return { regressions: rows.map(toRecord), limit, offset, nextOffset: rows.length === limit ? offset + limit : null };
+    return { regressions: rows.map((row) => regressionRecord(row)), limit, offset, nextOffset: rows.length === limit ? offset + limit : null };
   });
 
   app.post('/api/v1/regressions/:id/ack', { config: { access: 'ack' } }, async (request) => {
@@ -67,32 +53,12 @@ export function regressionsRoutes(app: FastifyInstance, store: Store): void {
         .insertInto('acks')
         .values({ run_uuid: row.run_uuid, test_name: row.test_name, metric: row.metric, reason: reason.trim(), acked_by: ackedBy, created_ms: createdMs })
         .execute();
-      await trx.updateTable('regressions').set({ status: 'acknowledged' }).where('id', '=', id).execute();
+      const change = { status: 'acknowledged', status_reason: reason.trim(), status_by: ackedBy, status_ms: createdMs };
+      await trx.updateTable('regressions').set(change).where('id', '=', id).execute();
       return {
-        regression: toRecord({ ...row, status: 'acknowledged' }),
+        regression: regressionRecord({ ...row, ...change }),
         ack: { runUuid: row.run_uuid, testName: row.test_name, metric: row.metric, reason: reason.trim(), ackedBy, created: new Date(createdMs).toISOString() },
       };
     });
   });
-}
-
-function toRecord(row: {
-  id: number; test_name: string; metric: string; run_uuid: string; timestamp_ms: number; percentage_change: number | null;
-  mean_before: number | null; mean_after: number | null; pvalue: number | null; status: string; first_seen_ms: number; last_seen_ms: number;
-}): RegressionRecord {
-  const iso = (ms: number) => new Date(Number(ms)).toISOString();
-  return {
-    id: Number(row.id),
-    testName: row.test_name,
-    metric: row.metric,
-    runUuid: row.run_uuid,
-    timestamp: iso(row.timestamp_ms),
-    percentageChange: row.percentage_change,
-    meanBefore: row.mean_before,
-    meanAfter: row.mean_after,
-    pvalue: row.pvalue,
-    status: row.status,
-    firstSeen: iso(row.first_seen_ms),
-    lastSeen: iso(row.last_seen_ms),
-  };
 }

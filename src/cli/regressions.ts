@@ -1,0 +1,82 @@
+import { userInfo } from 'node:os';
+import { Option, type Command } from 'commander';
+import { ackRegression, listRegressions, resolveRegression, silenceMetric, type RegressionRecord } from '../alerts/index.js';
+import { parseLookback } from '../config/index.js';
+import { renderTable } from '../output/table.js';
+import { UserError } from '../util/errors.js';
+import { addDbOption, parsePositiveInt, printJson, withStore } from './common.js';
+
+/** `perfhound regressions list|ack|resolve|silence`: the lifecycle of recorded regressions. */
+export function registerRegressions(program: Command): void {
+  const regressions = program.command('regressions').description('recorded regressions: list, acknowledge, resolve, silence a metric');
+
+  const list = regressions
+    .command('list')
+    .description('recorded regressions, newest first')
+    .addOption(new Option('--status <status>', 'only this status').choices(['open', 'acknowledged', 'resolved']))
+    .option('--test <name>', 'only this test')
+    .option('--metric <name>', 'only this metric')
+    .option('--limit <n>', 'at most N', '100')
+    .addOption(new Option('--output <format>', 'table or json').choices(['table', 'json']).default('table'));
+  addDbOption(list).action(async (flags: { db?: string; status?: string; test?: string; metric?: string; limit: string; output: string }) => {
+    const limit = parsePositiveInt(flags.limit, '--limit');
+    const rows = await withStore(flags.db, (store) => listRegressions(store, { status: flags.status, test: flags.test, metric: flags.metric, limit }));
+    if (flags.output === 'json') printJson(rows);
+    else process.stdout.write(regressionsTable(rows) + '\n');
+  });
+
+  const by = () => process.env.PERFHOUND_USER ?? userInfo().username;
+  const ack = regressions
+    .command('ack')
+    .description('acknowledge a regression: analyses stop reporting it')
+    .argument('<id>', 'the regression id (regressions list)')
+    .requiredOption('--reason <text>', 'why')
+    .option('--by <name>', 'who (default $PERFHOUND_USER, else the login name)');
+  addDbOption(ack).action(async (id: string, flags: { db?: string; reason: string; by?: string }) => {
+    const r = await withStore(flags.db, (store) => ackRegression(store, parseId(id), flags.reason, flags.by ?? by()));
+    process.stdout.write(`regression ${r.id} (${r.testName} ${r.metric} at ${r.runUuid}) acknowledged\n`);
+  });
+
+  const resolve = regressions
+    .command('resolve')
+    .description('resolve a regression by hand')
+    .argument('<id>', 'the regression id')
+    .requiredOption('--reason <text>', 'why')
+    .option('--by <name>', 'who (default $PERFHOUND_USER, else the login name)');
+  addDbOption(resolve).action(async (id: string, flags: { db?: string; reason: string; by?: string }) => {
+    const r = await withStore(flags.db, (store) => resolveRegression(store, parseId(id), flags.reason, flags.by ?? by()));
+    process.stdout.write(`regression ${r.id} (${r.testName} ${r.metric} at ${r.runUuid}) resolved\n`);
+  });
+
+  const silence = regressions
+    .command('silence')
+    .description('notify no new regression of a metric for a period (they are still recorded)')
+    .requiredOption('--metric <name>', 'the metric')
+    .option('--test <name>', 'only in this test (default: every test)')
+    .requiredOption('--for <XdYh>', 'how long, e.g. 7d or 12h')
+    .requiredOption('--reason <text>', 'why')
+    .option('--by <name>', 'who (default $PERFHOUND_USER, else the login name)');
+  addDbOption(silence).action(async (flags: { db?: string; metric: string; test?: string; for: string; reason: string; by?: string }) => {
+    let durationMs: number;
+    try {
+      durationMs = parseLookback(flags.for);
+    } catch (err) {
+      throw new UserError((err as Error).message.replace('field --lookback: ', ''), { field: '--for' });
+    }
+    const s = await withStore(flags.db, (store) => silenceMetric(store, { test: flags.test, metric: flags.metric, durationMs, reason: flags.reason, by: flags.by ?? by() }));
+    process.stdout.write(`metric ${s.metric}${s.testName ? ` of test ${s.testName}` : ''} silenced until ${new Date(s.untilMs).toISOString()}\n`);
+  });
+}
+
+function parseId(text: string): number {
+  if (!/^[1-9]\d{0,15}$/.test(text)) throw new UserError(`a regression id is a positive whole number (got "${text}")`, { field: 'id' });
+  return Number(text);
+}
+
+function regressionsTable(rows: RegressionRecord[]): string {
+  if (!rows.length) return '(no regressions)';
+  return renderTable(
+    ['id', 'test', 'metric', 'run', 'time', 'change', 'status', 'by', 'reason'],
+    rows.map((r) => [r.id, r.testName, r.metric + (r.silenced ? ' (silenced)' : ''), r.runUuid, r.timestamp, r.percentageChange === null ? '' : `${r.percentageChange.toFixed(1)}%`, r.status, r.statusBy ?? '', r.statusReason ?? '']),
+  );
+}
