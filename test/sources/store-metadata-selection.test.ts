@@ -84,7 +84,7 @@ for (const dialect of DIALECTS) {
         const original = JSON.parse;
         JSON.parse = ((text: string, reviver?: Parameters<typeof JSON.parse>[1]) => {
           const out: unknown = original(text, reviver);
-          if (out !== null && typeof out === 'object' && 'benchmark' in out) parsed.push(String((out as { uuid: string }).uuid));
+          if (out !== null && typeof out === 'object' && 'benchmark' in out) parsed.push(String((out as Record<string, unknown>).uuid));
           return out;
         }) as typeof JSON.parse;
         let runs;
