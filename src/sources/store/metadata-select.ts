@@ -6,8 +6,9 @@
  * candidates are a superset — `not`, `wildcard` and the exact match are still tested on each in
  * TypeScript — so the answer is the one the whole collection gives.
  *
- * Each field is probed with a bound (`PROBE`); the rarest field's runs are the candidates when it holds
- * fewer than the bound, else the runs holding a term of every field (an intersection in SQL).
+ * Each field is probed with a bound (`PROBE`, then the size of the smallest complete answer so far); the
+ * rarest field's runs are the candidates when it holds fewer than the bound, else the runs holding a term
+ * of every field (an intersection in SQL).
  *
  * @example
  * const ids = await selectedRunIds(db, { 'benchmark.keyword': 'node-density', platform: 'AWS' }); // number[] | undefined
@@ -53,12 +54,15 @@ export async function selectedRunIds(db: Kysely<Database>, fields: FieldTerms[],
   if (fields.some((f) => f.terms.length === 0)) return [];
   const lookup = (f: FieldTerms) => db.selectFrom('run_terms').select('run_id').where('field', '=', f.field).where('term', 'in', f.terms);
   let best: number[] | undefined;
+  // Once a field's runs are known, the others are read only as far as they could be fewer.
+  let cap = probe;
   for (const f of fields) {
     count();
-    const rows = await lookup(f).limit(probe + 1).execute();
-    const ids = rows.map((r) => Number(r.run_id));
-    if (ids.length <= probe && (best === undefined || ids.length < best.length)) best = ids;
-    if (best !== undefined && best.length === 0) break;
+    const rows = await lookup(f).limit(cap + 1).execute();
+    if (rows.length > cap) continue;
+    best = rows.map((r) => Number(r.run_id));
+    if (best.length === 0) break;
+    cap = best.length - 1;
   }
   if (best === undefined) {
     count();
