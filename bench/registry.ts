@@ -15,3 +15,4 @@ benchmarks.push((await import('./analyze.js')).analyzeBenchmark);
 benchmarks.push((await import('./server.js')).serverBenchmark);
 benchmarks.push((await import('./report.js')).reportBenchmark);
 benchmarks.push((await import('./experiment.js')).experimentBenchmark);
+benchmarks.push((await import('./scale.js')).scaleBenchmark);

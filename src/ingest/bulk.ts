@@ -53,6 +53,32 @@ export const DEFAULT_UUID_FIELDS = ['uuid', '*_uuid', '*Uuid'];
 export async function ingestBulk(store: Store, path: string, options: BulkOptions): Promise<IngestReport> {
   const file = options.label ?? path;
   const report = newReport(file, 'bulk');
+  const groups = await scanBulk(path, options);
+
+  await writeGroups(store, groups, report, {
+    onProgress: options.onProgress,
+    replace: options.replace,
+    toRun: (group, read) => {
+      const metadata = { ...(read ?? group.metadata), ...options.runMeta };
+      return {
+        uuid: group.uuid,
+        timestampMs: group.timestampMs ?? group.documents.earliestTimestamp() ?? NaN,
+        source: 'bulk',
+        collection: group.metadataCollection ?? (group.documents.count ? group.documents.collection(0) : 'runs'),
+        metadata,
+        ...runColumnsFromMetadata(metadata, options.versionField),
+      };
+    },
+  });
+  return report;
+}
+
+/**
+ * The first pass of {@link ingestBulk}: every line validated, each run's documents and metadata document
+ * noted by their place in the file — per run a few numbers, whatever the number of runs.
+ */
+export async function scanBulk(path: string, options: BulkOptions): Promise<RunGroups> {
+  const file = options.label ?? path;
   const groups = new RunGroups();
   groups.paths.push(path);
   const metadataByCollection = new Map<string, boolean>();
@@ -147,7 +173,8 @@ export async function ingestBulk(store: Store, path: string, options: BulkOption
           });
           continue;
         }
-        groups.setMetadata(uuid, lineNumber, { ...record, ...options.runMeta }, place, { collection, timestampMs });
+        // Its place, not its object: the second pass reads it back with the run's documents.
+        groups.setMetadataRef(uuid, lineNumber, { offset: batch.offset + start, length: end - start }, place, { collection, timestampMs });
         continue;
       }
       const metricName = typeof record.metricName === 'string' ? record.metricName : null;
@@ -164,23 +191,7 @@ export async function ingestBulk(store: Store, path: string, options: BulkOption
   if (pendingAction) groups.fail(undefined, 'the action line has no document after it', { file, line: pendingAction.line }, pendingAction.text);
   attributeOrphans(groups);
   warnWithoutRunCollection(metadataByCollection, recognised, options);
-
-  await writeGroups(store, groups, report, {
-    onProgress: options.onProgress,
-    replace: options.replace,
-    toRun: (group) => {
-      const metadata = group.metadata ?? { ...options.runMeta };
-      return {
-        uuid: group.uuid,
-        timestampMs: group.timestampMs ?? group.documents.earliestTimestamp() ?? NaN,
-        source: 'bulk',
-        collection: group.metadataCollection ?? (group.documents.count ? group.documents.collection(0) : 'runs'),
-        metadata,
-        ...runColumnsFromMetadata(metadata, options.versionField),
-      };
-    },
-  });
-  return report;
+  return groups;
 }
 
 /** A run's metadata rather than a measurement: no `metricName`, and a version or build field. */

@@ -10,6 +10,11 @@ export interface RunGroup {
   firstLine: number;
   /** The run's metadata document, when the input has one, with its collection and timestamp. */
   metadata?: Record<string, unknown>;
+  /**
+   * Where the run's metadata document is, when the first pass noted it instead of keeping it (bulk): the
+   * second pass reads it back with the documents, so memory holds one run's metadata, not every run's.
+   */
+  metadataRef?: { file: number; offset: number; length: number };
   metadataCollection?: string;
   timestampMs?: number;
   /** Where the run's documents are and what the first pass read of them. */
@@ -71,14 +76,37 @@ export class RunGroups {
     place: Place,
     where: { collection?: string; timestampMs?: number } = {},
   ): void {
-    const g = this.group(uuid, line);
-    if (g.metadata) {
-      this.fail(uuid, `run ${uuid} has a second metadata document (the first is at line ${g.firstLine})`, place);
-      return;
-    }
+    const g = this.metadataGroup(uuid, line, place);
+    if (!g) return;
     g.metadata = metadata;
     g.metadataCollection = where.collection;
     g.timestampMs = where.timestampMs;
+  }
+
+  /** {@link setMetadata} by the document's place in the input (read back by the second pass). */
+  setMetadataRef(uuid: string, line: number, ref: { file?: number; offset: number; length: number }, place: Place, where: { collection?: string; timestampMs?: number } = {}): void {
+    const g = this.metadataGroup(uuid, line, place);
+    if (!g) return;
+    g.metadataRef = { file: ref.file ?? 0, offset: ref.offset, length: ref.length };
+    g.metadataCollection = where.collection;
+    g.timestampMs = where.timestampMs;
+  }
+
+  /** Groups holding a parsed metadata document (what memory keeps across runs: tests, metrics). */
+  retainedMetadata(): number {
+    let n = 0;
+    for (const g of this.groups.values()) if (g.metadata) n++;
+    return n;
+  }
+
+  /** The run's group, or undefined (and the run failed) when it has a metadata document already. */
+  private metadataGroup(uuid: string, line: number, place: Place): RunGroup | undefined {
+    const g = this.group(uuid, line);
+    if (g.metadata || g.metadataRef) {
+      this.fail(uuid, `run ${uuid} has a second metadata document (the first is at line ${g.firstLine})`, place);
+      return undefined;
+    }
+    return g;
   }
 
   /**

@@ -8,7 +8,7 @@ import type { RunGroup, RunGroups } from './run-groups.js';
 
 export interface WriteGroupsOptions {
   /** Builds the run row of a group (from its metadata document, `--run-meta`, its documents). */
-  toRun(group: RunGroup): NewRun;
+  toRun(group: RunGroup, metadata?: Record<string, unknown>): NewRun;
   /** Rewrite runs the other kind of ingest wrote (`--replace`). */
   replace?: boolean;
   onProgress?(done: number, total: number): void;
@@ -85,6 +85,8 @@ function signal(): { fired: Promise<void>; fire: () => void } {
 interface ReadGroup {
   group: RunGroup;
   documents: NewDocument[];
+  /** The metadata document read back from `group.metadataRef`. */
+  metadata?: Record<string, unknown>;
   /** Why the documents could not be read back (the input changed or vanished since the first pass). */
   readError?: unknown;
 }
@@ -95,8 +97,16 @@ function readNext(pending: Iterator<RunGroup>, paths: string[], reader: RangeRea
     if (done) return undefined;
     if (group.error) return { group, documents: [] };
     let texts: string[];
+    let metadata: Record<string, unknown> | undefined;
     try {
       texts = await readGroupTexts(reader, paths, group);
+      if (group.metadataRef) {
+        const [text] = await reader.read(paths[group.metadataRef.file], [group.metadataRef]);
+        // The first pass parsed this very text as an object (unless the file changed since: refused then).
+        const parsed: unknown = JSON.parse(text);
+        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('the metadata document changed since the first pass');
+        metadata = parsed as Record<string, unknown>;
+      }
     } catch (err) {
       // Only this run is refused: giving up here would leave the run being written unreported.
       return { group, documents: [], readError: err };
@@ -108,7 +118,7 @@ function readNext(pending: Iterator<RunGroup>, paths: string[], reader: RangeRea
       metricName: refs.metricName(i),
       body: body.trim(),
     }));
-    return { group, documents };
+    return { group, documents, metadata };
   })();
   // A read error surfaces when the loop awaits this read, not as an unhandled rejection before.
   read.catch(() => undefined);
@@ -119,17 +129,17 @@ function readNext(pending: Iterator<RunGroup>, paths: string[], reader: RangeRea
  * Writes one run in its own transaction, or says why it is not written. The order's signals fire
  * whatever happens, so the next run never waits for a run that failed.
  */
-async function writeGroup(store: Store, { group, documents, readError }: ReadGroup, file: string, options: WriteGroupsOptions, order: DocumentOrder): Promise<RunOutcome> {
+async function writeGroup(store: Store, { group, documents, metadata, readError }: ReadGroup, file: string, options: WriteGroupsOptions, order: DocumentOrder): Promise<RunOutcome> {
   try {
     if (group.error) return { uuid: group.uuid, outcome: 'failed', documents: 0, error: placeMessage(group.error.message, group.error.place) };
     if (readError !== undefined) {
       const error = placeMessage(`cannot read the run's documents back: ${errorMessage(readError)}`, { file, line: group.firstLine });
       return { uuid: group.uuid, outcome: 'failed', documents: 0, error };
     }
-    const run = { ...options.toRun(group), replace: options.replace };
+    const run = { ...options.toRun(group, metadata), replace: options.replace };
     if (nestedTooDeep(run.metadata)) throw new UserError(`the run's metadata ${TOO_DEEP}`, { field: 'metadata' });
     const { outcome } = await store.writeTransaction(async (trx) => {
-      const written = await (group.metadata ? writeRun(trx, run, documents, order) : writeDocuments(trx, run, documents, order));
+      const written = await (group.metadata || metadata ? writeRun(trx, run, documents, order) : writeDocuments(trx, run, documents, order));
       // A run without documents never reached them.
       order.ready();
       return written;

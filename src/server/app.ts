@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/connect.js';
 import { toJson } from '../util/json.js';
 import { authHook } from './auth.js';
+import type { AnalysisLimits } from './analysis-gate.js';
 import { CachedAnalysis, DEFAULT_CACHE_SIZES, type CacheSizes } from './cached-analysis.js';
 import { enableCors } from './cors.js';
 import { CallerTerms } from './caller-terms.js';
@@ -58,6 +59,8 @@ export interface ServerOptions {
   cacheSizes?: CacheSizes;
   /** Run a notification delivery worker in this process (`perfhound serve` does; default false). */
   deliverNotifications?: boolean;
+  /** Analyses at once and waiting (default: analysis-gate.ts); beyond them 503 + Retry-After. */
+  analysisLimits?: AnalysisLimits;
 }
 
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
@@ -83,7 +86,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // Uploads of a daemon that died are in the temp folder still; no upload lives longer than a request.
   await removeStaleSpools(requestTimeoutMs);
   const terms = new CallerTerms({ configDir: options.configDir });
-  const analyses = new CachedAnalysis(options.store, options.cacheSizes ?? DEFAULT_CACHE_SIZES);
+  const analyses = new CachedAnalysis(options.store, options.cacheSizes ?? DEFAULT_CACHE_SIZES, options.analysisLimits);
   const metrics = new ServerMetrics(() => analyses.stats());
 
   app.setReplySerializer((payload) => toJson(payload));

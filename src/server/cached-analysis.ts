@@ -8,6 +8,7 @@ import { StoreSource } from '../sources/store/index.js';
 import type { Store } from '../store/connect.js';
 import { readDataVersion, SharedVersionReads } from '../store/data-version.js';
 import { UserError } from '../util/errors.js';
+import { AnalysisGate, DEFAULT_ANALYSIS_LIMITS, type AnalysisLimits } from './analysis-gate.js';
 import { Memo, type MemoStats } from './cache/memo.js';
 
 /**
@@ -73,11 +74,17 @@ export class CachedAnalysis {
   private readonly reports: Memo<Analysed>;
   private readonly bodies: Memo<string>;
   private readonly versions: SharedVersionReads;
+  /** Analyses being computed, by report key: identical requests share one even past the memo's bound. */
+  private readonly inFlight = new Map<string, Promise<Analysed>>();
+  private readonly gate: AnalysisGate;
+  private analysesStarted = 0;
 
   constructor(
     private readonly store: Store,
     sizes: CacheSizes = DEFAULT_CACHE_SIZES,
+    limits: AnalysisLimits = DEFAULT_ANALYSIS_LIMITS,
   ) {
+    this.gate = new AnalysisGate(limits);
     this.configs = new Memo('configs', sizes.configs);
     this.reports = new Memo('reports', sizes.reports);
     this.bodies = new Memo('bodies', sizes.bodies);
@@ -156,12 +163,34 @@ export class CachedAnalysis {
     return analysed.map((a) => a.report);
   }
 
+  /**
+   * The reports of the tests, each computed once per key (single flight: concurrent identical requests
+   * wait for the one computation), at most `limits.running` at once ({@link AnalysisGate}).
+   */
   private analysed({ config, key }: ParsedConfig, indexes: readonly number[], at: Snapshot): Promise<Analysed[]> {
-    const analyse = (i: number) => async (): Promise<Analysed> => {
-      const source = new StoreSource(this.store, { metadataCollection: at.options.metadataIndex, benchmarkCollection: at.options.benchmarkIndex });
-      return { report: await analyzeTest(config.tests[i], at.options, { source, store: this.store, recordRegressions: false }, () => undefined) };
+    const analyse = (i: number) => (): Promise<Analysed> =>
+      this.gate.run(async () => {
+        this.analysesStarted++;
+        const source = new StoreSource(this.store, { metadataCollection: at.options.metadataIndex, benchmarkCollection: at.options.benchmarkIndex });
+        return { report: await analyzeTest(config.tests[i], at.options, { source, store: this.store, recordRegressions: false }, () => undefined) };
+      });
+    const shared = (reportKey: string, compute: () => Promise<Analysed>): Promise<Analysed> => {
+      const flying = this.inFlight.get(reportKey);
+      if (flying) return flying;
+      const pending = this.reports.get(reportKey, compute);
+      this.inFlight.set(reportKey, pending);
+      const land = () => {
+        if (this.inFlight.get(reportKey) === pending) this.inFlight.delete(reportKey);
+      };
+      pending.then(land, land);
+      return pending;
     };
-    return Promise.all(indexes.map((i) => (key === undefined ? analyse(i)() : this.reports.get(`${key}|${i}|${at.key}`, analyse(i)))));
+    return Promise.all(indexes.map((i) => (key === undefined ? analyse(i)() : shared(`${key}|${i}|${at.key}`, analyse(i)))));
+  }
+
+  /** Analyses computed so far, and the gate's load: what single flight and the bound are judged by. */
+  analysisLoad(): { started: number; running: number; waiting: number } {
+    return { started: this.analysesStarted, ...this.gate.load() };
   }
 
   /** A serialised answer, built once per key (`parts` name the route and its parameters). */

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ConfigError } from '../config/problems.js';
 import { UserError } from '../util/errors.js';
+import { Overloaded } from './analysis-gate.js';
 import type { CallerTerms } from './caller-terms.js';
 
 /** The JSON body of every error answer. Never a stack trace. */
@@ -24,6 +25,11 @@ export interface ErrorBody {
 export function errorHandler(terms: CallerTerms) {
   return (err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void => {
     const status = err instanceof UserError ? err.status : 'statusCode' in err && typeof err.statusCode === 'number' ? err.statusCode : 500;
+    if (err instanceof Overloaded) {
+      // The daemon is at its bound of analyses: the caller may come back, not an error of the server.
+      void reply.code(503).header('retry-after', String(err.retryAfterSeconds)).send({ error: err.message } satisfies ErrorBody);
+      return;
+    }
     if (status >= 400 && status < 500) {
       const body: ErrorBody = { error: terms.text(err.message) };
       if (err instanceof UserError) body.place = terms.place(err.place);

@@ -5,6 +5,10 @@
  * @example
  * flattenMetadata({ platform: 'GCP', jobConfig: { qps: 20 } }) // → { platform: 'GCP', 'jobConfig.qps': '20' }
  */
+import type { Kysely } from 'kysely';
+import { analyzeText } from '../sources/store/text-analysis.js';
+import type { Database } from './schema.js';
+
 export const METADATA_VALUE_LIMIT = 512;
 
 export function flattenMetadata(metadata: Record<string, unknown>): Record<string, string> {
@@ -44,4 +48,81 @@ export function getPath(obj: unknown, path: string): unknown {
     cur = (cur as Record<string, unknown>)[part];
   }
   return cur;
+}
+
+/**
+ * The search terms of a run's metadata (table `run_terms`, migration 0012): per leaf path (arrays are
+ * transparent, objects add a dotted segment — the paths `fieldValues` of src/sources/store/ reads), the
+ * exact string of each scalar (`k:`, what a `.keyword` match compares), the analysed tokens of each string
+ * (`t:`, what a text `match` compares), numbers (`n:`) and booleans (`b:`) by their typed value. The store
+ * source asks for the runs holding a term a selector's `match` needs, so an analysis reads only the runs it
+ * may select; every candidate is then tested by the full matcher, so a term only has to be there whenever
+ * the match holds. Long paths and terms are cut to {@link TERM_LIMIT} code points on both sides (a
+ * cut term finds more candidates, never fewer).
+ *
+ * @example
+ * metadataTerms({ platform: 'AWS-ocp', nodes: [3] }) // platform k:AWS-ocp, platform t:aws, platform t:ocp, nodes k:3, nodes n:3
+ */
+export const TERM_LIMIT = 200;
+
+export interface MetadataTerm {
+  field: string;
+  term: string;
+}
+
+export function metadataTerms(metadata: Record<string, unknown>): MetadataTerm[] {
+  const seen = new Set<string>();
+  const out: MetadataTerm[] = [];
+  const add = (path: string, term: string) => {
+    const field = termText(path);
+    const cut = termText(term);
+    const key = `${field}\u0000${cut}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push({ field, term: cut });
+  };
+  const walk = (path: string, value: unknown): void => {
+    if (Array.isArray(value)) {
+      for (const element of value) walk(path, element);
+    } else if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) walk(path ? `${path}.${k}` : k, v);
+    } else if (typeof value === 'string') {
+      add(path, `k:${value}`);
+      for (const token of analyzeText(value)) add(path, `t:${token}`);
+    } else if (typeof value === 'number' || typeof value === 'boolean') {
+      add(path, `k:${String(value)}`);
+      add(path, `${typeof value === 'number' ? 'n' : 'b'}:${String(value)}`);
+    }
+  };
+  walk('', metadata);
+  return out;
+}
+
+/** A path or term as stored and looked up: NUL (refused by PostgreSQL text) replaced, cut to TERM_LIMIT code points. */
+export function termText(text: string): string {
+  const clean = text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
+  if (clean.length <= TERM_LIMIT) return clean;
+  return Array.from(clean).slice(0, TERM_LIMIT).join('');
+}
+
+/** Rows per INSERT of terms: 3 parameters each, well under every dialect's limit. */
+const TERM_BATCH = 500;
+
+/** A stored `runs.metadata`: its object, `{}` when it is not one. */
+export function parseMetadata(text: string): Record<string, unknown> {
+  const value: unknown = JSON.parse(text);
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** Writes a run's terms (after removing the ones it had, when the run is replaced). */
+export async function writeRunTerms(trx: Kysely<Database>, runId: number, metadataJson: string, replaced: boolean): Promise<void> {
+  if (replaced) await trx.deleteFrom('run_terms').where('run_id', '=', runId).execute();
+  // From the stored JSON, as the reader parses it (a Date or undefined in the parsed input is not indexed).
+  const terms = metadataTerms(parseMetadata(metadataJson));
+  for (let i = 0; i < terms.length; i += TERM_BATCH) {
+    await trx
+      .insertInto('run_terms')
+      .values(terms.slice(i, i + TERM_BATCH).map((t) => ({ run_id: runId, field: t.field, term: t.term })))
+      .execute();
+  }
 }

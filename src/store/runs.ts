@@ -14,7 +14,7 @@ import { CompiledQuery, PostgresAdapter, sql, type Kysely, type Selectable, type
 import { NotFoundError, UserError } from '../util/errors.js';
 import { recordDocumentCollections } from './document-collections.js';
 import { deleteRunTestResults, recomputeTestAggregates } from './tests.js';
-import { flattenMetadata, indexedValue } from './metadata.js';
+import { flattenMetadata, indexedValue, writeRunTerms } from './metadata.js';
 import { CopyRows } from './pg-copy.js';
 import type { Database, RunsTable } from './schema.js';
 
@@ -174,6 +174,7 @@ export async function writeRun(trx: Db, run: NewRun, documents: NewDocument[] = 
       .values(flat.slice(i, i + DOCUMENT_BATCH).map(([key, value]) => ({ run_id: id, key, value: indexedValue(value) })))
       .execute();
   }
+  await writeRunTerms(trx, id, row.metadata, existing !== undefined);
   await (existing ? replaceDocuments(trx, id, documents, order) : insertDocuments(trx, id, documents, order));
   return { id, outcome: existing ? 'replaced' : 'created' };
 }

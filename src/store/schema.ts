@@ -8,6 +8,8 @@ import type { ColumnType, Generated } from 'kysely';
 export interface Database {
   runs: RunsTable;
   run_metadata: RunMetadataTable;
+  /** Search terms of run metadata (migration 0012, src/store/metadata.ts `metadataTerms`). */
+  run_terms: { run_id: number; field: string; term: string };
   documents: DocumentsTable;
   tests: TestsTable;
   test_runs: TestRunsTable;

@@ -495,6 +495,7 @@ export async function expireRuns(db: Kysely<Database>, cutoffMs: number): Promis
       result.acks += count(await trx.deleteFrom('acks').where('run_uuid', 'in', uuids).executeTakeFirst());
       result.reports += count(await trx.deleteFrom('reports').where('run_id', 'in', ids).executeTakeFirst());
       await trx.deleteFrom('run_metadata').where('run_id', 'in', ids).execute();
+      await trx.deleteFrom('run_terms').where('run_id', 'in', ids).execute();
       await trx.deleteFrom('documents').where('run_id', 'in', ids).execute();
       await trx.deleteFrom('runs').where('id', 'in', ids).execute();
     }

@@ -25,8 +25,20 @@ export async function withStoreAt(url: string, name: string, write: (store: Stor
   const store = await openStore(url, { migrate: false });
   try {
     await migrateStoreTo(store, name);
-    await write(store);
+    await writeAsAt(store, name, () => write(store));
   } finally {
     await store.close();
   }
+}
+
+/**
+ * Runs `write` on a store migrated up to `name`. Today's writeRun also writes run_terms (0012), which an
+ * older store lacks: a scratch table takes them, dropped after, so 0012 finds the runs without terms as
+ * an older version left them.
+ */
+export async function writeAsAt(store: Store, name: string, write: () => Promise<void>): Promise<void> {
+  const scratch = name < '0012_run_terms';
+  if (scratch) await store.db.schema.createTable('run_terms').addColumn('run_id', 'bigint').addColumn('field', 'varchar(200)').addColumn('term', 'varchar(200)').execute();
+  await write();
+  if (scratch) await store.db.schema.dropTable('run_terms').execute();
 }

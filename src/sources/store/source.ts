@@ -21,6 +21,7 @@ import { getNested, toEpochMs } from '../opensearch/fields.js';
 import type { DocumentQuery, FieldValue, MetricQuery, MetricRow, MetricSelector, RunInfo, RunQuery, Source } from '../types.js';
 import { exactFilterField, ExactIndex } from './exact-index.js';
 import { fieldValues } from './field-values.js';
+import { selectedRunIds, selectorTerms, type FieldTerms } from './metadata-select.js';
 import { MatchableDocument, matchesFilters, matchesSelector, stripKeyword } from './match.js';
 import { documentTime, forEachMetricRow, prepareMetrics, type StoredDocument } from './metric-rows.js';
 import { wildcardToRegExp } from './text-analysis.js';
@@ -30,6 +31,8 @@ export interface StoreSourceOptions {
   metadataCollection?: string;
   /** Default pattern(s) of document collections; absent = every document. */
   benchmarkCollection?: string;
+  /** Rows of one `match` field's terms read before the fields are intersected in SQL (metadata-select.ts). */
+  metadataProbe?: number;
 }
 
 /** A metadata document: a run row, or a document of a collection used as metadata. */
@@ -77,7 +80,7 @@ export class StoreSource implements Source {
   }
 
   async findRuns(query: RunQuery): Promise<RunInfo[]> {
-    const metadata = await this.metadataDocs(query.index ?? this.options.metadataCollection);
+    const metadata = await this.metadataDocs(query.index ?? this.options.metadataCollection, selectorTerms(query.selector.match));
     // A `.keyword` match narrows the candidates exactly; the full selector is still tested on each.
     const exact = exactFilterField(query.selector.match, false);
     const candidates = exact ? metadata.index.candidates(exact.field, exact.value) : metadata.docs;
@@ -178,32 +181,42 @@ export class StoreSource implements Source {
     return [...values].sort();
   }
 
-  /** Metadata documents of the collections the pattern names (parsed once per pattern). */
-  private metadataDocs(pattern: string | undefined): Promise<MetadataSet> {
-    const key = pattern ?? '*';
+  /**
+   * Metadata documents of the collections the pattern names, parsed once per pattern and selection: with
+   * `fields`, only the runs run_terms says a selector with these `match` lookups may select (a superset).
+   */
+  private metadataDocs(pattern: string | undefined, fields?: FieldTerms[]): Promise<MetadataSet> {
+    const key = fields ? `${pattern ?? '*'}\u0000${JSON.stringify(fields)}` : pattern ?? '*';
     let cached = this.metadataCache.get(key);
     if (!cached) {
-      cached = this.loadMetadataDocs(pattern).then((docs) => ({ docs, index: new ExactIndex(docs, (m) => m.doc.body) }));
+      cached = this.loadMetadataDocs(pattern, fields).then((docs) => ({ docs, index: new ExactIndex(docs, (m) => m.doc.body) }));
       this.metadataCache.set(key, cached);
     }
     return cached;
   }
 
-  private async loadMetadataDocs(pattern: string | undefined): Promise<MetadataDoc[]> {
+  private async loadMetadataDocs(pattern: string | undefined, fields?: FieldTerms[]): Promise<MetadataDoc[]> {
     const db = this.store.db;
     this.queries++;
     const runCollections = (await db.selectFrom('runs').select('collection').distinct().execute()).map((r) => r.collection);
     const chosenRuns = selectCollections(runCollections, pattern);
     const out: MetadataDoc[] = [];
     if (chosenRuns.length) {
-      this.queries++;
-      const rows = await db
-        .selectFrom('runs')
-        .select(['id', 'uuid', 'timestamp_ms', 'build_url', 'metadata'])
-        .where('collection', 'in', chosenRuns)
-        .execute();
-      for (const r of rows) {
-        out.push({ runId: r.id, runUuid: r.uuid, timestampMs: Number(r.timestamp_ms), buildUrl: r.build_url, doc: new MatchableDocument(parseBody(r.metadata)) });
+      const base = () => db.selectFrom('runs').select(['id', 'uuid', 'timestamp_ms', 'build_url', 'metadata']).where('collection', 'in', chosenRuns);
+      const add = (rows: Awaited<ReturnType<ReturnType<typeof base>['execute']>>) => {
+        for (const r of rows) {
+          out.push({ runId: Number(r.id), runUuid: r.uuid, timestampMs: Number(r.timestamp_ms), buildUrl: r.build_url, doc: new MatchableDocument(parseBody(r.metadata)) });
+        }
+      };
+      if (fields) {
+        const ids = await selectedRunIds(db, fields, () => this.queries++, this.options.metadataProbe);
+        for (let i = 0; i < ids.length; i += IN_CHUNK) {
+          this.queries++;
+          add(await base().where('id', 'in', ids.slice(i, i + IN_CHUNK)).orderBy('id').execute());
+        }
+      } else {
+        this.queries++;
+        add(await base().execute());
       }
     }
     // An explicit pattern may name a document collection (Orion: metadata index = metrics index).

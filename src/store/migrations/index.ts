@@ -10,6 +10,7 @@ import * as m0008 from './0008_test_runs_indexes.js';
 import * as m0009 from './0009_mysql_no_pad_collation.js';
 import * as m0010 from './0010_reports.js';
 import * as m0011 from './0011_experiment_attempts.js';
+import * as m0012 from './0012_run_terms.js';
 import * as m0013 from './0013_alerts.js';
 
 type Up = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
@@ -26,6 +27,7 @@ const ALL: Record<string, Up> = {
   '0009_mysql_no_pad_collation': m0009.up,
   '0010_reports': m0010.up,
   '0011_experiment_attempts': m0011.up,
+  '0012_run_terms': m0012.up,
   '0013_alerts': m0013.up,
 };
 

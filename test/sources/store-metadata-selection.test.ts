@@ -1,0 +1,120 @@
+/**
+ * The store source finds a test's runs through run_terms (an index over run metadata) instead of reading
+ * every run of the metadata collection: the runs it selects must be exactly those the whole collection gives
+ * under match.ts (the naive reading: every run's metadata tested by `matchesSelector`), on every dialect,
+ * over random stores and selectors — text and `.keyword` matches, numbers and booleans, arrays, arrays of
+ * objects, values longer than the keyword limit and the term cut, `not` and `wildcard` — whether the
+ * rarest field's runs or the intersection of every field's runs are the candidates. And it reads only the
+ * selected runs: unrelated runs are not parsed.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MatchableDocument, matchesSelector } from '../../src/sources/store/match.js';
+import { StoreSource } from '../../src/sources/store/index.js';
+import type { MetadataSelector } from '../../src/sources/types.js';
+import { openStore } from '../../src/store/connect.js';
+import { up as upRunTerms } from '../../src/store/migrations/0012_run_terms.js';
+import { writeRun } from '../../src/store/runs.js';
+import { DIALECTS, useTestDatabase } from '../support/databases.js';
+
+const long = 'Word '.repeat(70).trim();
+const strings = ['AWS', 'aws-ocp', 'self-managed', 'managed', '4.17.0-0.nightly-2026', 'True', 'x', '3', 'Straße ü', long, `${'y'.repeat(220)} tail`];
+const scalar = fc.oneof(fc.constantFrom(...strings), fc.constantFrom(3, 3.5, 0, -1, 17), fc.boolean());
+const value = fc.oneof(
+  { weight: 4, arbitrary: scalar },
+  { weight: 1, arbitrary: fc.array(scalar, { maxLength: 3 }) },
+  { weight: 1, arbitrary: fc.array(fc.record({ a: scalar }), { maxLength: 2 }) },
+  { weight: 1, arbitrary: fc.record({ a: scalar }) },
+);
+const metadata = fc.record({ platform: value, ver: value, f: value, n: value }, { requiredKeys: [] });
+const fields = ['platform', 'ver', 'f', 'f.a', 'n'];
+const queryField = fc.constantFrom(...fields.flatMap((f) => [f, `${f}.keyword`]));
+const queryValue = fc.oneof(fc.constantFrom(...strings, 'managed', 'nightly', '4.17.0', 'true', 'WORD', 'y'.repeat(220), 'Straße'), fc.constantFrom(3, 17, 3.5), fc.boolean());
+const selector: fc.Arbitrary<MetadataSelector> = fc.record({
+  match: fc.dictionary(queryField, queryValue, { minKeys: 1, maxKeys: 3 }),
+  not: fc.dictionary(queryField, fc.array(queryValue, { minLength: 1, maxLength: 2 }), { maxKeys: 1 }),
+  wildcard: fc.dictionary(queryField, fc.constantFrom('*', 'aws*', '*managed', 'x', '4.1?.*', 'word*'), { maxKeys: 1 }),
+});
+
+const base = Date.UTC(2026, 0, 1);
+
+for (const dialect of DIALECTS) {
+  describe(`store source metadata selection (${dialect})`, () => {
+    const db = useTestDatabase(dialect);
+
+    it('selects exactly the runs the naive reading of the whole collection selects', async () => {
+      const store = await openStore(db.url);
+      let round = 0;
+      try {
+        await fc.assert(
+          fc.asyncProperty(fc.array(metadata, { minLength: 1, maxLength: 12 }), fc.array(selector, { minLength: 1, maxLength: 4 }), fc.constantFrom(1, 2, 10_000), async (generated, selectors, probe) => {
+            // As stored and read back (fast-check's records have no prototype).
+            const metas = JSON.parse(JSON.stringify(generated)) as Record<string, unknown>[];
+            const collection = `c${round++}`;
+            await store.transaction(async (trx) => {
+              for (const [i, meta] of metas.entries()) {
+                await writeRun(trx, { uuid: `${collection}-${i}`, timestampMs: base + i, source: 'test', collection, metadata: { ...meta, uuid: `${collection}-${i}` } });
+              }
+            });
+            for (const sel of selectors) {
+              const source = new StoreSource(store, { metadataProbe: probe });
+              const runs = await source.findRuns({ index: collection, selector: sel, uuidField: 'uuid', versionField: 'ver', timestampField: 'timestamp' });
+              const naive = metas.flatMap((meta, i) => (matchesSelector(new MatchableDocument({ ...meta, uuid: `${collection}-${i}` }), sel) ? [`${collection}-${i}`] : []));
+              expect(runs.map((r) => r.uuid)).toEqual(naive);
+            }
+          }),
+          { numRuns: 40 },
+        );
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('reads only the runs the selector may select, not the unrelated runs of the collection', async () => {
+      const store = await openStore(db.url);
+      try {
+        await store.transaction(async (trx) => {
+          for (let i = 0; i < 300; i++) {
+            const benchmark = i < 5 ? 'node-density' : `other-${i}`;
+            await writeRun(trx, { uuid: `u${i}`, timestampMs: base + i, source: 'test', collection: 'perf_scale_ci', metadata: { uuid: `u${i}`, benchmark, platform: 'AWS' } });
+          }
+        });
+        const source = new StoreSource(store, { metadataCollection: 'perf_scale_ci' });
+        const parsed: string[] = [];
+        const original = JSON.parse;
+        JSON.parse = ((text: string, reviver?: Parameters<typeof JSON.parse>[1]) => {
+          const out: unknown = original(text, reviver);
+          if (out !== null && typeof out === 'object' && 'benchmark' in out) parsed.push(String((out as Record<string, unknown>).uuid));
+          return out;
+        }) as typeof JSON.parse;
+        let runs;
+        try {
+          runs = await source.findRuns({ selector: { match: { 'benchmark.keyword': 'node-density', platform: 'aws' }, not: {}, wildcard: {} }, uuidField: 'uuid', versionField: 'ver', timestampField: 'timestamp' });
+        } finally {
+          JSON.parse = original;
+        }
+        expect(runs.map((r) => r.uuid)).toEqual(['u0', 'u1', 'u2', 'u3', 'u4']);
+        expect(parsed.sort()).toEqual(['u0', 'u1', 'u2', 'u3', 'u4']);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+}
+
+describe('migration 0012 writes the terms of runs stored before it', () => {
+  const db = useTestDatabase('sqlite');
+
+  it('finds a run stored without terms once the migration has run', async () => {
+    const store = await openStore(db.url);
+    try {
+      await store.transaction((trx) => writeRun(trx, { uuid: 'old', timestampMs: base, source: 'test', collection: 'meta', metadata: { uuid: 'old', platform: 'AWS-ocp', n: [3] } }));
+      await store.db.schema.dropTable('run_terms').execute();
+      await upRunTerms(store.db as never, 'sqlite');
+      const runs = await new StoreSource(store).findRuns({ selector: { match: { platform: 'ocp', n: 3 }, not: {}, wildcard: {} }, uuidField: 'uuid', versionField: 'ver', timestampField: 'timestamp' });
+      expect(runs.map((r) => r.uuid)).toEqual(['old']);
+    } finally {
+      await store.close();
+    }
+  });
+});
