@@ -13,6 +13,7 @@ import { ServerMetrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
 import { refuseNul } from './params.js';
 import { analyzeRoutes } from './routes/analyze.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { experimentsRoutes } from './routes/experiments.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
@@ -99,6 +100,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // A constant document: serialised once.
   const openApi = toJson(openApiDocument());
   app.get('/openapi.json', { config: { access: 'public' } }, async (_request, reply) => reply.type('application/json; charset=utf-8').send(openApi));
+  await dashboardRoutes(app);
   healthRoutes(app, options.store, metrics, options.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS);
   runsRoutes(app, options.store);
   regressionsRoutes(app, options.store);

@@ -126,6 +126,9 @@ export function openApiDocument(): OpenApiDocument {
       '/healthz': { get: { summary: 'the daemon and its database answer', tags: ['ops'], responses: { '200': json(OBJ, 'ok'), '503': json(OBJ, 'the database does not answer') } } },
       '/metrics': { get: { summary: 'Prometheus metrics of this process', tags: ['ops'], responses: { '200': { description: 'text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
       '/openapi.json': { get: { summary: 'this document', tags: ['ops'], responses: { '200': json(OBJ, 'OpenAPI 3.1') } } },
+      '/': { get: { summary: 'the web dashboard (regressions, series, runs, test health, reports, experiments); 503 when not built', tags: ['dashboard'], responses: { '200': { description: 'HTML page', content: { 'text/html': { schema: { type: 'string' } } } } } } },
+      '/app.js': { get: { summary: "the dashboard's script bundle", tags: ['dashboard'], responses: { '200': { description: 'JavaScript', content: { 'text/javascript': { schema: { type: 'string' } } } } } } },
+      '/style.css': { get: { summary: "the dashboard's style sheet", tags: ['dashboard'], responses: { '200': { description: 'CSS', content: { 'text/css': { schema: { type: 'string' } } } } } } },
       '/api/v1/analyze': {
         post: {
           summary: 'run an Orion-compatible analysis; the answer is keyed by test name',
