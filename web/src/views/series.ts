@@ -3,7 +3,7 @@
  * before/after means as steps, hover with run uuid / value / version / build, click to the run, drag to zoom
  * (kept in the URL), pan buttons, linear/log y-axis, several metrics overlaid, CSV download.
  */
-import { api, ApiError, type Params, type SeriesAnswer } from '../api.js';
+import { api, ApiError, type Params, type RegressionRecord, type SeriesAnswer } from '../api.js';
 import { axis, chartWidth, cssVar, followWidth, PALETTE, uPlot } from '../chart.js';
 import { csvField, download, empty, errorBox, extLink, fmtNumber, fmtTime, h, loading, table } from '../dom.js';
 import { href, replaceQuery, type Route } from '../router.js';
@@ -64,10 +64,9 @@ export async function seriesView(el: HTMLElement, route: Route): Promise<(() => 
     body.replaceChildren(empty(`No runs match test ${test} yet.`, `perfhound ingest … (then reload)`), ...main.warnings.map((w) => h('p', { className: 'warning' }, w)));
     return;
   }
-  let acked = new Set<string>();
+  let acked: RegressionRecord[] = [];
   try {
-    const regs = await api.regressions({ test: main.test, metric: main.metric, status: 'acknowledged', limit: 10_000 });
-    acked = new Set(regs.regressions.map((r) => r.runUuid));
+    acked = (await api.regressions({ test: main.test, metric: main.metric, status: 'acknowledged', limit: 10_000 })).regressions;
   } catch {
     // Without the regressions the chart still draws; nothing is styled as acked.
   }
@@ -112,7 +111,8 @@ function seriesForm(configs: string[], values: Record<string, string>): HTMLForm
 }
 
 interface DrawOptions {
-  acked: Set<string>;
+  /** Acknowledged regressions of the metric: analyses honour acks, so these are no change points of the answer. */
+  acked: RegressionRecord[];
   log: boolean;
   from: string | null;
   to: string | null;
@@ -151,20 +151,28 @@ function drawSeries(body: HTMLElement, answers: SeriesAnswer[], o: DrawOptions):
     h('button', { type: 'button', id: 'zoom-reset' }, 'Reset zoom'),
     h('button', { type: 'button', id: 'csv' }, 'Download CSV'),
   );
+  // Change points of the answer, plus acknowledged regressions on runs of the chart (styled apart).
+  const ackedUuids = new Set(o.acked.map((r) => r.runUuid));
+  const marks = [
+    ...cps.map((cp) => ({ ...cp, acked: ackedUuids.has(cp.uuid) })),
+    ...o.acked
+      .filter((r) => index.has(r.runUuid) && !cps.some((c) => c.uuid === r.runUuid))
+      .map((r) => ({ index: index.get(r.runUuid)!, uuid: r.runUuid, percentageChange: r.percentageChange, meanBefore: r.meanBefore, meanAfter: r.meanAfter, acked: true })),
+  ].sort((a, b) => a.index - b.index);
   const cpTable = table(
     ['Run', 'When', 'Change', 'Mean before', 'Mean after', 'Status'],
-    cps.map((cp) => [
-      h('a', { href: href(['run', cp.uuid]), className: 'mono cp-run' }, cp.uuid),
+    marks.map((cp) => [
+      h('a', { href: href(['run', cp.uuid]), className: `mono cp-run${cp.acked ? ' acked' : ''}` }, cp.uuid),
       fmtTime(points[cp.index]?.timestamp),
       `${fmtNumber(cp.percentageChange, 3)} %`,
       fmtNumber(cp.meanBefore),
       fmtNumber(cp.meanAfter),
-      o.acked.has(cp.uuid) ? 'acknowledged' : 'open',
+      cp.acked ? 'acknowledged' : 'open',
     ]),
     `Change points of ${main.metric}`,
   );
   cpTable.id = 'change-points';
-  body.replaceChildren(controls, holder, info, cps.length ? cpTable : h('p', { className: 'muted' }, `No change points in ${main.metric}.`), ...main.warnings.map((w) => h('p', { className: 'warning' }, w)));
+  body.replaceChildren(controls, holder, info, marks.length ? cpTable : h('p', { className: 'muted' }, `No change points in ${main.metric}.`), ...main.warnings.map((w) => h('p', { className: 'warning' }, w)));
 
   const accent = cssVar('--bad', '#c23b3b');
   const mutedColor = cssVar('--muted', '#888');
@@ -190,10 +198,10 @@ function drawSeries(body: HTMLElement, answers: SeriesAnswer[], o: DrawOptions):
         (u) => {
           const ctx = u.ctx;
           ctx.save();
-          for (const cp of cps) {
+          for (const cp of marks) {
             const x = u.valToPos(xs[cp.index], 'x', true);
             if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
-            const isAcked = o.acked.has(cp.uuid);
+            const isAcked = cp.acked;
             ctx.strokeStyle = isAcked ? mutedColor : accent;
             ctx.lineWidth = 2 * devicePixelRatio;
             ctx.setLineDash(isAcked ? [4 * devicePixelRatio, 4 * devicePixelRatio] : []);
