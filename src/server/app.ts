@@ -53,6 +53,8 @@ export interface ServerOptions {
   requestTimeoutMs?: number;
   /** Structured request logs (pino); none by default. */
   logger?: Logger;
+  /** The built dashboard served at `/` (default web/dist/ of the checkout or package). */
+  dashboardDir?: string;
   /** Entry bounds of the analysis memos (default {@link DEFAULT_CACHE_SIZES}). */
   cacheSizes?: CacheSizes;
 }
@@ -100,7 +102,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // A constant document: serialised once.
   const openApi = toJson(openApiDocument());
   app.get('/openapi.json', { config: { access: 'public' } }, async (_request, reply) => reply.type('application/json; charset=utf-8').send(openApi));
-  await dashboardRoutes(app);
+  await dashboardRoutes(app, options.dashboardDir);
   healthRoutes(app, options.store, metrics, options.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS);
   runsRoutes(app, options.store);
   regressionsRoutes(app, options.store);

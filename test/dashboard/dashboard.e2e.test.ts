@@ -199,7 +199,9 @@ describe('the web dashboard in Chromium', () => {
     const failing = rates.filter((r) => r.failures > 0).sort((a, b) => b.failureRate - a.failureRate || a.test.localeCompare(b.test));
     const rows = await page.$$eval('#failure-rates tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
     expect(rows.length).toBe(Math.min(50, failing.length));
-    expect(rows[0].slice(0, 4)).toEqual([failing[0].test, String(failing[0].passes), String(failing[0].failures), String(failing[0].skips)]);
+    expect(rows.map((r) => r.slice(0, 4))).toEqual(failing.slice(0, 50).map((t) => [t.test, String(t.passes), String(t.failures), String(t.skips)]));
+    const shownRates = rows.map((r) => parseFloat(r[4]!));
+    expect(shownRates).toEqual([...shownRates].sort((a, b) => b - a));
     expect(await page.textContent('#never-failed-count b')).toBe(String(never.length));
     const flakyNames = flaky.map((f) => f.test);
     expect(flakyNames).toContain('gen.tests.test_generated.TestGroup00.test_case_0005');

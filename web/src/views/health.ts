@@ -9,7 +9,7 @@ import { empty, errorBox, fmtNumber, fmtTime, h, loading, table } from '../dom.j
 import { href, type Route } from '../router.js';
 
 const testLink = (name: string, extra: Record<string, string> = {}) => h('a', { href: href(['test'], { name, ...extra }), className: 'mono' }, name);
-const pct = (r: number) => `${fmtNumber(r * 100, 3)} %`;
+const pct = (r: number | string) => (typeof r === 'number' ? `${fmtNumber(r * 100, 3)} %` : '–');
 
 export async function healthView(el: HTMLElement, route: Route): Promise<(() => void) | void> {
   const q = route.query;
@@ -54,8 +54,8 @@ export async function healthView(el: HTMLElement, route: Route): Promise<(() => 
       }
     }
     const chart = h('div', { className: 'chart', id: 'runs-chart' });
-    const byRate = [...rates.tests].sort((a, b) => b.failureRate - a.failureRate || a.test.localeCompare(b.test));
-    const failing = byRate.filter((t) => t.failures > 0);
+    // Tests that only skipped have no rate ("NaN" in JSON): they are not failing ones.
+    const failing = rates.tests.filter((t) => t.failures > 0).sort((a, b) => b.failureRate - a.failureRate || a.test.localeCompare(b.test));
     body.replaceChildren(
       h('h2', {}, `Runs per ${f.key} per ${f.resolution}`),
       chart,

@@ -30,6 +30,12 @@ export async function seriesView(el: HTMLElement, route: Route): Promise<(() => 
   el.append(h('h1', {}, 'Series', test ? `: ${test}` : ''));
   const body = h('div', {});
   el.append(body);
+  // Requests that do not depend on each other go out together: the page is drawn after the slowest.
+  const seriesOf = (c: string) => Promise.all((metrics.length ? metrics : [undefined]).map((metric) => api.series({ config: c, test, metric, ...extra })));
+  const early = config && test ? seriesOf(config) : undefined;
+  early?.catch(() => undefined);
+  const ackedOf = (metric: string) => api.regressions({ test, metric, status: 'acknowledged', limit: 10_000 }).then((r) => r.regressions, () => [] as RegressionRecord[]);
+  const earlyAcked = test && metrics[0] ? ackedOf(metrics[0]) : undefined;
   let configs: string[] = [];
   try {
     configs = (await api.configs()).options;
@@ -51,7 +57,7 @@ export async function seriesView(el: HTMLElement, route: Route): Promise<(() => 
   let answers: SeriesAnswer[];
   try {
     if (!config) config = await findConfig(configs, test, metrics[0], extra);
-    answers = await Promise.all((metrics.length ? metrics : [undefined]).map((metric) => api.series({ config, test, metric, ...extra })));
+    answers = await (early ?? seriesOf(config));
     if (!q.get('config')) replaceQuery({ config });
   } catch (err) {
     body.replaceChildren(errorBox((err as Error).message));
@@ -64,12 +70,8 @@ export async function seriesView(el: HTMLElement, route: Route): Promise<(() => 
     body.replaceChildren(empty(`No runs match test ${test} yet.`, `perfhound ingest … (then reload)`), ...main.warnings.map((w) => h('p', { className: 'warning' }, w)));
     return;
   }
-  let acked: RegressionRecord[] = [];
-  try {
-    acked = (await api.regressions({ test: main.test, metric: main.metric, status: 'acknowledged', limit: 10_000 })).regressions;
-  } catch {
-    // Without the regressions the chart still draws; nothing is styled as acked.
-  }
+  // Without the regressions the chart still draws; nothing is styled as acked.
+  const acked = await (earlyAcked && metrics[0] === main.metric ? earlyAcked : ackedOf(main.metric));
   return drawSeries(body, answers, { acked, log: q.get('log') === '1', from: q.get('from'), to: q.get('to'), run: q.get('run'), started });
 }
 
