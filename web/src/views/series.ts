@@ -129,6 +129,7 @@ function drawSeries(body: HTMLElement, answers: SeriesAnswer[], o: DrawOptions):
   const index = new Map(points.map((p, i) => [p.uuid, i]));
   // Other metrics aligned on the main metric's runs.
   const ys = answers.map((a) => {
+    if (a === main) return points.map((p) => num(p.value));
     const byUuid = new Map(a.points.map((p) => [p.uuid, num(p.value)]));
     return points.map((p) => byUuid.get(p.uuid) ?? null);
   });
