@@ -233,6 +233,16 @@ export function openApiDocument(): OpenApiDocument {
           responses: { '200': json(OBJ, 'the regression and the ack'), '400': error('no reason, bad id'), ...WRITE_ERRORS, '404': error('no such regression') },
         },
       },
+      '/api/v1/regressions/{id}/unack': {
+        post: {
+          summary: 'un-acknowledge a regression: its acks rows go (later analyses report it again) and it is open again; the reason and who are logged and answered, not stored',
+          tags: ['regressions'],
+          security: needs('ack'),
+          parameters: [path('id', 'the regression id')],
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['reason'], properties: { reason: { type: 'string' } }, additionalProperties: false } } } },
+          responses: { '200': json(OBJ, 'the regression and the un-ack'), '400': error('no reason, bad id'), ...WRITE_ERRORS, '404': error('no such regression'), '409': error('the regression is not acknowledged') },
+        },
+      },
       '/api/v1/ingest/{format}': {
         post: {
           summary: 'ingest a result file streamed as the body, one transaction per run',

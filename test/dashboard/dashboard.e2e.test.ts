@@ -162,6 +162,15 @@ describe('the web dashboard in Chromium', () => {
     await page.waitForSelector('#change-points');
     expect(await page.$$eval('#change-points .cp-run.acked', (els) => els.map((e) => e.textContent))).toEqual([reg.runUuid]);
     await shot(page, 'series-acked');
+    // Un-ack with a reason: open again, and analyses report its change point again.
+    await open(page, d.base, '#/?status=acknowledged');
+    await page.click(`tr[data-id="${reg.id}"] .ack-open`);
+    await page.fill(`tr[data-id="${reg.id}"] input[name=reason]`, 'was not expected after all');
+    await page.click(`tr[data-id="${reg.id}"] .ack-form button[type=submit]`);
+    await page.waitForFunction((id) => !document.querySelector(`tr[data-id="${id}"]`), reg.id);
+    expect((await apiGet<{ regressions: RegressionRecord[] }>('/api/v1/regressions?status=open')).regressions.map((r) => r.id)).toContain(reg.id);
+    const series = await apiGet<SeriesAnswer>(`/api/v1/series?config=demo&test=${reg.testName}&metric=${reg.metric}`);
+    expect(series.changePoints.map((c) => c.uuid)).toContain(reg.runUuid);
     expect(page.errors).toEqual([]);
   });
 

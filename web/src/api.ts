@@ -115,6 +115,7 @@ export type ExperimentDetail = Omit<ExperimentSummary, 'attempts'> & {
 export const api = {
   regressions: (params: { status?: string; test?: string; metric?: string; limit?: number }) => get<Page & { regressions: RegressionRecord[] }>('/api/v1/regressions', params),
   ack: (id: number, reason: string) => request<{ regression: RegressionRecord }>('POST', `/api/v1/regressions/${id}/ack`, {}, { reason }),
+  unack: (id: number, reason: string) => request<{ regression: RegressionRecord }>('POST', `/api/v1/regressions/${id}/unack`, {}, { reason }),
   configs: () => get<{ options: string[] }>('/daemon/options'),
   series: (params: Params) => get<SeriesAnswer>('/api/v1/series', params),
   runs: (params: Params) => get<Page & { runs: RunRecord[] }>('/api/v1/runs', params),

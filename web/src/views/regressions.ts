@@ -92,7 +92,7 @@ function row(r: RegressionRecord, run: RunRecord | undefined): HTMLTableRowEleme
   const pct = r.percentageChange;
   const up = pct !== null && pct > 0;
   const seriesLink = href(['series'], { test: r.testName, metric: r.metric, run: r.runUuid });
-  const actions = h('td', { className: 'actions' }, h('a', { href: seriesLink }, 'chart'), ' ', r.status === 'open' ? ackButton(r) : null);
+  const actions = h('td', { className: 'actions' }, h('a', { href: seriesLink }, 'chart'), ' ', r.status === 'open' ? ackButton(r, 'ack') : r.status === 'acknowledged' ? ackButton(r, 'unack') : null);
   return h(
     'tr',
     { 'data-id': r.id, 'data-status': r.status },
@@ -106,19 +106,19 @@ function row(r: RegressionRecord, run: RunRecord | undefined): HTMLTableRowEleme
   );
 }
 
-/** The ack form of one regression: a reason, then POST …/ack; a refusal shows the API's message. */
-function ackButton(r: RegressionRecord): HTMLElement {
+/** The ack (or un-ack) form of one regression: a reason, then POST …/ack (…/unack); a refusal shows the API's message. */
+function ackButton(r: RegressionRecord, action: 'ack' | 'unack'): HTMLElement {
   const holder = h('span', { className: 'ack' });
-  const open = h('button', { type: 'button', className: 'ack-open' }, 'Ack…');
+  const open = h('button', { type: 'button', className: 'ack-open' }, action === 'ack' ? 'Ack…' : 'Un-ack…');
   open.addEventListener('click', () => {
     const reason = h('input', { name: 'reason', placeholder: 'reason', required: true, 'aria-label': 'reason' });
     const message = h('span', { className: 'ack-message', role: 'status' });
-    const form = h('form', { className: 'ack-form' }, reason, h('button', { type: 'submit' }, 'Acknowledge'), message);
-    if (!getToken()) message.textContent = ' (acking needs a token of scope ack: paste it above)';
+    const form = h('form', { className: 'ack-form' }, reason, h('button', { type: 'submit' }, action === 'ack' ? 'Acknowledge' : 'Un-acknowledge'), message);
+    if (!getToken()) message.textContent = ` (${action === 'ack' ? 'acking' : 'un-acking'} needs a token of scope ack: paste it above)`;
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       message.textContent = ' saving…';
-      api.ack(r.id, reason.value).then(
+      api[action](r.id, reason.value).then(
         () => window.dispatchEvent(new HashChangeEvent('hashchange')),
         (err: unknown) => {
           message.replaceChildren(errorBox(err instanceof ApiError ? err.message : String(err)));
