@@ -45,10 +45,19 @@ ensure_ssh_tools() {
   mkdir -p -m 0755 /run/sshd   # sshd's privilege separation folder; /run is emptied at boot
 }
 
+# The dashboard's end-to-end tests (test/dashboard) drive Debian's Chromium through playwright-core.
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ]; then return; fi
+  log "installing chromium"
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y chromium   # with its recommended fonts
+}
+
 ensure_postgres
 ensure_mariadb
 ensure_prometheus
 ensure_ssh_tools
+ensure_chromium
 
 log "installing dependencies"
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi

@@ -14,6 +14,7 @@ import { ServerMetrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
 import { refuseNul } from './params.js';
 import { analyzeRoutes } from './routes/analyze.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { experimentsRoutes } from './routes/experiments.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
@@ -55,6 +56,8 @@ export interface ServerOptions {
   requestTimeoutMs?: number;
   /** Structured request logs (pino); none by default. */
   logger?: Logger;
+  /** The built dashboard served at `/` (default web/dist/ of the checkout or package). */
+  dashboardDir?: string;
   /** Entry bounds of the analysis memos (default {@link DEFAULT_CACHE_SIZES}). */
   cacheSizes?: CacheSizes;
   /** Run a notification delivery worker in this process (`perfhound serve` does; default false). */
@@ -106,6 +109,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // A constant document: serialised once.
   const openApi = toJson(openApiDocument());
   app.get('/openapi.json', { config: { access: 'public' } }, async (_request, reply) => reply.type('application/json; charset=utf-8').send(openApi));
+  await dashboardRoutes(app, options.dashboardDir);
   healthRoutes(app, options.store, metrics, options.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS);
   runsRoutes(app, options.store);
   regressionsRoutes(app, options.store);

@@ -126,6 +126,9 @@ export function openApiDocument(): OpenApiDocument {
       '/healthz': { get: { summary: 'the daemon and its database answer', tags: ['ops'], responses: { '200': json(OBJ, 'ok'), '503': json(OBJ, 'the database does not answer') } } },
       '/metrics': { get: { summary: 'Prometheus metrics of this process', tags: ['ops'], responses: { '200': { description: 'text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
       '/openapi.json': { get: { summary: 'this document', tags: ['ops'], responses: { '200': json(OBJ, 'OpenAPI 3.1') } } },
+      '/': { get: { summary: 'the web dashboard (regressions, series, runs, test health, reports, experiments); 503 when not built', tags: ['dashboard'], responses: { '200': { description: 'HTML page', content: { 'text/html': { schema: { type: 'string' } } } } } } },
+      '/app.js': { get: { summary: "the dashboard's script bundle", tags: ['dashboard'], responses: { '200': { description: 'JavaScript', content: { 'text/javascript': { schema: { type: 'string' } } } } } } },
+      '/style.css': { get: { summary: "the dashboard's style sheet", tags: ['dashboard'], responses: { '200': { description: 'CSS', content: { 'text/css': { schema: { type: 'string' } } } } } } },
       '/api/v1/analyze': {
         post: {
           summary: 'run an Orion-compatible analysis; the answer is keyed by test name',
@@ -244,6 +247,16 @@ export function openApiDocument(): OpenApiDocument {
       '/api/v1/regressions/{id}/resolve': { post: { summary: 'resolve a regression by hand {reason}', tags: ['regressions'], security: needs('ack'), parameters: [path('id', 'the regression id')], requestBody: { required: true, content: { 'application/json': { schema: OBJ } } }, responses: { '200': json(OBJ, 'the regression'), ...WRITE_ERRORS, '404': error('no such regression') } } },
       '/api/v1/silences': { post: { summary: 'silence new regressions of a metric {metric, test?, for: "7d", reason}', tags: ['regressions'], security: needs('ack'), requestBody: { required: true, content: { 'application/json': { schema: OBJ } } }, responses: { '201': json(OBJ, 'the silence'), ...WRITE_ERRORS } } },
       '/api/v1/notify/status': { get: { summary: 'notifications pending, delivered, failed', tags: ['alerts'], security: READ, responses: { '200': json(OBJ, 'counts'), ...READ_ERRORS } } },
+      '/api/v1/regressions/{id}/unack': {
+        post: {
+          summary: 'un-acknowledge a regression: its acks rows go (later analyses report it again) and it is open again; the reason and who are logged and answered, not stored',
+          tags: ['regressions'],
+          security: needs('ack'),
+          parameters: [path('id', 'the regression id')],
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['reason'], properties: { reason: { type: 'string' } }, additionalProperties: false } } } },
+          responses: { '200': json(OBJ, 'the regression and the un-ack'), '400': error('no reason, bad id'), ...WRITE_ERRORS, '404': error('no such regression'), '409': error('the regression is not acknowledged') },
+        },
+      },
       '/api/v1/ingest/{format}': {
         post: {
           summary: 'ingest a result file streamed as the body, one transaction per run',

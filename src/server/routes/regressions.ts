@@ -31,18 +31,7 @@ export function regressionsRoutes(app: FastifyInstance, store: Store): void {
   });
 
   app.post('/api/v1/regressions/:id/ack', { config: { access: 'ack' } }, async (request) => {
-    const id = Number((request.params as { id: string }).id);
-    if (!Number.isSafeInteger(id) || id <= 0) throw new UserError('the regression id must be a positive integer', { field: 'id' });
-    const body = request.body;
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-      throw new UserError('the body must be a JSON object {"reason": "…"}', { field: 'body' });
-    }
-    for (const key of Object.keys(body)) {
-      if (key === 'by') throw new UserError("by is not given: an ack is by the token's name", { field: 'by' });
-      if (key !== 'reason') throw new UserError(`unknown body field "${key}" (known: reason)`, { field: key });
-    }
-    const { reason } = body as { reason?: unknown };
-    if (typeof reason !== 'string' || !reason.trim()) throw new UserError('reason is required (a non-empty string)', { field: 'reason' });
+    const { id, reason } = ackRequest(request.params, request.body);
     // The route needs a token of scope ack: who acknowledged is that token, whatever a body would claim.
     const ackedBy = request.token!.name;
     return store.writeTransaction(async (trx) => {
@@ -61,4 +50,36 @@ export function regressionsRoutes(app: FastifyInstance, store: Store): void {
       };
     });
   });
+
+  // Un-acknowledge: the acks rows of the regression's run, test and metric go, so later analyses report it again.
+  app.post('/api/v1/regressions/:id/unack', { config: { access: 'ack' } }, async (request) => {
+    const { id, reason } = ackRequest(request.params, request.body);
+    const by = request.token!.name;
+    return store.writeTransaction(async (trx) => {
+      const row = await trx.selectFrom('regressions').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) throw new NotFoundError(`no regression with id ${id}`, { field: 'id' });
+      if (row.status !== 'acknowledged') throw new UserError(`regression ${id} is not acknowledged (it is ${row.status})`, { field: 'id' }, 409);
+      await trx.deleteFrom('acks').where('run_uuid', '=', row.run_uuid).where('test_name', '=', row.test_name).where('metric', '=', row.metric).execute();
+      const change = { status: 'open', status_reason: reason.trim(), status_by: by, status_ms: Date.now() };
+      await trx.updateTable('regressions').set(change).where('id', '=', id).execute();
+      request.log.info({ regression: id, by, reason }, 'regression un-acknowledged');
+      return { regression: regressionRecord({ ...row, ...change }), unack: { reason, by, created: new Date(change.status_ms).toISOString() } };
+    });
+  });
+}
+
+/** The id and reason of an ack or un-ack request: who acts is the token's name, never the body's. */
+function ackRequest(params: unknown, body: unknown): { id: number; reason: string } {
+  const id = Number((params as { id: string }).id);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new UserError('the regression id must be a positive integer', { field: 'id' });
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new UserError('the body must be a JSON object {"reason": "…"}', { field: 'body' });
+  }
+  for (const key of Object.keys(body)) {
+    if (key === 'by') throw new UserError("by is not given: an ack is by the token's name", { field: 'by' });
+    if (key !== 'reason') throw new UserError(`unknown body field "${key}" (known: reason)`, { field: key });
+  }
+  const { reason } = body as { reason?: unknown };
+  if (typeof reason !== 'string' || !reason.trim()) throw new UserError('reason is required (a non-empty string)', { field: 'reason' });
+  return { id, reason: reason.trim() };
 }
