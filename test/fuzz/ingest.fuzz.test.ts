@@ -72,7 +72,7 @@ describe('ingest of hostile inputs, CLI and daemon', () => {
 
   it('two runs with one id in one input are refused (item 13)', async () => {
     const jsonDup = fc.tuple(fc.constantFrom('d-1', 'd-2'), fc.integer({ min: 0, max: 3 })).map(([id, extra]) => {
-      const runs = [{ uuid: id, timestamp: '2026-02-01T00:00:00Z', metrics: { cpu: 1 } }, { uuid: id, timestamp: '2026-02-02T00:00:00Z', metrics: { cpu: 2 } }];
+      const runs: Array<{ uuid: string; timestamp: string; metrics: Record<string, number> }> = [{ uuid: id, timestamp: '2026-02-01T00:00:00Z', metrics: { cpu: 1 } }, { uuid: id, timestamp: '2026-02-02T00:00:00Z', metrics: { cpu: 2 } }];
       for (let i = 0; i < extra; i++) runs.splice(1, 0, { uuid: `d-other-${i}`, timestamp: '2026-02-03T00:00:00Z', metrics: { cpu: 3 } });
       return { format: 'json' as Format, bytes: Buffer.from(JSON.stringify(runs)), options: {} };
     });

@@ -112,7 +112,7 @@ const subunitV2File = fc
     fc.record({
       testId: fc.option(hostileString, { nil: null }),
       status: fc.constantFrom(...STATUSES),
-      timestampUs: fc.option(fc.constantFrom(0, 1_767_225_600_000_000, 253_402_300_799_999_999, 2 ** 53 - 1, 8.64e18, -1, 1.5), { nil: null }),
+      timestampUs: fc.option(fc.constantFrom(0, 1_767_225_600_000_000, 253_402_300_799_999_000, 2 ** 53 - 1, 8.64e18, -1, 1.5), { nil: null }),
       tags: fc.option(fc.array(hostileString, { maxLength: 2 }), { nil: null }),
       fileName: fc.option(hostileString, { nil: null }),
     }),
