@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-bench/**', 'node_modules/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'dist-bench/**', 'node_modules/**', 'coverage/**', '.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -16,12 +16,14 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },
-  // The layering of DEVELOPERS.md: cli/server → analyze/ingest/test-analytics/output/auth → config → sources/store/detect → util.
+  // The layering of DEVELOPERS.md: cli/server → analyze/ingest/test-analytics/output/auth/experiment → config → sources/store/detect → util.
   // A module may import only from its own folder and the layers below it.
-  layer('src/util/**', ['config', 'sources', 'store', 'detect', 'analyze', 'ingest', 'test-analytics', 'output', 'auth', 'cli', 'server', 'demo']),
-  layer('src/{sources,store,detect}/**', ['config', 'analyze', 'ingest', 'test-analytics', 'output', 'cli', 'server', 'demo']),
-  layer('src/config/**', ['analyze', 'ingest', 'test-analytics', 'output', 'cli', 'server', 'demo']),
-  layer('src/{analyze,ingest,test-analytics,output,auth}/**', ['cli', 'server', 'demo']),
+  layer('src/util/**', ['config', 'sources', 'store', 'detect', 'analyze', 'ingest', 'test-analytics', 'output', 'auth', 'cli', 'server', 'demo', 'report', 'experiment']),
+  layer('src/{sources,store,detect}/**', ['config', 'analyze', 'ingest', 'test-analytics', 'output', 'cli', 'server', 'demo', 'report', 'experiment']),
+  layer('src/config/**', ['analyze', 'ingest', 'test-analytics', 'output', 'cli', 'server', 'demo', 'report', 'experiment']),
+  layer('src/{analyze,ingest,test-analytics,output,auth,experiment}/**', ['cli', 'server', 'demo']),
+  // Run reports (seed 002) sit beside analyze: over config, sources and store, under cli/server.
+  layer('src/report/**', ['analyze', 'ingest', 'test-analytics', 'output', 'auth', 'cli', 'server', 'demo', 'experiment']),
 );
 
 /** Forbids the files matched by `files` to import from the named top-level folders of src/. */

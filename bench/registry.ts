@@ -12,3 +12,5 @@ benchmarks.push((await import('./config.js')).configBenchmark);
 benchmarks.push((await import('./subunit.js')).subunitBenchmark);
 benchmarks.push((await import('./analyze.js')).analyzeBenchmark);
 benchmarks.push((await import('./server.js')).serverBenchmark);
+benchmarks.push((await import('./report.js')).reportBenchmark);
+benchmarks.push((await import('./experiment.js')).experimentBenchmark);

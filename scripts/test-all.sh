@@ -28,8 +28,27 @@ ensure_mariadb() {
   wait_for MariaDB mysqladmin --protocol=tcp -h 127.0.0.1 -P 3306 -u root ping
 }
 
+ensure_prometheus() { # the report tests run a real Prometheus with backfilled history (promtool)
+  if command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1; then return; fi
+  log "installing Prometheus"
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus
+}
+
+# The experiment runner's tests run real OpenSSH servers on 127.x addresses and the system ping.
+ensure_ssh_tools() {
+  if [ ! -x /usr/sbin/sshd ] || ! command -v ping >/dev/null 2>&1; then
+    log "installing openssh-server and iputils-ping"
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openssh-server iputils-ping
+  fi
+  mkdir -p -m 0755 /run/sshd   # sshd's privilege separation folder; /run is emptied at boot
+}
+
 ensure_postgres
 ensure_mariadb
+ensure_prometheus
+ensure_ssh_tools
 
 log "installing dependencies"
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi

@@ -65,13 +65,18 @@ export async function listTokens(db: Db): Promise<TokenInfo[]> {
   return rows.map(toInfo);
 }
 
-/** Revokes the valid token of that name (or numeric id); returns what was revoked. */
-export async function revokeToken(db: Db, nameOrId: string): Promise<TokenInfo> {
-  const byId = /^\d+$/.test(nameOrId) ? Number(nameOrId) : undefined;
-  let q = db.selectFrom('api_tokens').selectAll().where('revoked_ms', 'is', null);
-  q = byId !== undefined ? q.where((eb) => eb.or([eb('id', '=', byId), eb('name', '=', nameOrId)])) : q.where('name', '=', nameOrId);
-  const row = await q.executeTakeFirst();
-  if (!row) throw new NotFoundError(`no valid token named "${nameOrId}"`, { field: 'name' });
+/** Which token: by its name, or by its id (`token list` shows both). A name is never read as an id. */
+export type TokenRef = { name: string } | { id: number };
+
+/** Revokes the valid token of that name, or of that id; returns what was revoked. */
+export async function revokeToken(db: Db, ref: TokenRef): Promise<TokenInfo> {
+  const q = db.selectFrom('api_tokens').selectAll().where('revoked_ms', 'is', null);
+  const row = await ('id' in ref ? q.where('id', '=', ref.id) : q.where('name', '=', ref.name)).executeTakeFirst();
+  if (!row) {
+    throw 'id' in ref
+      ? new NotFoundError(`no valid token with id ${ref.id}`, { field: 'id' })
+      : new NotFoundError(`no valid token named "${ref.name}"`, { field: 'name' });
+  }
   const revokedMs = Date.now();
   await db.updateTable('api_tokens').set({ revoked_ms: revokedMs }).where('id', '=', row.id).execute();
   return toInfo({ ...row, revoked_ms: revokedMs });

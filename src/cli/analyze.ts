@@ -14,7 +14,7 @@ import { chooseSourceKind, openSource, SOURCE_KINDS, type SourceKind, type Sourc
 import { UserError } from '../util/errors.js';
 import { toJson } from '../util/json.js';
 import { setLogLevel } from '../util/log.js';
-import { addDbOption, parseOutput, parsePositiveInt } from './common.js';
+import { addDbOption, parseInteger, parseOutput, parsePositiveInt } from './common.js';
 import { EXIT_NO_DATA, EXIT_OK, EXIT_REGRESSION } from './exit-codes.js';
 
 const FORMATS = ['text', 'json', 'junit', 'csv'] as const;
@@ -218,9 +218,7 @@ function parseBool(text: string, flag: string): boolean {
 }
 
 function positive(text: string, flag: string): number {
-  const n = parsePositiveInt(text, flag);
-  if (n === 0) throw new UserError('must be at least 1', { field: flag });
-  return n;
+  return parseInteger(text, flag, { min: 1 });
 }
 
 function splitList(text: string, separator: RegExp = /,/): string[] {

@@ -18,10 +18,13 @@ const COMMANDS: CommandEntry[] = [
   { names: ['ingest'], load: async () => (await import('./ingest.js')).registerIngest },
   { names: ['runs'], load: async () => (await import('./runs.js')).registerRuns },
   { names: ['detect'], load: async () => (await import('./detect.js')).registerDetect },
+  { names: ['otava'], load: async () => (await import('./otava.js')).registerOtava },
   { names: ['analyze', 'cmd-mode'], load: async () => (await import('./analyze.js')).registerAnalyze },
+  { names: ['report'], load: async () => (await import('./report.js')).registerReport },
   { names: ['tests'], load: async () => (await import('./tests.js')).registerTests },
   { names: ['export'], load: async () => (await import('./export.js')).registerExport },
   { names: ['serve', 'daemon-mode'], load: async () => (await import('./serve.js')).registerServe },
+  { names: ['experiment'], load: async () => (await import('./experiment.js')).registerExperiment },
   { names: ['token'], load: async () => (await import('./token.js')).registerToken },
   { names: ['db'], load: async () => (await import('./db.js')).registerDb },
 ];

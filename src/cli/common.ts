@@ -34,4 +34,4 @@ export function parseOutput<T extends string>(value: string, allowed: readonly T
   return value as T;
 }
 
-export { parseDate, parsePairs, parsePositiveInt } from '../util/params.js';
+export { parseDate, parseInteger, parseNumber, parsePairs, parsePositiveInt } from '../util/params.js';

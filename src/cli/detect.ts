@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { UserError } from '../util/errors.js';
+import { parseInteger, parseNumber } from '../util/params.js';
 import type { ChangePoint, DetectMode } from '../detect/types.js';
 
 interface DetectFlags {
@@ -11,17 +12,14 @@ interface DetectFlags {
   mode: DetectMode;
   origEdivisive?: boolean;
   seed: string;
-  output: 'text' | 'json';
+  output: 'text' | 'json' | 'otava';
+  delimiter: string;
+  branch?: string;
+  direction?: string[];
 }
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
-}
-
-function parseNumberFlag(value: string, flag: string, check: (n: number) => boolean, expectation: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || !check(n)) throw new UserError(`${flag} must be ${expectation} (got "${value}")`, { field: flag });
-  return n;
 }
 
 export function registerDetect(program: Command): void {
@@ -41,27 +39,34 @@ export function registerDetect(program: Command): void {
     )
     .option('--orig-edivisive', 'the original E-divisive with a 100-permutation test over the whole series (no windows, no merge)')
     .option('--seed <n>', 'seed of the permutation test (numpy default_rng-compatible)', '0')
-    .addOption(new Option('--output <format>', 'text or json').choices(['text', 'json']).default('text'))
+    .option('--delimiter <char>', 'the CSV delimiter (one character; "tab" for a tab)', ',')
+    .option('--branch <name>', 'only the rows whose branch column holds NAME (a file of several branches needs it)')
+    .option('--direction <metric=1|-1>', 'which way is better: 1 higher (default), -1 lower; "-1" alone for every metric (repeatable). A change the wrong way is a regression', collect)
+    .addOption(new Option('-o, --output <format>', 'text, json, or otava (Otava\'s annotated log table)').choices(['text', 'json', 'otava']).default('text'))
     .addHelpText(
       'after',
       '\nExit codes: 0 when the analysis ran (whether or not change points were found), 1 on bad input.\n' +
-        '\nExample:\n  perfhound detect results.csv --metric throughput -P 0.01 --window 30 --output json',
+        '\nExamples:\n  perfhound detect results.csv --metric throughput -P 0.01 --window 30 --output json' +
+        '\n  perfhound detect results.csv --branch main --direction latency=-1 -o otava',
     )
     .action(async (file: string, flags: DetectFlags) => {
       // Loaded here so that other commands do not pay for them at start-up.
       const { readFileSync } = await import('node:fs');
       const { parseOtavaCsv } = await import('../sources/csv/otava-csv.js');
-      const windowLen = parseNumberFlag(flags.window, '--window', (n) => Number.isInteger(n) && n >= 2, 'an integer ≥ 2');
-      const maxPvalue = parseNumberFlag(flags.pValue, '-P', (n) => n >= 0 && n <= 1, 'a number in [0, 1]');
-      const minMagnitude = parseNumberFlag(flags.magnitude, '-M', (n) => n >= 0, 'a number ≥ 0');
-      const seed = parseNumberFlag(flags.seed, '--seed', (n) => Number.isSafeInteger(n) && n >= 0, 'a non-negative integer');
+      const windowLen = parseInteger(flags.window, '--window', { min: 2 });
+      const maxPvalue = parseNumber(flags.pValue, '-P', { integer: false, max: 1 });
+      const minMagnitude = parseNumber(flags.magnitude, '-M', { integer: false });
+      const seed = parseInteger(flags.seed, '--seed');
       let text: string;
       try {
         text = readFileSync(file, 'utf8');
       } catch (err) {
         throw new UserError(`cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { file });
       }
-      const { times, metrics } = parseOtavaCsv(text, file, { timeColumn: flags.timeColumn, metrics: flags.metric });
+      const delimiter = flags.delimiter === 'tab' ? '\t' : flags.delimiter;
+      if ([...delimiter].length !== 1) throw new UserError(`--delimiter must be one character (got "${flags.delimiter}")`, { field: '--delimiter' });
+      const { times, metrics, attributes } = parseOtavaCsv(text, file, { timeColumn: flags.timeColumn, metrics: flags.metric, delimiter, branch: flags.branch });
+      const directions = parseDirections(flags.direction ?? [], [...metrics.keys()]);
       const results = new Map<string, ChangePoint[]>();
       if (flags.origEdivisive) {
         const { origEDivisive } = await import('../detect/orig-edivisive.js');
@@ -83,12 +88,14 @@ export function registerDetect(program: Command): void {
       if (flags.output === 'json') {
         const { toJson } = await import('../util/json.js');
         const out: Record<string, unknown[]> = {};
-        for (const [metric, cps] of results) out[metric] = cps.map((cp) => jsonChangePoint(cp, times[cp.index]));
+        for (const [metric, cps] of results) out[metric] = cps.map((cp) => ({ ...jsonChangePoint(cp, times[cp.index]), regression: isRegression(cp, directions.get(metric)!) }));
         process.stdout.write(toJson(out, 2) + '\n');
+      } else if (flags.output === 'otava') {
+        process.stdout.write((await otavaLog(file, times, metrics, attributes, results)) + '\n');
       } else {
         const { renderTable } = await import('../output/table.js');
         const blocks: string[] = [];
-        for (const [metric, cps] of results) blocks.push(textBlock(metric, cps, times, renderTable));
+        for (const [metric, cps] of results) blocks.push(textBlock(metric, cps, times, directions.get(metric)!, renderTable));
         process.stdout.write(blocks.join('\n\n') + '\n');
       }
     });
@@ -110,6 +117,40 @@ function jsonChangePoint(cp: ChangePoint, time: number | string): Record<string,
   };
 }
 
+/** `--direction` values: `metric=1|-1`, or a bare `1|-1` for every metric; 1 (higher is better) otherwise. */
+function parseDirections(values: string[], metrics: string[]): Map<string, 1 | -1> {
+  const directions = new Map<string, 1 | -1>(metrics.map((m) => [m, 1]));
+  for (const value of values) {
+    const eq = value.lastIndexOf('=');
+    const [metric, text] = eq < 0 ? [undefined, value] : [value.slice(0, eq), value.slice(eq + 1)];
+    if (text !== '1' && text !== '-1') throw new UserError(`--direction must be 1 or -1, as METRIC=1|-1 or alone (got "${value}")`, { field: '--direction' });
+    if (metric !== undefined && !directions.has(metric)) throw new UserError(`--direction names no analysed metric "${metric}" (metrics: ${metrics.join(', ')})`, { field: '--direction' });
+    for (const m of metric === undefined ? metrics : [metric]) directions.set(m, Number(text) as 1 | -1);
+  }
+  return directions;
+}
+
+/** A change the wrong way: down where higher is better, up where lower is better (Otava's rule). */
+function isRegression(cp: ChangePoint, direction: 1 | -1): boolean {
+  return direction * cp.forwardChangePercent < 0;
+}
+
+/** Otava's annotated log table of the file's rows and the change points found. */
+async function otavaLog(
+  file: string,
+  times: (number | string)[],
+  metrics: Map<string, (number | null)[]>,
+  attributes: Map<string, string[]>,
+  results: Map<string, ChangePoint[]>,
+): Promise<string> {
+  const unparsed = times.findIndex((t) => typeof t === 'string');
+  if (unparsed >= 0) throw new UserError(`--output otava needs times: "${times[unparsed]}" is none`, { file, line: unparsed + 2 });
+  const { groupByTime } = await import('../otava/analysis.js');
+  const { formatReport } = await import('../otava/report.js');
+  const series = { testName: file, branch: null, time: times as number[], metrics: new Map(), data: metrics, attributes };
+  return formatReport(file, series, groupByTime(series, results), 'log');
+}
+
 function fmt(x: number): string {
   return Number.isFinite(x) ? Number(x.toPrecision(6)).toString() : String(x);
 }
@@ -118,6 +159,7 @@ function textBlock(
   metric: string,
   cps: ChangePoint[],
   times: (number | string)[],
+  direction: 1 | -1,
   renderTable: (headers: string[], rows: Array<Array<string | number>>, align?: Array<'left' | 'right'>) => string,
 ): string {
   const title = `${metric}: ${cps.length === 0 ? 'no change point' : cps.length === 1 ? '1 change point' : `${cps.length} change points`}`;
@@ -129,6 +171,7 @@ function textBlock(
     `${fmt(cp.meanAfter)} ± ${fmt(cp.stddevAfter)}`,
     `${cp.forwardChangePercent >= 0 ? '+' : ''}${cp.forwardChangePercent.toFixed(1)}%`,
     cp.pvalue.toPrecision(3),
+    isRegression(cp, direction) ? 'regression' : '',
   ]);
-  return `${title}\n${renderTable(['index', 'time', 'before', 'after', 'change', 'p-value'], rows, ['right', 'left', 'right', 'right', 'right', 'right'])}`;
+  return `${title}\n${renderTable(['index', 'time', 'before', 'after', 'change', 'p-value', ''], rows, ['right', 'left', 'right', 'right', 'right', 'right', 'left'])}`;
 }

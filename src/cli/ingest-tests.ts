@@ -33,7 +33,8 @@ export function addTestIngestOptions(cmd: Command): void {
       '',
       'subunit / junit: one run per input, written in one transaction (a damaged input writes nothing',
       'unless --lenient). Re-ingesting a --run-id REPLACES that run\'s test results and recomputes the',
-      'aggregates of its tests. --run-meta also takes subunit2sql\'s k:v,k:v form.',
+      'aggregates of its tests; an input without test results is refused (--allow-empty), and so is the',
+      'id of a benchmark run (--replace). --run-meta also takes subunit2sql\'s k:v,k:v form.',
       '  perfhound ingest subunit testrepository.subunit --run-id 42 --run-meta build_name:gate-tempest',
     ].join('\n'),
   );

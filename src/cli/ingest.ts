@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import type { Store } from '../store/connect.js';
 import { DEFAULT_METADATA_COLLECTIONS, DEFAULT_UUID_FIELDS } from '../ingest/bulk.js';
 import { INGEST_FORMATS, INGEST_FORMAT_NAMES, findIngestFormat, type IngestFormat } from '../ingest/formats.js';
-import { hasFailures, summarize, type IngestReport } from '../ingest/report.js';
+import { hasFailures, newReport, refusalLines, summaryLine, type IngestReport } from '../ingest/report.js';
 import { parseRunMeta } from '../ingest/run-fields.js';
 import type { TestIngestSummary } from '../ingest/subunit/ingest.js';
 import { UserError } from '../util/errors.js';
@@ -40,7 +40,9 @@ export function registerIngest(program: Command): void {
     .option('--metric <column>', 'csv: a metric column (repeatable; default: the numeric columns)', collect)
     .option('--attribute <column>', 'csv: an attribute column (repeatable; default: the other columns)', collect)
     .option('--uuid-column <name>', 'csv: column holding the run id (default: uuid if present, else derived from time and attributes)')
-    .option('--delimiter <char>', 'csv: field delimiter (default ,)');
+    .option('--delimiter <char>', 'csv: field delimiter (default ,)')
+    .option('--allow-empty', 'accept an input without records (refused otherwise: with --run-id it would empty the run)')
+    .option('--replace', 'rewrite a run the other kind of ingest wrote (benchmark results ↔ test results); its old data goes');
   addTestIngestOptions(cmd);
   addDbOption(cmd);
   cmd.addHelpText('after', () =>
@@ -52,7 +54,8 @@ export function registerIngest(program: Command): void {
       'Re-ingesting a run (same uuid) REPLACES it: its row and metadata, and its documents in the',
       'collections the input holds — row counts do not change. Each run is written in one transaction:',
       'a bad line refuses only its run (named with file and line); the others are written and listed.',
-      'Exit code 1 when any run or line was refused.',
+      'A run id given twice in one input refuses both. An input that cannot be read is reported and the',
+      'next one is ingested. Refusals go to stderr; exit code 1 when any input, run or line was refused.',
       '',
       'Examples:',
       '  perfhound ingest bulk bulk.ndjson --metadata-collection orion-integration-test-data',
@@ -67,25 +70,48 @@ export function registerIngest(program: Command): void {
     parseRunMeta(flags.runMeta);
     const inputs = files.length ? files : ['-'];
     const reports: IngestReport[] = [];
-    await withStore(flags.db, async (store) => {
-      for (const input of inputs) {
-        reports.push(await ingestInput(store, format, input, flags));
-        if (output === 'text') process.stdout.write(summarize(reports.at(-1)!) + '\n');
-      }
-    });
-    if (output === 'json') printJson(reports.length === 1 ? reports[0] : reports);
+    const print = () => {
+      if (output === 'json') printJson(reports.length === 1 ? reports[0] : reports);
+    };
+    try {
+      await withStore(flags.db, async (store) => {
+        for (const input of inputs) {
+          const report = await ingestInput(store, format, input, flags);
+          reports.push(report);
+          if (output === 'text' && (report.runs.length || !report.errors.length)) process.stdout.write(summaryLine(report) + '\n');
+          for (const line of refusalLines(report)) process.stderr.write(line + '\n');
+        }
+      });
+    } catch (err) {
+      // What was written before is reported all the same.
+      print();
+      throw err;
+    }
+    print();
     if (reports.some(hasFailures)) process.exitCode = EXIT_ERROR;
   });
 }
 
+/** One input, its refusal (unreadable, empty, a bad header…) reported as the input's error: the next one is still read. */
 async function ingestInput(store: Store, format: IngestFormat, input: string, flags: IngestFlags): Promise<IngestReport> {
+  try {
+    return await readInput(store, format, input, flags);
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    return { ...newReport(input === '-' ? STDIN : input, format.name), errors: [err.message] };
+  }
+}
+
+const STDIN = '<stdin>';
+
+async function readInput(store: Store, format: IngestFormat, input: string, flags: IngestFlags): Promise<IngestReport> {
   if (input !== '-') return ingestWithProgress(store, format, input, input, flags);
   // Two-pass ingest needs a file: stdin is spooled to a temporary one first.
   const dir = mkdtempSync(join(tmpdir(), 'perfhound-stdin-'));
   try {
     const path = join(dir, 'stdin');
     await pipeline(process.stdin, createWriteStream(path));
-    return await ingestWithProgress(store, format, path, '<stdin>', flags);
+    return await ingestWithProgress(store, format, path, STDIN, flags);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

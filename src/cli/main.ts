@@ -35,7 +35,7 @@ const EXIT_CODES_HELP = `
 Exit codes:
     0  success (analyze: no regression)
     1  error (bad input, bad config, unreachable database or server)
-    2  analyze/detect: a regression was found
+    2  analyze: a regression was found (detect and otava analyze exit 0 whatever they find, as Otava)
     3  analyze: no data matched the config
   141  stdout was closed before the output ended (e.g. piped to head), as SIGPIPE would`;
 

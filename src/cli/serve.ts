@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { pino } from 'pino';
 import { openStore, resolveDbUrl } from '../store/connect.js';
-import { buildServer, DEFAULT_BODY_LIMIT, DEFAULT_INGEST_LIMIT, DEFAULT_REQUEST_TIMEOUT_MS } from '../server/app.js';
+import { buildServer, DEFAULT_BODY_LIMIT, DEFAULT_HEALTH_TIMEOUT_MS, DEFAULT_INGEST_LIMIT, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_SPOOL_LIMIT } from '../server/app.js';
 import { UserError } from '../util/errors.js';
 import { addDbOption, collect, parsePositiveInt } from './common.js';
 
@@ -14,7 +14,9 @@ interface ServeFlags {
   corsOrigin?: string[];
   bodyLimit: string;
   ingestLimit: string;
+  spoolLimit: string;
   requestTimeout: string;
+  healthTimeout: string;
   logLevel: string;
 }
 
@@ -31,7 +33,9 @@ export function registerServe(program: Command): void {
     .option('--cors-origin <origin>', 'allow browser calls from this origin (repeatable; * for any; default: CORS off)', collect)
     .option('--body-limit <bytes>', 'largest JSON body', String(DEFAULT_BODY_LIMIT))
     .option('--ingest-limit <bytes>', 'largest ingest body', String(DEFAULT_INGEST_LIMIT))
+    .option('--spool-limit <bytes>', 'temp-folder space all ingest uploads in flight may hold together (413 past it)', String(DEFAULT_SPOOL_LIMIT))
     .option('--request-timeout <seconds>', 'time allowed to receive a request', String(DEFAULT_REQUEST_TIMEOUT_MS / 1000))
+    .option('--health-timeout <ms>', 'time /healthz waits for the database before answering 503', String(DEFAULT_HEALTH_TIMEOUT_MS))
     .addOption(
       new Option('--log-level <level>', 'log level (pino JSON lines on stderr); info logs every request, which costs throughput')
         .choices(['debug', 'info', 'warn', 'error'])
@@ -42,6 +46,8 @@ export function registerServe(program: Command): void {
       [
         '',
         'Ingest, ack and admin routes need "Authorization: Bearer <token>" (perfhound token create).',
+        'Reads never write: analyses record regressions only with record=true and a token of scope ingest.',
+        'Security (scopes, limits, TLS through a reverse proxy): docs/security.md.',
         'Every state is in the database: several daemons may serve one PostgreSQL/MariaDB database.',
         'The API is described at GET /openapi.json.',
         '',
@@ -61,7 +67,9 @@ export function registerServe(program: Command): void {
       corsOrigins: flags.corsOrigin ?? [],
       bodyLimit: parsePositiveInt(flags.bodyLimit, '--body-limit'),
       ingestLimit: parsePositiveInt(flags.ingestLimit, '--ingest-limit'),
+      spoolLimit: parsePositiveInt(flags.spoolLimit, '--spool-limit'),
       requestTimeoutMs: parsePositiveInt(flags.requestTimeout, '--request-timeout') * 1000,
+      healthTimeoutMs: parsePositiveInt(flags.healthTimeout, '--health-timeout'),
       logger: log,
     });
     const closed = new Promise<void>((resolve) => {

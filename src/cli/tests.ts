@@ -4,7 +4,7 @@ import { renderTable } from '../output/table.js';
 import { flakyTests, neverFailed, parseResolution, recentFailedRuns, runsByKey, slowestTests, testHistory, testRates, type Period, type TestRate } from '../test-analytics/analytics.js';
 import { meanDurations, partitionByTimings, timingStream } from '../test-analytics/timing.js';
 import { UserError } from '../util/errors.js';
-import { addDbOption, parseDate, parsePositiveInt, printJson, withStore } from './common.js';
+import { addDbOption, parseDate, parseInteger, parsePositiveInt, printJson, withStore } from './common.js';
 
 /** `perfhound tests …`: test analytics over ingested subunit/JUnit results (thin over src/test-analytics). */
 interface Flags {
@@ -99,8 +99,7 @@ export function registerTests(program: Command): void {
   });
   common(tests.command('partition').description('split tests into N workers balanced by their mean durations (greedy LPT)').requiredOption('--workers <n>', 'number of workers').argument('[tests...]', 'test ids (default: every test with timings)')).action(
     async (ids: string[], flags: Flags) => {
-      const workers = parsePositiveInt(String(flags.workers), '--workers');
-      if (workers < 1) throw new UserError('--workers must be at least 1', { field: '--workers' });
+      const workers = parseInteger(String(flags.workers), '--workers', { min: 1 });
       const durations = await withStore(flags.db, (s) => meanDurations(s.db, { ...period(flags), metadata: metadataFilter(flags) }));
       const parts = partitionByTimings(ids.length ? ids : Object.keys(durations), durations, workers);
       print(flags, parts, () => renderTable(['worker', 'tests', 'total (s)'], parts.map((p) => [String(p.worker), String(p.tests.length), fmt(p.total)])));

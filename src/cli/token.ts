@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
-import { createToken, listTokens, parseScope, revokeToken, TOKEN_SCOPES, type TokenInfo } from '../auth/tokens.js';
+import { createToken, listTokens, parseScope, revokeToken, TOKEN_SCOPES, type TokenInfo, type TokenRef } from '../auth/tokens.js';
 import { renderTable } from '../output/table.js';
+import { UserError } from '../util/errors.js';
 import { addDbOption, printJson, withStore } from './common.js';
 
 /** `perfhound token create|list|revoke`: the daemon's bearer tokens (stored hashed). */
@@ -34,11 +35,23 @@ export function registerToken(program: Command): void {
     else process.stdout.write(tokensTable(tokens) + '\n');
   });
 
-  const revoke = token.command('revoke').description('revoke a valid token by name (or id)').argument('<name>', 'the token name or id');
-  addDbOption(revoke).action(async (name: string, flags: { db?: string }) => {
-    const revoked = await withStore(flags.db, (store) => revokeToken(store.db, name));
+  const revoke = token
+    .command('revoke')
+    .description('revoke a valid token by name, or by id with --id')
+    .argument('[name]', 'the token name (a name, even "1", is always a name)')
+    .option('--id <id>', 'the token id (as token list shows it) instead of a name')
+    .addHelpText('after', '\nExamples:\n  perfhound token revoke ci-gate\n  perfhound token revoke --id 3');
+  addDbOption(revoke).action(async (name: string | undefined, flags: { db?: string; id?: string }) => {
+    if ((name === undefined) === (flags.id === undefined)) throw new UserError('give a token name or --id N (one of them)', { field: 'name' });
+    const ref: TokenRef = flags.id === undefined ? { name: name! } : { id: parseId(flags.id) };
+    const revoked = await withStore(flags.db, (store) => revokeToken(store.db, ref));
     process.stdout.write(`revoked token "${revoked.name}" (scope ${revoked.scope})\n`);
   });
+}
+
+function parseId(text: string): number {
+  if (!/^[1-9]\d{0,15}$/.test(text)) throw new UserError(`--id must be a token id, a positive whole number (got "${text}")`, { field: '--id' });
+  return Number(text);
 }
 
 function tokensTable(tokens: TokenInfo[]): string {

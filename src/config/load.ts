@@ -11,7 +11,8 @@
  * const config = await loadAnalysisConfig('examples/ci-tests.yaml', { inputVars: { version: '4.20' } });
  * config.tests[0].metrics[0].series[0].column; // 'OCP-84094_catalogdCPU_GCP_avg'
  */
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UserError, type Place } from '../util/errors.js';
 import { readUserFile } from '../util/files.js';
 import { expandFanOut } from './fan-out.js';
@@ -19,12 +20,12 @@ import { mergeMetadata, mergeMetrics, type RawObject } from './inherit.js';
 import { normalizeMetric, type MetricDefaults } from './metric.js';
 import { Origins } from './origins.js';
 import { placeholderNames } from './placeholders.js';
-import { ConfigError, describeValue, parseOrThrow, type Problem } from './problems.js';
+import { ConfigError, parseOrThrow, type Problem } from './problems.js';
 import { KNOWN_TEST_KEYS, KNOWN_TOP_LEVEL_KEYS, metricSchema, testSchema, topLevelSchema } from './schema.js';
 import { buildSelector } from './selector.js';
-import { renderTemplate, templateVariables, type TemplateVariables } from './template.js';
+import { renderTemplateData, templateVariables, type TemplateVariables } from './template.js';
 import type { AnalysisConfig, AnalysisMetric, AnalysisTest, ConfigWarning, Direction } from './types.js';
-import { parseYamlSource, type PathSegment } from './yaml-source.js';
+import { parseTemplatedYaml, parseYamlSource, type PathSegment, type YamlSource } from './yaml-source.js';
 
 export interface LoadOptions {
   /** `--input-vars`: template variables; they override environment variables. */
@@ -36,6 +37,11 @@ export interface LoadOptions {
    * true). A daemon taking configs from the network may want to refuse.
    */
   allowIncludes?: boolean;
+  /**
+   * The folder included files must be in (a daemon's `--config-dir`): include paths are then relative,
+   * without `..`, and must resolve — symbolic links followed — inside it.
+   */
+  includeRoot?: string;
 }
 
 export interface ParseOptions extends LoadOptions {
@@ -116,9 +122,15 @@ class ConfigLoader {
       this.origins.register(copy, { file, lineOf: () => undefined });
       return copy;
     }
-    const source = parseYamlSource(renderTemplate(input, this.vars, file), file);
+    const source = this.render(input, file);
     this.origins.register(source.value, source);
     return source.value;
+  }
+
+  /** Renders a template and parses the YAML, every `{{ … }}` output filling a scalar as data. */
+  private render(text: string, file: string | undefined): YamlSource {
+    const rendered = renderTemplateData(text, this.vars, file);
+    return rendered.hasOutputs ? parseTemplatedYaml(rendered.text, rendered, file) : parseYamlSource(rendered.text, file);
   }
 
   private async loadTest(
@@ -256,7 +268,7 @@ class ConfigLoader {
     const place = { ...this.origins.place(owner, key, this.options.file), test };
     if (value === null || value === undefined) return {};
     if (typeof value !== 'object' || Array.isArray(value)) {
-      throw new UserError(`${path} must hold a mapping of metadata fields, not ${describeValue(value)}`, place);
+      throw new UserError(`${path} must hold a mapping of metadata fields, not ${kindOf(value)}`, place);
     }
     // Orion's docs show the file as `metadata: {…}` while its code merges the file's top level: accept both.
     const keys = Object.keys(value);
@@ -275,10 +287,10 @@ class ConfigLoader {
     const list = !Array.isArray(value) && typeof value === 'object' && Array.isArray((value as RawObject)['metrics'])
       ? ((value as RawObject)['metrics'] as unknown[])
       : value;
-    if (!Array.isArray(list)) throw new UserError(`${path} must hold a list of metrics, not ${describeValue(value)}`, place);
+    if (!Array.isArray(list)) throw new UserError(`${path} must hold a list of metrics, not ${kindOf(value)}`, place);
     list.forEach((item, i) => {
       if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-        throw new UserError(`metric must be a mapping, not ${describeValue(item)}`, this.origins.place(item ?? list, [i]));
+        throw new UserError(`metric must be a mapping, not ${kindOf(item)}`, this.origins.place(list, [i]));
       }
     });
     return list as RawObject[];
@@ -297,14 +309,34 @@ class ConfigLoader {
     const full = isAbsolute(path) ? path : join(baseDir as string, path);
     let pending = this.includeCache.get(full);
     if (!pending) {
-      pending = readConfigText(full, place).then((text) => {
-        const source = parseYamlSource(renderTemplate(text, this.vars, full), full);
-        this.origins.register(source.value, source);
-        return source.value;
-      });
+      pending = this.confine(path, full, key, place)
+        .then(() => readConfigText(full, place))
+        .then((text) => {
+          const source = this.render(text, full);
+          this.origins.register(source.value, source);
+          return source.value;
+        });
       this.includeCache.set(full, pending);
     }
     return pending;
+  }
+
+  /** With `includeRoot`: refuses a path that is absolute, climbs with `..`, or resolves outside the root. */
+  private async confine(path: string, full: string, key: PathSegment[], place: Place): Promise<void> {
+    const root = this.options.includeRoot;
+    if (root === undefined) return;
+    const refuse = (why: string) => new UserError(`${key[0]}: ${why}; included files must be inside the config folder`, place);
+    if (isAbsolute(path) || /^[\\/]/.test(path)) throw refuse('an absolute path is not allowed');
+    if (path.split(/[\\/]/).includes('..')) throw refuse(`${path} climbs out with ".."`);
+    const realRoot = await realpath(root);
+    let real: string;
+    try {
+      real = await realpath(full);
+    } catch {
+      return; // missing: the read reports it, naming the path as written
+    }
+    const inside = relative(realRoot, real);
+    if (inside === '' || inside.startsWith(`..${sep}`) || inside === '..' || isAbsolute(inside)) throw refuse(`${path} leads outside the config folder`);
   }
 
   private warn(message: string, place: Place): void {
@@ -340,3 +372,9 @@ function readConfigText(path: string, place: Place): Promise<string> {
   return readUserFile(path, path, place.file ? place : { file: path });
 }
 
+/** What an included value is, without its content (the file may be one the user did not mean to show). */
+function kindOf(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'a mapping' : `a ${typeof value === 'string' ? 'text' : typeof value}`;
+}

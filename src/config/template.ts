@@ -1,196 +1,155 @@
 /**
- * Jinja2 templating of config files with nunjucks, with Orion's variables and Jinja's `StrictUndefined`:
- * a variable that is neither defined nor guarded by `default(...)` / `is defined` is an error naming the
- * file, line and variable — before anything is rendered.
+ * Jinja2 templating of config files, by perfhound's own sandboxed interpreter of the Jinja subset configs
+ * use (`jinja-syntax.ts`, `jinja-render.ts`), with Jinja's `StrictUndefined`: a variable that is neither
+ * defined nor guarded by `default(...)` / `is defined` is an error naming the file, line and variable.
  *
  * Orion (`orion/config.py:load_config`) renders with every environment variable lower-cased, then
- * `--input-vars` on top: `VERSION=4.20 orion …` ≡ `--input-vars '{"version": "4.20"}'`.
+ * `--input-vars` on top: `VERSION=4.20 orion …` ≡ `--input-vars '{"version": "4.20"}'`. The daemon
+ * passes no environment: its variables (a database password…) are no business of a caller's config.
+ *
+ * {@link renderTemplateData} is what the config loader uses: the text of every `{{ … }}` is kept apart
+ * from the template's own text, so a value can fill a YAML scalar but never add lines or keys.
  *
  * @example
  * const vars = templateVariables(process.env, { version: '4.20' });
  * renderTemplate('ocpVersion: "{{ version }}*"', vars, 'ci.yaml'); // 'ocpVersion: "4.20*"'
  */
-import { createRequire } from 'node:module';
-import type Nunjucks from 'nunjucks';
+import { randomBytes } from 'node:crypto';
 import { UserError } from '../util/errors.js';
+import { renderJinja, toValue, type Value } from './jinja-render.js';
+import { parseJinja, type Expr, type Node } from './jinja-syntax.js';
 
-// nunjucks (CommonJS) is loaded on the first template that needs it: most configs and metrics files have
-// no template syntax, and loading it costs ~0.2 s of every `perfhound analyze`.
-let loaded: { nunjucks: typeof Nunjucks; environment: Nunjucks.Environment } | undefined;
-
-function nunjucksModule(): { nunjucks: typeof Nunjucks; environment: Nunjucks.Environment } {
-  if (!loaded) {
-    const nunjucks = createRequire(import.meta.url)('nunjucks') as typeof Nunjucks;
-    loaded = { nunjucks, environment: new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true }) };
-  }
-  return loaded;
-}
-
-export type TemplateVariables = Record<string, unknown>;
+/** Template variables by name (a Map: no name can reach an object's prototype). */
+export type TemplateVariables = ReadonlyMap<string, Value>;
 
 /** Orion's variable set: lower-cased environment variables, overridden by input variables. */
-export function templateVariables(
-  env: NodeJS.ProcessEnv = process.env,
-  inputVars: Record<string, unknown> = {},
-): TemplateVariables {
-  const vars: TemplateVariables = {};
-  for (const [key, value] of Object.entries(env)) {
-    if (value !== undefined) vars[key.toLowerCase()] = value;
+export function templateVariables(env: NodeJS.ProcessEnv = process.env, inputVars: Record<string, unknown> = {}): TemplateVariables {
+  const vars = new Map<string, Value>();
+  for (const key of Object.keys(env)) {
+    const value = env[key];
+    if (value !== undefined) vars.set(key.toLowerCase(), value);
   }
-  return { ...vars, ...inputVars };
+  if (inputVars === null || typeof inputVars !== 'object' || Array.isArray(inputVars)) throw new UserError('input variables must be a JSON object');
+  for (const key of Object.keys(inputVars)) vars.set(key, toValue(inputVars[key], key));
+  return vars;
 }
 
-/** Renders `template`; throws a `UserError` at the first undefined variable or template syntax error. */
-export function renderTemplate(template: string, vars: TemplateVariables, file?: string): string {
-  // Fast path: no template syntax at all (most metrics files).
-  if (!/\{[{%#]/.test(template)) return template;
-  const root = parseTemplate(template, file);
-  const undefinedUse = findUndefinedVariable(root, vars);
-  if (undefinedUse) {
-    throw new UserError(
-      `undefined template variable "${undefinedUse.name}" (define it with --input-vars or an environment variable)`,
-      { file, line: undefinedUse.line },
-    );
-  }
-  try {
-    return nunjucksModule().environment.renderString(template, vars);
-  } catch (err) {
-    throw templateError(err, file);
-  }
+const hasSyntax = (template: string): boolean => /\{[{%#]/.test(template);
+
+function variables(vars: TemplateVariables | Record<string, unknown>): TemplateVariables {
+  return vars instanceof Map ? vars : templateVariables({}, vars as Record<string, unknown>);
+}
+
+/** Renders `template`; throws a `UserError` naming the file and line of the first problem. */
+export function renderTemplate(template: string, vars: TemplateVariables | Record<string, unknown>, file?: string): string {
+  if (!hasSyntax(template)) return template;
+  const out: string[] = [];
+  renderJinja(parseJinja(template, file), variables(vars), file, (text) => out.push(text));
+  return out.join('');
+}
+
+/**
+ * A render whose `{{ … }}` outputs are left as markers: `text` is the template's own text with a marker
+ * (letters, digits and `_`: a plain YAML word) where each output goes, `fill` puts the outputs back into
+ * a string. Parse `text`, then `fill` its scalars: no output can change the document's structure.
+ */
+export interface TemplateData {
+  text: string;
+  /** Whether `text` holds markers at all. */
+  hasOutputs: boolean;
+  /** `value` with every marker replaced by its output. */
+  fill(value: string): string;
+  /** Whether `value` holds a marker. */
+  holdsOutput(value: string): boolean;
+}
+
+export function renderTemplateData(template: string, vars: TemplateVariables | Record<string, unknown>, file?: string): TemplateData {
+  const none: TemplateData = { text: template, hasOutputs: false, fill: (v) => v, holdsOutput: () => false };
+  if (!hasSyntax(template)) return none;
+  let nonce: string;
+  do nonce = `phv${randomBytes(6).toString('hex')}`;
+  while (template.includes(nonce));
+  const outputs: string[] = [];
+  const parts: string[] = [];
+  renderJinja(parseJinja(template, file), variables(vars), file, (text, fromExpression) => {
+    if (!fromExpression) {
+      parts.push(text);
+      return;
+    }
+    parts.push(`${nonce}_${outputs.length}_`);
+    outputs.push(text);
+  });
+  if (!outputs.length) return { ...none, text: parts.join('') };
+  const marker = new RegExp(`${nonce}_(\\d+)_`, 'g');
+  return {
+    text: parts.join(''),
+    hasOutputs: true,
+    fill: (value) => value.replace(marker, (_m, i: string) => outputs[Number(i)] as string),
+    holdsOutput: (value) => value.includes(nonce),
+  };
 }
 
 /** Names of variables a template uses without a default (for tests and diagnostics). */
 export function requiredVariables(template: string): string[] {
-  if (!/\{[{%#]/.test(template)) return [];
+  if (!hasSyntax(template)) return [];
+  const nodes = parseJinja(template);
+  const bound = new Set<string>(['loop']);
   const names = new Set<string>();
-  const root = parseTemplate(template);
-  walkUnguardedSymbols(root, boundNames(root, new Set()), (symbol) => names.add(symbol.value));
+  const guarded = new Set<Expr>();
+  walk(nodes, (expr) => {
+    if (expr.type === 'filter' && (expr.name === 'default' || expr.name === 'd') && expr.target.type === 'name') guarded.add(expr.target);
+    if (expr.type === 'test' && (expr.name === 'defined' || expr.name === 'undefined') && expr.target.type === 'name') bound.add(expr.target.name);
+  }, (node) => {
+    if (node.type === 'set' || node.type === 'for') node.targets.forEach((t) => bound.add(t));
+  });
+  walk(nodes, (expr) => {
+    if (expr.type === 'name' && !guarded.has(expr) && !bound.has(expr.name)) names.add(expr.name);
+  });
   return [...names];
 }
 
-// --- nunjucks' parser is public at runtime but untyped; these are the few node shapes we read. ---
-
-interface TemplateNode {
-  typename: string;
-  fields: string[];
-  lineno: number;
-  colno: number;
-  value?: unknown;
-  [field: string]: unknown;
-}
-
-interface SymbolNode extends TemplateNode {
-  value: string;
-}
-
-interface NunjucksParser {
-  parse(src: string): TemplateNode;
-}
-
-function parseTemplate(template: string, file?: string): TemplateNode {
-  const parser = (nunjucksModule().nunjucks as unknown as { parser: NunjucksParser }).parser;
-  try {
-    return parser.parse(template);
-  } catch (err) {
-    throw templateError(err, file);
-  }
-}
-
-function templateError(err: unknown, file?: string): UserError {
-  const message = err instanceof Error ? err.message : String(err);
-  const located = /\[Line (\d+), Column \d+\]\s*([\s\S]*)$/.exec(message);
-  const detail = (located?.[2] ?? message).replace(/^\(unknown path\)\s*/, '').trim();
-  return new UserError(`template error: ${detail}`, { file, line: located ? Number(located[1]) : undefined });
-}
-
-function isNode(value: unknown): value is TemplateNode {
-  return typeof value === 'object' && value !== null && 'typename' in value && 'fields' in value;
-}
-
-function children(node: TemplateNode): { field: string; child: TemplateNode }[] {
-  const out: { field: string; child: TemplateNode }[] = [];
-  for (const field of node.fields) {
-    const value = node[field];
-    if (Array.isArray(value)) {
-      for (const item of value) if (isNode(item)) out.push({ field, child: item });
-    } else if (isNode(value)) {
-      out.push({ field, child: value });
+/** Visits every expression (and statement) of a tree; a call's function name is no variable. */
+function walk(nodes: Node[], onExpr: (expr: Expr) => void, onNode: (node: Node) => void = () => undefined): void {
+  const expr = (e: Expr | undefined): void => {
+    if (!e) return;
+    onExpr(e);
+    switch (e.type) {
+      case 'list':
+        return e.items.forEach(expr);
+      case 'dict':
+        return e.entries.forEach(([k, v]) => (expr(k), expr(v)));
+      case 'attr':
+        return (expr(e.target), expr(e.key));
+      case 'call':
+        return (e.args.forEach(expr), e.kwargs.forEach(([, v]) => expr(v)));
+      case 'filter':
+        return (expr(e.target), e.args.forEach(expr), e.kwargs.forEach(([, v]) => expr(v)));
+      case 'test':
+        return (expr(e.target), e.args.forEach(expr));
+      case 'unary':
+        return expr(e.operand);
+      case 'binary':
+        return (expr(e.left), expr(e.right));
+      case 'conditional':
+        return (expr(e.test), expr(e.then), expr(e.otherwise));
+      default:
+        return;
     }
-  }
-  return out;
-}
-
-/**
- * Names bound inside the template (`{% set %}`, `{% for %}`, macro arguments) count as defined; so do
- * names tested with `is defined` anywhere, since their uses are then presumably inside the test's branch
- * (a static check cannot tell which branch runs).
- */
-function boundNames(node: TemplateNode, into: Set<string>): Set<string> {
-  const binders: Record<string, string[]> = { Set: ['targets'], For: ['name'], Macro: ['args'], Caller: ['args'] };
-  const tested = guardedChild(node);
-  if (node.typename === 'Is' && tested && typeof tested.value === 'string') into.add(tested.value);
-  for (const { field, child } of children(node)) {
-    if ((binders[node.typename] ?? []).includes(field)) collectSymbols(child, into);
-    boundNames(child, into);
-  }
-  return into;
-}
-
-function collectSymbols(node: TemplateNode, into: Set<string>): void {
-  if (node.typename === 'Symbol' && typeof node.value === 'string') into.add(node.value);
-  for (const { child } of children(node)) collectSymbols(child, into);
-}
-
-/**
- * Visits every variable reference that Jinja's StrictUndefined would reject if undefined: all but the
- * first argument of `default`/`d`, the left side of `is defined`/`is undefined`, filter and function names.
- */
-function walkUnguardedSymbols(
-  node: TemplateNode,
-  bound: Set<string>,
-  visit: (symbol: SymbolNode) => void,
-  guarded = new Set<TemplateNode>(),
-): void {
-  if (node.typename === 'Symbol' && typeof node.value === 'string') {
-    if (!bound.has(node.value) && !guarded.has(node)) visit(node as SymbolNode);
-    return;
-  }
-  const allowed = guardedChild(node);
-  if (allowed) guarded.add(allowed);
-  for (const { field, child } of children(node)) {
-    if ((node.typename === 'Filter' || node.typename === 'FunCall') && field === 'name') continue;
-    if (node.typename === 'Is' && field === 'right') continue;
-    walkUnguardedSymbols(child, bound, visit, guarded);
-  }
-}
-
-/** The child whose undefinedness is allowed: `x` in `x | default(…)` and `x is defined`. */
-function guardedChild(node: TemplateNode): TemplateNode | undefined {
-  if (node.typename === 'Filter') {
-    const name = node['name'];
-    const args = node['args'];
-    if (isNode(name) && (name.value === 'default' || name.value === 'd') && isNode(args)) {
-      const first = (args['children'] as unknown[] | undefined)?.[0];
-      return isNode(first) && first.typename === 'Symbol' ? first : undefined;
+  };
+  const node = (n: Node): void => {
+    onNode(n);
+    switch (n.type) {
+      case 'output':
+        return expr(n.expr);
+      case 'if':
+        return (n.branches.forEach((b) => (expr(b.test), b.body.forEach(node))), n.otherwise.forEach(node));
+      case 'for':
+        return (expr(n.iterable), n.body.forEach(node), n.otherwise.forEach(node));
+      case 'set':
+        return expr(n.value);
+      default:
+        return;
     }
-  }
-  if (node.typename === 'Is') {
-    const left = node['left'];
-    const right = node['right'];
-    const test = isNode(right) ? right.value : undefined;
-    if ((test === 'defined' || test === 'undefined') && isNode(left) && left.typename === 'Symbol') return left;
-  }
-  return undefined;
+  };
+  nodes.forEach(node);
 }
-
-function findUndefinedVariable(root: TemplateNode, vars: TemplateVariables): { name: string; line: number } | undefined {
-  let found: { name: string; line: number } | undefined;
-  walkUnguardedSymbols(root, boundNames(root, new Set()), (symbol) => {
-    if (found || symbol.value in vars || symbol.value in nunjucksGlobals) return;
-    found = { name: symbol.value, line: symbol.lineno + 1 };
-  });
-  return found;
-}
-
-// Functions nunjucks provides to every template (Jinja has the same names).
-const nunjucksGlobals: Record<string, true> = { range: true, cycler: true, joiner: true, loop: true };

@@ -8,7 +8,7 @@
  * src.lineOf(['tests', 0, 'metrics', 2, 'agg']); // → 31
  */
 import { createRequire } from 'node:module';
-import type { Document, Node, Tags } from 'yaml';
+import type { Document, Node, Scalar, ScalarTag, Tags } from 'yaml';
 import { UserError } from '../util/errors.js';
 import { parsePlainYaml } from './plain-yaml.js';
 
@@ -50,9 +50,24 @@ export function parseYamlSource(text: string, file?: string): YamlSource {
   return parseWithYaml(text, file);
 }
 
+/** What a rendered template's markers stand for (`template.ts:renderTemplateData`). */
+export interface Outputs {
+  fill(value: string): string;
+  holdsOutput(value: string): boolean;
+}
+
+/**
+ * Parses a rendered template whose `{{ … }}` outputs are still markers, then fills the scalars holding
+ * markers: a quoted or block scalar gets the outputs as they are; a plain one is read as YAML reads a
+ * plain scalar (`4.20` a number, `true` a boolean) — but always as one scalar, whatever the output holds.
+ */
+export function parseTemplatedYaml(text: string, outputs: Outputs, file?: string): YamlSource {
+  return parseWithYaml(text, file, outputs);
+}
+
 /** The yaml package's reading (exported for the fast path's tests). */
-export function parseWithYaml(text: string, file?: string): YamlSource {
-  const { LineCounter, parseDocument } = yaml();
+export function parseWithYaml(text: string, file?: string, outputs?: Outputs): YamlSource {
+  const { LineCounter, parseDocument, visit } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     version: '1.1',
@@ -67,12 +82,42 @@ export function parseWithYaml(text: string, file?: string): YamlSource {
     const message = first.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? first.message;
     throw new UserError(`invalid YAML: ${message}`, { file, line });
   }
-  const value = pythonScalars(doc.toJS({ maxAliasCount: 10_000 }));
+  if (outputs) {
+    const tags = doc.schema.tags.filter((t): t is ScalarTag => 'test' in t && t.default === true && t.test instanceof RegExp);
+    visit(doc, {
+      Scalar(_key, node: Scalar) {
+        if (typeof node.value !== 'string' || !outputs.holdsOutput(node.value)) return;
+        const filled = outputs.fill(node.value);
+        node.value = node.type === 'PLAIN' ? plainScalar(filled, tags) : filled;
+      },
+    });
+  }
+  let js: unknown;
+  try {
+    js = doc.toJS({ maxAliasCount: 10_000 });
+  } catch (err) {
+    // The yaml package refuses an alias bomb (aliases that expand without bound) without saying where.
+    throw new UserError(`invalid YAML: ${(err as Error).message}`, { file });
+  }
+  const value = pythonScalars(js);
   return {
     file,
     value,
     lineOf: (path) => lineOfPath(doc, lineCounter, path),
   };
+}
+
+/** A plain scalar's value as YAML 1.1 (PyYAML's booleans) resolves it: null, boolean, number, date or string. */
+function plainScalar(text: string, tags: ScalarTag[]): unknown {
+  const trimmed = text.trim();
+  if (/[\n\r\u0085\u2028\u2029]/.test(trimmed)) return trimmed;
+  const tag = tags.find((t) => t.test?.test(trimmed));
+  if (!tag || tag.tag === 'tag:yaml.org,2002:merge') return trimmed;
+  let failed = false;
+  const resolved = tag.resolve(trimmed, () => (failed = true), {} as never);
+  // Floats come back as a Scalar (keeping their digits for stringifying): the number is its value.
+  const value = yaml().isScalar(resolved) ? resolved.value : resolved;
+  return failed || (typeof value === 'object' && value !== null && !(value instanceof Date)) ? trimmed : value;
 }
 
 function lineOfPath(doc: Document, counter: InstanceType<YamlPackage['LineCounter']>, path: readonly PathSegment[]): number | undefined {

@@ -29,6 +29,8 @@ export interface BulkOptions {
   runMeta: Record<string, string>;
   /** Label shown in messages (the path, or `-` for stdin). */
   label?: string;
+  /** Rewrite runs a test-result ingest wrote (`--replace`). */
+  replace?: boolean;
   onProgress?(done: number, total: number): void;
 }
 
@@ -143,6 +145,7 @@ export async function ingestBulk(store: Store, path: string, options: BulkOption
 
   await writeGroups(store, groups, report, {
     onProgress: options.onProgress,
+    replace: options.replace,
     toRun: (group) => {
       const metadata = group.metadata ?? { ...options.runMeta };
       return {

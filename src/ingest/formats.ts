@@ -1,5 +1,8 @@
+import { open, stat } from 'node:fs/promises';
 import type { Store } from '../store/connect.js';
-import { optionList, optionText, type OptionValues } from '../util/params.js';
+import { UserError } from '../util/errors.js';
+import { isFileError, unreadableReason } from '../util/files.js';
+import { optionFlag, optionList, optionText, type OptionValues } from '../util/params.js';
 import { DEFAULT_METADATA_COLLECTIONS, DEFAULT_UUID_FIELDS, ingestBulk } from './bulk.js';
 import { ingestCsv } from './csv.js';
 import { ingestJson } from './json.js';
@@ -35,7 +38,11 @@ export interface IngestFormat {
   ingest(store: Store, path: string, label: string, values: OptionValues, hooks?: IngestHooks): Promise<IngestReport>;
 }
 
+/** Options of every format: `allowEmpty` (an input without records is meant), `replace` (see writeRun). */
+const COMMON_OPTIONS = ['allowEmpty', 'replace'] as const;
+
 const TEST_OPTIONS = [
+  ...COMMON_OPTIONS,
   'runMeta', 'runId', 'runAt', 'artifacts', 'useRunWallTime', 'attrRegex', 'testAttrPrefix', 'removeTestAttrPrefix',
   'storeAttachments', 'nonSubunitName', 'lenient', 'subunitVersion', 'collection',
 ] as const;
@@ -45,11 +52,11 @@ const list = (values: OptionValues, name: string, fallback: string[]) => {
   return given.length ? given : fallback;
 };
 
-export const INGEST_FORMATS: readonly IngestFormat[] = [
+const FORMATS: readonly IngestFormat[] = [
   {
     name: 'bulk',
     summary: 'OpenSearch/Elasticsearch _bulk NDJSON (action line + document)',
-    options: ['runMeta', 'metadataCollection', 'uuidField', 'timestampField', 'versionField'],
+    options: [...COMMON_OPTIONS, 'runMeta', 'metadataCollection', 'uuidField', 'timestampField', 'versionField'],
     ingest: (store, path, label, v, hooks) =>
       ingestBulk(store, path, {
         label,
@@ -58,6 +65,7 @@ export const INGEST_FORMATS: readonly IngestFormat[] = [
         timestampField: optionText(v, 'timestampField') ?? 'timestamp',
         versionField: optionText(v, 'versionField') ?? 'ocpVersion',
         runMeta: parseRunMeta(optionList(v, 'runMeta')),
+        replace: optionFlag(v, 'replace'),
         onProgress: hooks?.onProgress,
       }),
   },
@@ -65,7 +73,7 @@ export const INGEST_FORMATS: readonly IngestFormat[] = [
     name: 'kube-burner',
     summary: "kube-burner's output directory, or a JSON array / NDJSON of its documents",
     directories: true,
-    options: ['runMeta', 'collection', 'runCollection', 'versionField'],
+    options: [...COMMON_OPTIONS, 'runMeta', 'collection', 'runCollection', 'versionField'],
     ingest: (store, path, label, v, hooks) =>
       ingestKubeBurner(store, path, {
         label,
@@ -73,13 +81,14 @@ export const INGEST_FORMATS: readonly IngestFormat[] = [
         runCollection: optionText(v, 'runCollection') ?? 'perf_scale_ci',
         versionField: optionText(v, 'versionField') ?? 'ocpVersion',
         runMeta: parseRunMeta(optionList(v, 'runMeta')),
+        replace: optionFlag(v, 'replace'),
         onProgress: hooks?.onProgress,
       }),
   },
   {
     name: 'csv',
     summary: "Otava's CSV layout: a time column, metric columns, attribute columns; each row a run",
-    options: ['runMeta', 'timeColumn', 'metric', 'attribute', 'uuidColumn', 'collection', 'runCollection', 'delimiter'],
+    options: [...COMMON_OPTIONS, 'runMeta', 'timeColumn', 'metric', 'attribute', 'uuidColumn', 'collection', 'runCollection', 'delimiter'],
     ingest: (store, path, label, v) =>
       ingestCsv(store, path, {
         label,
@@ -91,12 +100,13 @@ export const INGEST_FORMATS: readonly IngestFormat[] = [
         runCollection: optionText(v, 'runCollection') ?? 'results',
         runMeta: parseRunMeta(optionList(v, 'runMeta')),
         delimiter: optionText(v, 'delimiter') ?? ',',
+        replace: optionFlag(v, 'replace'),
       }),
   },
   {
     name: 'json',
     summary: 'generic JSON: an array (or NDJSON) of {uuid, timestamp, metadata, metrics, documents}',
-    options: ['runMeta', 'collection', 'runCollection', 'versionField'],
+    options: [...COMMON_OPTIONS, 'runMeta', 'collection', 'runCollection', 'versionField'],
     ingest: (store, path, label, v) =>
       ingestJson(store, path, {
         label,
@@ -104,6 +114,7 @@ export const INGEST_FORMATS: readonly IngestFormat[] = [
         runCollection: optionText(v, 'runCollection') ?? 'results',
         versionField: optionText(v, 'versionField') ?? 'ocpVersion',
         runMeta: parseRunMeta(optionList(v, 'runMeta')),
+        replace: optionFlag(v, 'replace'),
       }),
   },
   {
@@ -119,6 +130,55 @@ export const INGEST_FORMATS: readonly IngestFormat[] = [
     ingest: (store, path, label, v, hooks) => ingestTestFile(store, path, label, v, 'junit', hooks?.onTestSummary),
   },
 ];
+
+/**
+ * What every format shares, so the CLI and the daemon refuse alike (a UserError at the input's label):
+ * an input that cannot be read is said in words (never an errno naming a temporary path); an empty or
+ * whitespace-only input, or one without a single record, is refused unless `allowEmpty` says it is meant —
+ * with a `runId` it would otherwise empty a stored run.
+ */
+function guarded(format: IngestFormat): IngestFormat {
+  return {
+    ...format,
+    async ingest(store, path, label, values, hooks) {
+      const allowEmpty = optionFlag(values, 'allowEmpty');
+      let report: IngestReport;
+      try {
+        if ((await isBlankFile(path, format.directories ?? false)) && !allowEmpty) throw new UserError(`the input is empty (${EMPTY_HINT})`, { file: label });
+        report = await format.ingest(store, path, label, values, hooks);
+      } catch (err) {
+        if (isFileError(err)) throw new UserError(`cannot read the input: ${unreadableReason(err)}`, { file: label });
+        throw err;
+      }
+      if (!report.runs.length && !report.errors.length && !allowEmpty) throw new UserError(`the input holds no runs (${EMPTY_HINT})`, { file: label });
+      return report;
+    },
+  };
+}
+
+const EMPTY_HINT = '--allow-empty if that is meant';
+
+/** Whether the file has nothing but white space (a directory: false; a missing file: the reader says so). */
+async function isBlankFile(path: string, directories: boolean): Promise<boolean> {
+  if (directories && (await stat(path)).isDirectory()) return false;
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(64 * 1024);
+    for (let position = 0; ; ) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+      if (bytesRead === 0) return true;
+      for (let i = 0; i < bytesRead; i++) if (!BLANK_BYTES.has(buffer[i])) return false;
+      position += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Space, tab, CR, LF and the bytes of a UTF-8 byte order mark. */
+const BLANK_BYTES = new Set([0x20, 0x09, 0x0d, 0x0a, 0xef, 0xbb, 0xbf]);
+
+export const INGEST_FORMATS: readonly IngestFormat[] = FORMATS.map(guarded);
 
 export const INGEST_FORMAT_NAMES = INGEST_FORMATS.map((f) => f.name);
 

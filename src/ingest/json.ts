@@ -7,11 +7,16 @@
  * ```
  */
 import type { Store } from '../store/connect.js';
-import { writeRun, type NewDocument, type NewRun } from '../store/runs.js';
-import { errorMessage } from '../util/errors.js';
+import type { NewDocument, NewRun } from '../store/runs.js';
+import { UserError, errorMessage } from '../util/errors.js';
 import { scanJsonElements } from './json-scanner.js';
-import { newReport, placeMessage, type IngestReport } from './report.js';
-import { runColumnsFromMetadata } from './run-fields.js';
+import type { ScannedLine } from './line-scanner.js';
+import { TOO_DEEP, nestedTooDeep } from './nesting.js';
+import { newReport, placeMessage, withoutPlace, type IngestReport } from './report.js';
+import { isoTimestamp, runColumnsFromMetadata } from './run-fields.js';
+import { salvageUuid } from './run-groups.js';
+import { RunPlaces } from './run-places.js';
+import { writeOneRun } from './write-groups.js';
 import { parseTimestamp } from './timestamps.js';
 
 export interface JsonOptions {
@@ -22,6 +27,8 @@ export interface JsonOptions {
   versionField: string;
   runMeta: Record<string, string>;
   label?: string;
+  /** Rewrite runs a test-result ingest wrote (`--replace`). */
+  replace?: boolean;
 }
 
 /**
@@ -36,29 +43,80 @@ export interface JsonOptions {
  *
  * `uuid` and `timestamp` are required; `metrics` (name → number or null) become one document
  * `{uuid, timestamp, …metrics}`, each of `documents` one more (with `uuid` added), all in the collection.
- * One transaction per run.
+ * One transaction per run. Two passes: the first notes where each run id is, so a run given twice is
+ * refused whole (each place named); a bad run is refused alone, the others are written and reported.
+ * A file cut short (a JSON array not closed) keeps its whole runs; the cut is reported.
  */
 export async function ingestJson(store: Store, path: string, options: JsonOptions): Promise<IngestReport> {
   const file = options.label ?? path;
   const report = newReport(file, 'json');
-  for await (const el of scanJsonElements(path)) {
+  const places = new RunPlaces(file);
+  const cut = await eachElement(path, file, (el) => {
+    const uuid = runId(el.text);
+    if (uuid !== undefined) places.note(uuid, el.line);
+  });
+  await eachElement(path, file, async (el) => {
     const place = { file, line: el.line };
-    const parsed = parseRun(el.text, options);
+    const parsed = parseRunSafely(el.text, options);
+    const uuid = 'run' in parsed ? parsed.run.uuid : (parsed.uuid ?? runId(el.text));
+    const duplicate = uuid === undefined ? undefined : places.duplicate(uuid, el.line);
+    if (duplicate === null) return;
+    if (duplicate !== undefined) {
+      report.runs.push({ uuid: uuid!, outcome: 'failed', documents: 0, error: placeMessage(duplicate, place) });
+      return;
+    }
     if ('error' in parsed) {
-      report.runs.push({ uuid: parsed.uuid ?? `line ${el.line}`, outcome: 'failed', documents: 0, error: placeMessage(parsed.error, { ...place, field: parsed.field }) });
-      continue;
+      report.runs.push({ uuid: uuid ?? `line ${el.line}`, outcome: 'failed', documents: 0, error: placeMessage(parsed.error, { ...place, field: parsed.field }) });
+      return;
     }
-    try {
-      const { outcome } = await store.writeTransaction((trx) => writeRun(trx, parsed.run, parsed.documents));
-      report.runs.push({ uuid: parsed.run.uuid, outcome, documents: parsed.documents.length });
-    } catch (err) {
-      report.runs.push({ uuid: parsed.run.uuid, outcome: 'failed', documents: 0, error: placeMessage(`database refused the run: ${errorMessage(err)}`, place) });
-    }
-  }
+    report.runs.push(await writeOneRun(store, parsed.run, parsed.documents, place));
+  });
+  if (cut) report.errors.push(cut.message);
   return report;
 }
 
+/**
+ * Calls `fn` on each element (array element or NDJSON line) of the file. A file the scanner gives up
+ * on (an array cut short, an element that is not an object) ends the walk: its error, placed at `file`
+ * (the label, not a spooled input's temporary path), is returned for the report.
+ */
+async function eachElement(path: string, file: string, fn: (el: ScannedLine) => void | Promise<void>): Promise<UserError | undefined> {
+  try {
+    for await (const el of scanJsonElements(path)) await fn(el);
+  } catch (err) {
+    if (!(err instanceof UserError) || err.place.file !== path) throw err;
+    return new UserError(withoutPlace(err), { ...err.place, file });
+  }
+  return undefined;
+}
+
+/**
+ * The run id of an element, when it is an object with a string uuid (first pass: nothing else is
+ * checked) — or, in malformed JSON, what looks like its uuid, so a broken copy of a run refuses it too.
+ */
+function runId(text: string): string | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return salvageUuid(text, 'uuid');
+  }
+  const uuid = value !== null && typeof value === 'object' ? (value as Record<string, unknown>).uuid : undefined;
+  return typeof uuid === 'string' && uuid ? uuid : undefined;
+}
+
 type Parsed = { run: NewRun; documents: NewDocument[] } | { error: string; field?: string; uuid?: string };
+
+/** {@link parseRun}, with whatever it throws (a field's UserError, anything unforeseen) refusing the run only. */
+function parseRunSafely(text: string, options: JsonOptions): Parsed {
+  try {
+    return parseRun(text, options);
+  } catch (err) {
+    const uuid = runId(text);
+    if (err instanceof UserError) return { error: withoutPlace(err), field: err.place.field, uuid };
+    return { error: `cannot read the run: ${errorMessage(err)}`, uuid };
+  }
+}
 
 function parseRun(text: string, options: JsonOptions): Parsed {
   let value: unknown;
@@ -73,13 +131,16 @@ function parseRun(text: string, options: JsonOptions): Parsed {
   const uuid = run.uuid;
   const timestampMs = parseTimestamp(run.timestamp);
   if (timestampMs === null) return { error: `timestamp ${JSON.stringify(run.timestamp) ?? 'is missing'} is not a time`, field: 'timestamp', uuid };
-  const timestamp = new Date(timestampMs).toISOString();
+  const timestamp = isoTimestamp(timestampMs);
+  if (timestamp === undefined) return { error: `timestamp ${JSON.stringify(run.timestamp)} is outside the times a date can hold`, field: 'timestamp', uuid };
   const metadata = run.metadata ?? {};
   if (typeof metadata !== 'object' || Array.isArray(metadata)) return { error: 'metadata must be an object', field: 'metadata', uuid };
+  if (nestedTooDeep(metadata)) return { error: `metadata ${TOO_DEEP}`, field: 'metadata', uuid };
   const documents: NewDocument[] = [];
   if (run.metrics !== undefined) {
     if (run.metrics === null || typeof run.metrics !== 'object' || Array.isArray(run.metrics)) return { error: 'metrics must be an object of numbers', field: 'metrics', uuid };
-    const body: Record<string, unknown> = { uuid, timestamp };
+    // No prototype: a metric named __proto__ is a key like any other.
+    const body = Object.assign(Object.create(null), { uuid, timestamp }) as Record<string, unknown>;
     for (const [name, v] of Object.entries(run.metrics as Record<string, unknown>)) {
       if (v === null) continue;
       if (typeof v !== 'number' || !Number.isFinite(v)) return { error: `metric value must be a finite number or null`, field: `metrics.${name}`, uuid };
@@ -91,10 +152,13 @@ function parseRun(text: string, options: JsonOptions): Parsed {
     if (!Array.isArray(run.documents)) return { error: 'documents must be an array of objects', field: 'documents', uuid };
     for (const [i, d] of run.documents.entries()) {
       if (d === null || typeof d !== 'object' || Array.isArray(d)) return { error: 'a document must be an object', field: `documents[${i}]`, uuid };
+      if (nestedTooDeep(d)) return { error: `the document ${TOO_DEEP}`, field: `documents[${i}]`, uuid };
       const doc: Record<string, unknown> = { uuid, ...(d as Record<string, unknown>) };
+      const docMs = doc.timestamp === undefined ? null : parseTimestamp(doc.timestamp);
+      if (docMs !== null && isoTimestamp(docMs) === undefined) return { error: `timestamp ${JSON.stringify(doc.timestamp)} is outside the times a date can hold`, field: `documents[${i}].timestamp`, uuid };
       documents.push({
         collection: options.collection,
-        timestampMs: parseTimestamp(doc.timestamp) ?? timestampMs,
+        timestampMs: docMs ?? timestampMs,
         metricName: typeof doc.metricName === 'string' ? doc.metricName : null,
         body: JSON.stringify(doc),
       });
@@ -110,6 +174,7 @@ function parseRun(text: string, options: JsonOptions): Parsed {
       metadata: meta,
       ...runColumnsFromMetadata(meta, options.versionField),
       ...(typeof run.buildUrl === 'string' ? { buildUrl: run.buildUrl } : {}),
+      replace: options.replace,
     },
     documents,
   };

@@ -6,13 +6,15 @@
  *   runCollection: 'perf_scale_ci', versionField: 'ocpVersion', runMeta: {} });
  * ```
  */
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Store } from '../store/connect.js';
 import { metadataString } from '../store/metadata.js';
 import { UserError } from '../util/errors.js';
+import { isFileError, unreadableReason } from '../util/files.js';
 import { scanJsonElements } from './json-scanner.js';
-import { newReport, type IngestReport } from './report.js';
+import type { ScannedLine } from './line-scanner.js';
+import { newReport, withoutPlace, type IngestReport } from './report.js';
 import { runColumnsFromMetadata } from './run-fields.js';
 import { RunGroups, attributeOrphans, salvageUuid } from './run-groups.js';
 import { parseTimestamp } from './timestamps.js';
@@ -26,6 +28,8 @@ export interface KubeBurnerOptions {
   versionField: string;
   runMeta: Record<string, string>;
   label?: string;
+  /** Rewrite runs a test-result ingest wrote (`--replace`). */
+  replace?: boolean;
   onProgress?(done: number, total: number): void;
 }
 
@@ -44,41 +48,31 @@ export async function ingestKubeBurner(store: Store, input: string, options: Kub
 
   for (let file = 0; file < groups.paths.length; file++) {
     const path = groups.paths[file];
-    for await (const el of scanJsonElements(path)) {
-      const place = { file: path, line: el.line };
-      let doc: unknown;
-      try {
-        doc = JSON.parse(el.text);
-      } catch (err) {
-        groups.fail(salvageUuid(el.text, 'uuid'), `malformed JSON document: ${(err as Error).message}`, place, el.text);
-        continue;
+    // Messages name the input as the caller does (a spooled body is its label), a folder's files by path.
+    const name = path === input ? report.file : path;
+    // The runs with documents in this file, and where its last whole element ends.
+    const runsInFile = new Set<string>();
+    let end = 0;
+    try {
+      for await (const el of scanJsonElements(path)) {
+        end = el.offset + el.length;
+        const uuid = readDocument(el, name, file, groups, summaries, options);
+        if (uuid !== undefined) runsInFile.add(uuid);
       }
-      if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
-        groups.fail(undefined, 'a kube-burner document must be a JSON object', place);
-        continue;
-      }
-      const record = doc as Record<string, unknown>;
-      if (typeof record.uuid !== 'string' || !record.uuid) {
-        groups.fail(undefined, 'the document has no uuid', { ...place, field: 'uuid' });
-        continue;
-      }
-      const metricName = typeof record.metricName === 'string' ? record.metricName : null;
-      if (metricName === 'jobSummary' && !summaries.has(record.uuid)) summaries.set(record.uuid, record);
-      groups.addDocument(record.uuid, {
-        file,
-        line: el.line,
-        offset: el.offset,
-        length: el.length,
-        timestampMs: parseTimestamp(record.timestamp),
-        metricName,
-        collection: options.collection,
-      });
+    } catch (err) {
+      // A file cut short or unreadable refuses its own runs (they may miss documents), not the folder's others.
+      const why = err instanceof UserError ? { message: withoutPlace(err), place: { ...err.place, file: name } } : isFileError(err) ? { message: `cannot read the file: ${unreadableReason(err)}`, place: { file: name } } : undefined;
+      if (!why) throw err;
+      for (const uuid of runsInFile) groups.fail(uuid, why.message, why.place);
+      // The rest of the file may name a run whose other documents are in other files.
+      groups.fail(undefined, why.message, why.place, await textAfter(path, end));
     }
   }
 
   attributeOrphans(groups);
   await writeGroups(store, groups, report, {
     onProgress: options.onProgress,
+    replace: options.replace,
     toRun: (group) => {
       const summary = summaries.get(group.uuid);
       const summaryMeta = (summary?.metadata ?? {}) as Record<string, unknown>;
@@ -104,9 +98,66 @@ export async function ingestKubeBurner(store: Store, input: string, options: Kub
   return report;
 }
 
+/** Reads one kube-burner document into the groups; returns its run id, or undefined when it has none. */
+function readDocument(
+  el: ScannedLine,
+  name: string,
+  file: number,
+  groups: RunGroups,
+  summaries: Map<string, Record<string, unknown>>,
+  options: KubeBurnerOptions,
+): string | undefined {
+  const place = { file: name, line: el.line };
+  let doc: unknown;
+  try {
+    doc = JSON.parse(el.text);
+  } catch (err) {
+    const uuid = salvageUuid(el.text, 'uuid');
+    groups.fail(uuid, `malformed JSON document: ${(err as Error).message}`, place, el.text);
+    return uuid;
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+    groups.fail(undefined, 'a kube-burner document must be a JSON object', place);
+    return undefined;
+  }
+  const record = doc as Record<string, unknown>;
+  if (typeof record.uuid !== 'string' || !record.uuid) {
+    groups.fail(undefined, 'the document has no uuid', { ...place, field: 'uuid' });
+    return undefined;
+  }
+  const metricName = typeof record.metricName === 'string' ? record.metricName : null;
+  if (metricName === 'jobSummary' && !summaries.has(record.uuid)) summaries.set(record.uuid, record);
+  groups.addDocument(record.uuid, {
+    file,
+    line: el.line,
+    offset: el.offset,
+    length: el.length,
+    timestampMs: parseTimestamp(record.timestamp),
+    metricName,
+    collection: options.collection,
+  });
+  return record.uuid;
+}
+
+/** The first 64 KiB of a file after `offset` (where a cut-short element may name its run), or nothing. */
+async function textAfter(path: string, offset: number): Promise<string> {
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const buffer = Buffer.alloc(65_536);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+      return buffer.toString('utf8', 0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return '';
+  }
+}
+
 async function kubeBurnerFiles(input: string): Promise<string[]> {
-  const info = await stat(input).catch(() => {
-    throw new UserError('no such file or directory', { file: input });
+  const info = await stat(input).catch((err: unknown) => {
+    throw new UserError(`cannot read the input: ${unreadableReason(err)}`, { file: input });
   });
   if (!info.isDirectory()) return [input];
   const names = (await readdir(input)).filter((n) => n.endsWith('.json')).sort();

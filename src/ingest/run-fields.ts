@@ -8,16 +8,21 @@ import { parseTimestamp } from './timestamps.js';
  * (camelCase, as in Orion's metadata index) or the older snake_case ones (seed 002).
  */
 export function runColumnsFromMetadata(metadata: Record<string, unknown>, versionField: string): Partial<NewRun> {
-  const str = (...keys: string[]) => {
+  // The first of the keys with a value, and that value as a string.
+  const first = (keys: string[]): [string, string] | null => {
     for (const k of keys) {
       const v = getPath(metadata, k);
-      if (v !== undefined && v !== null && v !== '') return metadataString(v);
+      if (v !== undefined && v !== null && v !== '') return [k, metadataString(v)];
     }
     return null;
   };
+  const str = (...keys: string[]) => first(keys)?.[1] ?? null;
   const time = (...keys: string[]) => {
-    const s = str(...keys);
-    return s === null ? null : parseTimestamp(s);
+    const found = first(keys);
+    const ms = found && parseTimestamp(found[1]);
+    // A time no date can hold would break every later reader of the run: the run is refused.
+    if (found && ms !== null && isoTimestamp(ms) === undefined) throw new UserError(`${found[1]} is outside the times a date can hold`, { field: found[0] });
+    return ms;
   };
   return {
     buildUrl: str('buildUrl', 'build_url'),
@@ -30,7 +35,8 @@ export function runColumnsFromMetadata(metadata: Record<string, unknown>, versio
 
 /** `--run-meta k=v` (also `k:v`, subunit2sql's form) into an object. */
 export function parseRunMeta(pairs: string[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
+  // No prototype: a key named __proto__ is kept as a key.
+  const out = Object.create(null) as Record<string, string>;
   for (const pair of pairs ?? []) {
     const m = /^([^=:]+)[=:](.*)$/.exec(pair);
     // A UserError, so the daemon answers 400 (not 500) for a bad `runMeta` query parameter.
@@ -38,4 +44,10 @@ export function parseRunMeta(pairs: string[] | undefined): Record<string, string
     out[m[1].trim()] = m[2];
   }
   return out;
+}
+
+/** The ISO form of epoch milliseconds, or undefined when no date can hold them (beyond ±8.64e15). */
+export function isoTimestamp(ms: number): string | undefined {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }

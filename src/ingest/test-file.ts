@@ -3,7 +3,7 @@ import { optionFlag, optionList, optionText, type OptionValues } from '../util/p
 import { UserError } from '../util/errors.js';
 import type { Store } from '../store/connect.js';
 import { readJunitTests } from './junit/read.js';
-import { newReport, type IngestReport } from './report.js';
+import { newReport, placeMessage, type IngestReport } from './report.js';
 import { ingestTestRecords, type TestIngestOptions, type TestIngestSummary } from './subunit/ingest.js';
 import { DEFAULT_ATTR_REGEX } from './subunit/names.js';
 import { readSubunitTestBatches } from './subunit/read.js';
@@ -48,6 +48,8 @@ export function testIngestOptions(values: OptionValues, source: 'subunit' | 'jun
     removeTestAttrPrefix: optionFlag(values, 'removeTestAttrPrefix'),
     storeAttachments: optionFlag(values, 'storeAttachments'),
     collection: optionText(values, 'collection') ?? 'tests',
+    replace: optionFlag(values, 'replace'),
+    refuseEmpty: !optionFlag(values, 'allowEmpty'),
   };
 }
 
@@ -89,7 +91,9 @@ export async function ingestTestFile(
     onSummary?.(summary, damaged);
   } catch (err) {
     if (!(err instanceof UserError)) throw err;
-    report.runs.push({ uuid: options.runId ?? '(new run)', outcome: 'failed', documents: 0, error: err.message });
+    // Placed at the input when the refusal has no place of its own (the run is empty, its id taken).
+    const error = err.place.file === undefined ? placeMessage(err.message, { file: label }) : err.message;
+    report.runs.push({ uuid: options.runId ?? '(new run)', outcome: 'failed', documents: 0, error });
   } finally {
     input.destroy();
   }

@@ -1,13 +1,16 @@
 import type { Store } from '../store/connect.js';
 import { writeDocuments, writeRun, type DocumentOrder, type NewDocument, type NewRun } from '../store/runs.js';
-import { UserError, errorMessage } from '../util/errors.js';
+import { UserError, errorMessage, type Place } from '../util/errors.js';
 import { RangeReader } from './line-scanner.js';
+import { TOO_DEEP, nestedTooDeep } from './nesting.js';
 import { placeMessage, type IngestReport, type RunOutcome } from './report.js';
 import type { RunGroup, RunGroups } from './run-groups.js';
 
 export interface WriteGroupsOptions {
   /** Builds the run row of a group (from its metadata document, `--run-meta`, its documents). */
   toRun(group: RunGroup): NewRun;
+  /** Rewrite runs the other kind of ingest wrote (`--replace`). */
+  replace?: boolean;
   onProgress?(done: number, total: number): void;
 }
 
@@ -123,7 +126,8 @@ async function writeGroup(store: Store, { group, documents, readError }: ReadGro
       const error = placeMessage(`cannot read the run's documents back: ${errorMessage(readError)}`, { file, line: group.firstLine });
       return { uuid: group.uuid, outcome: 'failed', documents: 0, error };
     }
-    const run = options.toRun(group);
+    const run = { ...options.toRun(group), replace: options.replace };
+    if (nestedTooDeep(run.metadata)) throw new UserError(`the run's metadata ${TOO_DEEP}`, { field: 'metadata' });
     const { outcome } = await store.writeTransaction(async (trx) => {
       const written = await (group.metadata ? writeRun(trx, run, documents, order) : writeDocuments(trx, run, documents, order));
       // A run without documents never reached them.
@@ -136,12 +140,29 @@ async function writeGroup(store: Store, { group, documents, readError }: ReadGro
       uuid: group.uuid,
       outcome: 'failed',
       documents: 0,
-      // A UserError says what is wrong with the run itself; anything else is the database's refusal.
-      error: placeMessage(err instanceof UserError ? err.message : `database refused the run: ${errorMessage(err)}`, { file, line: group.firstLine }),
+      error: placeMessage(refusal(err), { file, line: group.firstLine }),
     };
   } finally {
     order.ready();
     order.inserted();
+  }
+}
+
+/** A UserError says what is wrong with the run itself; anything else is the database's refusal. */
+function refusal(err: unknown): string {
+  return err instanceof UserError ? err.message : `database refused the run: ${errorMessage(err)}`;
+}
+
+/**
+ * Writes one run of a format whose records are whole runs (json, csv) in its own transaction, or says
+ * why it is not written, at `place`.
+ */
+export async function writeOneRun(store: Store, run: NewRun, documents: NewDocument[], place: Place): Promise<RunOutcome> {
+  try {
+    const { outcome } = await store.writeTransaction((trx) => writeRun(trx, run, documents));
+    return { uuid: run.uuid, outcome, documents: documents.length };
+  } catch (err) {
+    return { uuid: run.uuid, outcome: 'failed', documents: 0, error: placeMessage(refusal(err), place) };
   }
 }
 

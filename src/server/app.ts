@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Store } from '../store/connect.js';
@@ -5,16 +6,22 @@ import { toJson } from '../util/json.js';
 import { authHook } from './auth.js';
 import { CachedAnalysis, DEFAULT_CACHE_SIZES, type CacheSizes } from './cached-analysis.js';
 import { enableCors } from './cors.js';
+import { CallerTerms } from './caller-terms.js';
 import { errorHandler, notFoundHandler } from './errors.js';
+import { useBoundedJson } from './json-body.js';
 import { ServerMetrics } from './metrics.js';
 import { openApiDocument } from './openapi.js';
+import { refuseNul } from './params.js';
 import { analyzeRoutes } from './routes/analyze.js';
+import { experimentsRoutes } from './routes/experiments.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { regressionsRoutes } from './routes/regressions.js';
+import { reportsRoutes } from './routes/reports.js';
 import { runsRoutes } from './routes/runs.js';
 import { testsRoutes } from './routes/tests.js';
 import { tokensRoutes } from './routes/tokens.js';
+import { removeStaleSpools, SpoolBudget } from './spool.js';
 
 /**
  * The daemon: HTTP routes over the services the CLI uses. Everything it knows lives in the store, so any
@@ -37,6 +44,10 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** Largest ingest body, bytes. Default 1 GiB. */
   ingestLimit?: number;
+  /** Bytes all uploads in flight may hold in the temp folder together. Default 4 GiB. */
+  spoolLimit?: number;
+  /** Time `/healthz` waits for the database before answering 503, ms. Default 2 s. */
+  healthTimeoutMs?: number;
   /** Time allowed to receive a whole request, ms. Default 5 minutes (uploads). */
   requestTimeoutMs?: number;
   /** Structured request logs (pino); none by default. */
@@ -47,41 +58,60 @@ export interface ServerOptions {
 
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 export const DEFAULT_INGEST_LIMIT = 1024 * 1024 * 1024;
+export const DEFAULT_SPOOL_LIMIT = 4 * 1024 * 1024 * 1024;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 5 * 60_000;
+export const DEFAULT_HEALTH_TIMEOUT_MS = 2000;
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    requestTimeout: requestTimeoutMs,
     // Connections idle past this are closed; keeps a flood of idle sockets from piling up.
-    connectionTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    connectionTimeout: requestTimeoutMs,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    // Unguessable ids, never taken from the client: a 500 names one, the log line carries it.
+    genReqId: () => randomBytes(12).toString('base64url'),
   }) as unknown as FastifyInstance;
+  // Uploads of a daemon that died are in the temp folder still; no upload lives longer than a request.
+  await removeStaleSpools(requestTimeoutMs);
+  const terms = new CallerTerms({ configDir: options.configDir });
   const analyses = new CachedAnalysis(options.store, options.cacheSizes ?? DEFAULT_CACHE_SIZES);
   const metrics = new ServerMetrics(() => analyses.stats());
 
   app.setReplySerializer((payload) => toJson(payload));
-  app.setErrorHandler(errorHandler);
+  app.setErrorHandler(errorHandler(terms));
+  useBoundedJson(app);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
   app.setNotFoundHandler(notFoundHandler);
   app.addHook('onResponse', async (request, reply) => {
     metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
   });
   enableCors(app, options.corsOrigins ?? []);
   app.addHook('onRequest', authHook({ store: options.store, readPublic: options.readPublic ?? false }));
+  app.addHook('preValidation', async (request) => refuseNul(request));
 
   // A constant document: serialised once.
   const openApi = toJson(openApiDocument());
   app.get('/openapi.json', { config: { access: 'public' } }, async (_request, reply) => reply.type('application/json; charset=utf-8').send(openApi));
-  healthRoutes(app, options.store, metrics);
+  healthRoutes(app, options.store, metrics, options.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS);
   runsRoutes(app, options.store);
   regressionsRoutes(app, options.store);
+  reportsRoutes(app, options.store);
   testsRoutes(app, options.store);
   tokensRoutes(app, options.store);
+  experimentsRoutes(app, options.store);
   analyzeRoutes(app, analyses, options.configDir);
-  ingestRoutes(app, options.store, metrics, options.ingestLimit ?? DEFAULT_INGEST_LIMIT);
+  ingestRoutes(app, options.store, metrics, {
+    limit: options.ingestLimit ?? DEFAULT_INGEST_LIMIT,
+    budget: new SpoolBudget(options.spoolLimit ?? DEFAULT_SPOOL_LIMIT),
+    terms,
+  });
   await app.ready();
   return app;
 }

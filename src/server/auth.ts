@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { findToken, scopeAllows, type TokenInfo, type TokenScope } from '../auth/tokens.js';
 import type { Store } from '../store/connect.js';
+import { UserError } from '../util/errors.js';
 
 /**
  * Who may call a route: `public` (health, metrics, the OpenAPI document), `read` (public with
@@ -46,6 +47,17 @@ export function authHook(options: AuthOptions) {
       return deny(reply, 403, `this route needs a token of scope ${access} (this one has scope ${token.scope})`);
     }
   };
+}
+
+/**
+ * For what a route does only on request (an analysis that records its regressions): 401 without a
+ * token, 403 when its scope does not allow `scope`. The route's own access was checked by the hook.
+ */
+export function requireScope(request: FastifyRequest, scope: TokenScope, what: string): void {
+  if (!request.token) throw new UserError(`${what} needs "Authorization: Bearer <token>" of scope ${scope}`, { field: 'authorization' }, 401);
+  if (!scopeAllows(request.token.scope, scope)) {
+    throw new UserError(`${what} needs a token of scope ${scope} (this one has scope ${request.token.scope})`, { field: 'authorization' }, 403);
+  }
 }
 
 async function deny(reply: FastifyReply, status: 401 | 403, message: string): Promise<void> {

@@ -84,28 +84,33 @@ export class CachedAnalysis {
     this.versions = new SharedVersionReads(() => readDataVersion(store.db));
   }
 
-  /** A config of `--config-dir`, as `loadAnalysisConfig(path, { inputVars })` gives it. */
+  /**
+   * A config of `--config-dir`, as `loadAnalysisConfig(path, { inputVars })` gives it — without the
+   * daemon's environment variables (a caller's variables must not read the daemon's secrets) and with
+   * includes confined to the config's folder.
+   */
   async fileConfig(path: string, inputVars: Record<string, unknown>): Promise<ParsedConfig> {
+    const load = { inputVars, env: {}, includeRoot: dirname(resolve(path)) };
     let text: string;
     try {
       // A small, page-cached file: a synchronous read costs less than a thread-pool round trip.
       text = readFileSync(path, 'utf8');
     } catch {
       // The loader words the error (missing file, directory) the way the CLI does.
-      return { config: await loadAnalysisConfig(path, { inputVars }), key: undefined };
+      return { config: await loadAnalysisConfig(path, load), key: undefined };
     }
     const key = hash(['file', path, text, inputVars]);
     const parsed = await this.configs.get(key, async () => {
       try {
-        // Without includes the result depends on the text, the vars and the environment only.
-        return await parseAnalysisConfig(text, { file: path, baseDir: dirname(resolve(path)), inputVars, allowIncludes: false });
+        // Without includes the result depends on the text and the vars only.
+        return await parseAnalysisConfig(text, { ...load, file: path, baseDir: dirname(resolve(path)), allowIncludes: false });
       } catch {
         return READS_INCLUDES;
       }
     });
     if (parsed !== READS_INCLUDES) return { config: parsed, key };
     // Includes (or an invalid config, whose error the full loader reports): the loader on every request.
-    return { config: await loadAnalysisConfig(path, { inputVars }), key: undefined };
+    return { config: await loadAnalysisConfig(path, load), key: undefined };
   }
 
   /** A config from a request body (no includes, no environment: a pure function of the body). */

@@ -63,8 +63,14 @@ const WRITE_ERRORS = { '401': error('missing, unknown or revoked token'), '403':
 const SINCE = q('since', 'from this time on (YYYY-MM-DD or ISO time)', { type: 'string', format: 'date-time' });
 const UNTIL = q('until', 'up to this time (YYYY-MM-DD or ISO time)', { type: 'string', format: 'date-time' });
 const META = q('meta', 'one metadata pair key=value the runs must have');
-const LIMIT = (dflt: number) => q('limit', `at most this many (default ${dflt})`, { type: 'integer', default: dflt });
-const OFFSET = q('offset', 'skip this many (from the newest)', { type: 'integer', default: 0 });
+const LIMIT = (dflt: number) => q('limit', `at most this many, at least 1 (default ${dflt})`, { type: 'integer', default: dflt });
+const OFFSET = q('offset', 'skip this many (from the newest); plain digits, at most 1000000000', { type: 'integer', default: 0 });
+const RECORD_FIELD: Schema = {
+  type: 'boolean',
+  default: false,
+  description:
+    'record the regressions found in the regressions table (as `perfhound analyze` does); needs a token of scope ingest or admin (401/403 otherwise). Without it the analysis writes nothing.',
+};
 const OBJ: Schema = { type: 'object', additionalProperties: true };
 const list = (key: string): Schema => ({ type: 'object', properties: { [key]: { type: 'array', items: OBJ } } });
 
@@ -92,6 +98,8 @@ const INGEST_PARAMS: Parameter[] = [
   q('non-subunit-name', 'subunit: keep non-subunit bytes as a file of this name'),
   q('lenient', 'subunit/junit: keep the good part of a damaged stream', { type: 'boolean' }),
   q('subunit-version', 'subunit: auto, 1 or 2', { type: 'string', enum: ['auto', '1', '2'] }),
+  q('allow-empty', 'accept a body without records (refused otherwise)', { type: 'boolean' }),
+  q('replace', 'rewrite a run the other kind of ingest wrote (benchmark ↔ test results)', { type: 'boolean' }),
 ];
 
 const ANALYZE_OPTIONS: Schema = {
@@ -109,7 +117,10 @@ export function openApiDocument(): OpenApiDocument {
       version: '1',
       description:
         'Change point analysis, runs, series, regressions, ingestion and test analytics over the perfhound store. ' +
-        'Errors are {"error": message, "place": {...}}. Reads need a token of any scope unless the daemon runs with --read-public.',
+        'Errors are {"error": message, "place": {...}} in the caller\'s terms (no server paths, no database details); ' +
+        '5xx answers are {"error", "requestId"}, the id the server log carries (also the x-request-id header of every answer). ' +
+        'JSON bodies are at most 64 levels deep. Reads need a token of any scope unless the daemon runs with --read-public; ' +
+        'reads never write (analyses record regressions only with record=true and a token of scope ingest). See docs/security.md.',
     },
     paths: {
       '/healthz': { get: { summary: 'the daemon and its database answer', tags: ['ops'], responses: { '200': json(OBJ, 'ok'), '503': json(OBJ, 'the database does not answer') } } },
@@ -127,12 +138,22 @@ export function openApiDocument(): OpenApiDocument {
                 schema: {
                   type: 'object',
                   required: ['config'],
-                  properties: { config: { oneOf: [{ type: 'string', description: 'YAML text (templated)' }, { type: 'object', description: 'a config as JSON (not templated)' }] }, options: ANALYZE_OPTIONS },
+                  properties: {
+                    config: { oneOf: [{ type: 'string', description: 'YAML text (templated)' }, { type: 'object', description: 'a config as JSON (not templated)' }] },
+                    options: ANALYZE_OPTIONS,
+                    record: RECORD_FIELD,
+                  },
                 },
               },
             },
           },
-          responses: { '200': json(ref('AnalysisResult'), 'rows per test, as Orion\'s JSON output'), '400': error('bad body or config (field path and YAML line in `place`)'), '401': error('no valid token'), '501': error('analysis unavailable in this build') },
+          responses: {
+            '200': json(ref('AnalysisResult'), 'rows per test, as Orion\'s JSON output'),
+            '400': error('bad body or config (field path and YAML line in `place`)'),
+            '401': error('no valid token (or record without one)'),
+            '403': error('record with a token of another scope than ingest/admin'),
+            '501': error('analysis unavailable in this build'),
+          },
         },
       },
       '/daemon/changepoint': {
@@ -148,8 +169,9 @@ export function openApiDocument(): OpenApiDocument {
             q('filter_changepoints', '"true": only change point rows'),
             q('lookback', 'e.g. 15d, 12h'),
             q('convert_tinyurl', "accepted for Orion's clients; ignored"),
+            q('record', RECORD_FIELD.description!, { type: 'boolean', default: false }),
           ],
-          responses: { '200': json(ref('AnalysisResult'), 'rows per test'), ...READ_ERRORS, '404': error('no such config, or no --config-dir'), '501': error('analysis unavailable in this build') },
+          responses: { '200': json(ref('AnalysisResult'), 'rows per test'), ...READ_ERRORS, '403': error('record with a token of another scope than ingest/admin'), '404': error('no such config, or no --config-dir'), '501': error('analysis unavailable in this build') },
         },
       },
       '/daemon/options': { get: { summary: 'configs available in --config-dir', tags: ['analysis', 'orion'], security: READ, responses: { '200': json({ type: 'object', properties: { options: { type: 'array', items: { type: 'string' } } } }, 'config names'), ...READ_ERRORS } } },
@@ -176,7 +198,19 @@ export function openApiDocument(): OpenApiDocument {
         },
       },
       '/api/v1/runs/{uuid}': { get: { summary: 'one run with its document counts per collection', tags: ['runs'], security: READ, parameters: [path('uuid', 'the run id')], responses: { '200': json(ref('Run'), 'the run'), ...READ_ERRORS, '404': error('no such run') } } },
+      '/api/v1/experiments': { get: { summary: 'experiment campaigns (seed 003) with tests planned, done, passed, failed, remaining, the current test and the last failures', tags: ['experiments'], security: READ, responses: { '200': json({ type: 'object', properties: { experiments: { type: 'array', items: ref('Experiment') } } }, 'the experiments by name'), ...READ_ERRORS } } },
+      '/api/v1/experiments/{name}': { get: { summary: "one experiment with every attempt (the ESS rows: start/end ms, test name, pings, SSH checks, end status, attempt, QoS settings, comments, run uuid)", tags: ['experiments'], security: READ, parameters: [path('name', 'the experiment_name')], responses: { '200': json({ type: 'object', properties: { attempts: { type: 'array', items: OBJ } }, additionalProperties: true, description: 'the Experiment fields plus attempts' }, 'the experiment'), ...READ_ERRORS, '404': error('no such experiment') } } },
       '/api/v1/runs/{uuid}/subunit': { get: { summary: 'a stored test run as a subunit v2 stream (sql2subunit)', tags: ['tests'], security: READ, parameters: [path('uuid', 'the run id')], responses: { '200': { description: 'subunit v2', content: { 'application/vnd.subunit.v2': { schema: { type: 'string', format: 'binary' } } } }, ...READ_ERRORS, '404': error('no such run') } } },
+      '/api/v1/reports': {
+        get: {
+          summary: 'run reports (seed 002: results, Prometheus metrics, links per run), newest run last; pages go back in time',
+          tags: ['reports'],
+          security: READ,
+          parameters: [q('cluster', 'only this cluster'), q('since', 'runs from this time on (YYYY-MM-DD or ISO time)', { type: 'string', format: 'date-time' }), UNTIL, LIMIT(100), OFFSET],
+          responses: { '200': json({ type: 'object', properties: { reports: { type: 'array', items: ref('ReportSummary') }, limit: { type: 'integer' }, offset: { type: 'integer' }, nextOffset: { type: ['number', 'null'] } } }, 'a page of report summaries'), ...READ_ERRORS },
+        },
+      },
+      '/api/v1/reports/{uuid}': { get: { summary: 'the report document of one run', tags: ['reports'], security: READ, parameters: [path('uuid', 'the run id')], responses: { '200': json(ref('Report'), 'the report'), ...READ_ERRORS, '404': error('no report for that run') } } },
       '/api/v1/regressions': {
         get: {
           summary: 'regressions found by analyses, newest first',
@@ -192,7 +226,7 @@ export function openApiDocument(): OpenApiDocument {
           tags: ['regressions'],
           security: needs('ack'),
           parameters: [path('id', 'the regression id')],
-          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['reason'], properties: { reason: { type: 'string' }, by: { type: 'string', description: 'who (default: the token name)' } } } } } },
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['reason'], properties: { reason: { type: 'string' } }, additionalProperties: false, description: "who acknowledged is the token's name; a body's `by` is refused" } } } },
           responses: { '200': json(OBJ, 'the regression and the ack'), '400': error('no reason, bad id'), ...WRITE_ERRORS, '404': error('no such regression') },
         },
       },
@@ -209,7 +243,7 @@ export function openApiDocument(): OpenApiDocument {
             '400': json({ type: 'object', properties: { error: { type: 'string' }, report: ref('IngestReport') } }, 'a run or line was refused (named with its line); the report says what was still written'),
             ...WRITE_ERRORS,
             '404': error('unknown format'),
-            '413': error('body over the ingest limit'),
+            '413': error("body over the ingest limit, or the daemon's upload space for all uploads in flight is full"),
           },
         },
       },
@@ -223,7 +257,7 @@ export function openApiDocument(): OpenApiDocument {
           responses: { '201': json(OBJ, 'the token (with `token`, the secret)'), '400': error('bad name or scope, or a valid token of that name exists'), ...WRITE_ERRORS },
         },
       },
-      '/api/v1/tokens/{name}/revoke': { post: { summary: 'revoke a valid token by name (or id)', tags: ['admin'], security: needs('admin'), parameters: [path('name', 'token name or id')], responses: { '200': json(OBJ, 'the revoked token'), ...WRITE_ERRORS, '404': error('no valid token of that name') } } },
+      '/api/v1/tokens/{name}/revoke': { post: { summary: 'revoke a valid token by name (a name is never read as an id)', tags: ['admin'], security: needs('admin'), parameters: [path('name', 'token name')], responses: { '200': json(OBJ, 'the revoked token'), ...WRITE_ERRORS, '404': error('no valid token of that name') } } },
       '/api/v1/tests/runs-by-key': { get: { summary: 'test runs grouped by a metadata key per time bucket (pass/fail counts, run times)', tags: ['tests'], security: READ, parameters: [q('key', 'metadata key', { type: 'string' }, true), q('resolution', 'bucket size', { type: 'string', enum: ['sec', 'min', 'hour', 'day'], default: 'day' }), SINCE, UNTIL], responses: { '200': json(list('buckets'), 'buckets'), ...READ_ERRORS } } },
       '/api/v1/tests/history': { get: { summary: 'status history and run time trend of one test', tags: ['tests'], security: READ, parameters: [q('test', 'test id', { type: 'string' }, true), q('window', 'rolling window of the trend', { type: 'integer' }), META, SINCE, UNTIL], responses: { '200': json({ type: 'object', properties: { results: { type: 'array', items: OBJ }, trend: { type: 'array', items: OBJ } } }, 'history'), ...READ_ERRORS } } },
       '/api/v1/tests/rates': { get: { summary: 'pass/fail/skip counts and failure rate per test', tags: ['tests'], security: READ, parameters: [META, SINCE, UNTIL], responses: { '200': json(list('tests'), 'tests'), ...READ_ERRORS } } },
@@ -244,7 +278,7 @@ export function openApiDocument(): OpenApiDocument {
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'a token from `perfhound token create --scope ingest|ack|admin` (admin may do everything)' } },
       schemas: {
-        Error: { type: 'object', required: ['error'], properties: { error: { type: 'string' }, place: { type: 'object', additionalProperties: true }, problems: { type: 'array', items: OBJ } } },
+        Error: { type: 'object', required: ['error'], properties: { error: { type: 'string' }, place: { type: 'object', additionalProperties: true }, problems: { type: 'array', items: OBJ }, requestId: { type: 'string' } } },
         Run: {
           type: 'object',
           properties: {
@@ -253,12 +287,34 @@ export function openApiDocument(): OpenApiDocument {
           },
           additionalProperties: true,
         },
+        Experiment: {
+          type: 'object',
+          properties: {
+            name: { type: 'string' }, status: { type: 'string', enum: ['running', 'stopped', 'completed', 'interrupted', 'failed'] }, plannedTests: { type: ['number', 'null'] },
+            testsDone: { type: 'integer' }, testsPassed: { type: 'integer' }, testsFailed: { type: 'integer' }, remaining: { type: ['number', 'null'] }, attempts: { type: 'integer' },
+            currentTest: { type: ['string', 'null'] }, lastFailures: { type: 'array', items: OBJ }, createdMs: { type: 'integer' }, updatedMs: { type: 'integer' },
+          },
+        },
         IngestReport: {
           type: 'object',
           properties: {
             file: { type: 'string' }, format: { type: 'string' },
             runs: { type: 'array', items: { type: 'object', properties: { uuid: { type: 'string' }, outcome: { type: 'string', enum: ['created', 'replaced', 'failed'] }, documents: { type: 'integer' }, error: { type: 'string' } } } },
             errors: { type: 'array', items: { type: 'string' } },
+          },
+        },
+        ReportSummary: {
+          type: 'object',
+          properties: { uuid: { type: 'string' }, cluster: { type: ['string', 'null'] }, reportType: { type: ['string', 'null'] }, timestamp: { type: 'string', format: 'date-time' }, generatedAt: { type: 'string', format: 'date-time' }, warnings: { type: 'integer' } },
+        },
+        Report: {
+          type: 'object',
+          description: 'metrics: profile → query → group → aggregation (avg, max, min, p50, p95, p99, last) → value; warnings: {name, message} per failed or empty query or bad run field',
+          properties: {
+            uuid: { type: 'string' }, report_type: { type: ['string', 'null'] }, generated_at: { type: 'string', format: 'date-time' },
+            openshift_cluster_name: { type: ['string', 'null'] }, openshift_cluster_version: { type: ['string', 'null'] }, openshift_network_type: { type: ['string', 'null'] }, openshift_platform: { type: ['string', 'null'] },
+            metadata: OBJ, results: OBJ, metrics: OBJ, links: { type: 'object', additionalProperties: { type: 'string' } },
+            warnings: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, message: { type: 'string' } } } },
           },
         },
         AnalysisResult: {

@@ -1,4 +1,5 @@
-import { parseDate, parsePairs, parsePositiveInt } from '../util/params.js';
+import type { FastifyRequest } from 'fastify';
+import { parseDate, parsePairs } from '../util/params.js';
 import { UserError } from '../util/errors.js';
 
 /** A parsed query string: Fastify gives a string per key, or an array when a key is repeated. */
@@ -18,12 +19,42 @@ export function many(query: Query, name: string): string[] {
   return Array.isArray(value) ? value : [value];
 }
 
-export function intParam(query: Query, name: string, bounds: { max?: number } = {}): number | undefined {
+/** The largest offset a page may start at: far beyond any store, and exact in every dialect. */
+export const MAX_OFFSET = 1_000_000_000;
+
+/**
+ * A whole-number parameter in `[min, max]` (default 0 … {@link MAX_OFFSET}), written as plain digits:
+ * `1e300`, `1.5`, `0x10`, an empty or blank value are 400s naming the parameter, never a number the
+ * database then refuses.
+ */
+export function intParam(query: Query, name: string, bounds: { min?: number; max?: number } = {}): number | undefined {
   const raw = single(query, name);
-  if (raw === undefined || raw === '') return undefined;
-  const n = parsePositiveInt(raw, name);
-  if (bounds.max !== undefined && n > bounds.max) throw new UserError(`${name} is at most ${bounds.max} (got ${n})`, { field: name });
+  if (raw === undefined) return undefined;
+  const { min = 0, max = MAX_OFFSET } = bounds;
+  const n = /^\d{1,16}$/.test(raw) ? Number(raw) : NaN;
+  if (!(n >= min && n <= max)) throw new UserError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`, { field: name });
   return n;
+}
+
+/** `limit`: at least 1, so a page always advances `nextOffset` and a client following it ends. */
+export function limitParam(query: Query, max: number): number | undefined {
+  return intParam(query, 'limit', { min: 1, max });
+}
+
+/**
+ * 400 for a NUL character in a query parameter or path parameter (PostgreSQL cannot store or compare
+ * one: it was a 500). Runs before every handler.
+ */
+export function refuseNul(request: FastifyRequest): void {
+  for (const [where, values] of [['query parameter', request.query], ['path parameter', request.params]] as const) {
+    if (values === null || typeof values !== 'object') continue;
+    for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
+      const texts = Array.isArray(value) ? value : [value];
+      if (key.includes('\0') || texts.some((v) => typeof v === 'string' && v.includes('\0'))) {
+        throw new UserError(`${where} ${JSON.stringify(key)} holds a NUL character (%00)`, { field: key });
+      }
+    }
+  }
 }
 
 export function dateParam(query: Query, name: string): Date | undefined {

@@ -1,11 +1,15 @@
-import { Kysely, Migrator, MysqlDialect, PostgresDialect, SqliteDialect, type Dialect, type SqliteDatabase, type Transaction } from 'kysely';
-import type { Database as BetterSqliteDatabase } from 'better-sqlite3';
+import { Kysely, Migrator, MysqlDialect, PostgresDialect, type Dialect, type Transaction } from 'kysely';
+import type { PoolConnection } from 'mysql2';
 import { UserError, errorMessage } from '../util/errors.js';
 import { logger } from '../util/log.js';
+import { parseInteger } from '../util/params.js';
+import { redactSecrets } from '../util/redact.js';
 import { LATEST_MIGRATION, migrationsFor } from './migrations/index.js';
 import { bumpDataVersion } from './data-version.js';
 import { enableCopyFrom } from './pg-copy.js';
 import type { Database } from './schema.js';
+import { createSqliteDialect, WaitingSqliteDialect } from './sqlite.js';
+import { clientStatementMs, storeTimeouts, type StoreTimeouts } from './timeouts.js';
 import { DEFAULT_DB_URL, parseStoreUrl, type DialectName, type StoreLocation } from './url.js';
 
 /**
@@ -29,12 +33,21 @@ export interface Store {
    * — last, because on PostgreSQL/MariaDB the bump holds that row's lock until the commit.
    */
   writeTransaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Resolves when the database answers a trivial query within `timeoutMs`; otherwise rejects with a
+   * UserError (status 503) that names the database (redacted) and the timeout — never later than
+   * `timeoutMs`, whatever the server does. For health checks (the daemon's /healthz). On SQLite it does not
+   * wait for this process's transaction in progress.
+   */
+  ping(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface OpenOptions {
   /** Apply pending migrations (default true: the store migrates on first use). */
   migrate?: boolean;
+  /** Timeouts instead of the environment's or the defaults (timeouts.ts). */
+  timeouts?: Partial<StoreTimeouts>;
 }
 
 /** The database URL from `--db`, else `PERFHOUND_DB`, else `sqlite:./perfhound.db`. */
@@ -44,14 +57,20 @@ export function resolveDbUrl(flag?: string): string {
 
 export async function openStore(url: string, options: OpenOptions = {}): Promise<Store> {
   const location = parseStoreUrl(url);
-  const db = new Kysely<Database>({ dialect: await createDialect(location) });
+  const timeouts = storeTimeouts(options.timeouts);
+  let db: Kysely<Database> | undefined;
+  let dialect: Dialect;
   try {
+    dialect = await createDialect(location, timeouts);
+    db = new Kysely<Database>({ dialect });
     // A first query proves the server is reachable before anything else is attempted.
     await db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
   } catch (err) {
-    await db.destroy().catch(() => undefined);
-    throw new UserError(`cannot connect to database ${location.display}: ${errorMessage(err)}`, { field: 'db' });
+    await db?.destroy().catch(() => undefined);
+    if (err instanceof UserError) throw err;
+    throw new UserError(`cannot connect to database ${location.display}: ${connectFailure(err, location, timeouts)}`, { field: 'db' });
   }
+  const answer = dialect instanceof WaitingSqliteDialect ? async () => dialect.ping() : () => db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
   const store: Store = {
     db,
     dialect: location.dialect,
@@ -63,39 +82,31 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
         await bumpDataVersion(trx);
         return result;
       }),
+    ping: (timeoutMs) => pingWithin(answer, timeoutMs, location),
     close: () => db.destroy(),
   };
   if (options.migrate !== false) await migrateToLatest(store);
   return store;
 }
 
-async function createDialect(location: StoreLocation): Promise<Dialect> {
+async function createDialect(location: StoreLocation, timeouts: StoreTimeouts): Promise<Dialect> {
   switch (location.dialect) {
-    case 'sqlite': {
-      const { default: SqliteDatabase } = await import('better-sqlite3');
-      let database;
-      try {
-        database = new SqliteDatabase(location.target);
-      } catch (err) {
-        throw new UserError(`cannot open SQLite database ${location.target}: ${errorMessage(err)}`, { field: 'db' });
-      }
-      // WAL lets the daemon read while an ingest writes; NORMAL sync is durable at checkpoints and fast.
-      database.pragma('journal_mode = WAL');
-      database.pragma('synchronous = NORMAL');
-      database.pragma('busy_timeout = 10000');
-      database.pragma('cache_size = -32768'); // 32 MB: ingest speed is the same as with 64 MB, peak RSS lower
-      // Checkpoints are what fsync in WAL mode: one per ~40 MB of writes instead of SQLite's ~4 MB halves
-      // the wall time of a large ingest, at no cost in durability; the WAL file is trimmed back afterwards.
-      database.pragma('wal_autocheckpoint = 10000');
-      database.pragma('journal_size_limit = 67108864');
-      return new SqliteDialect({ database: withStatementCache(database) });
-    }
+    case 'sqlite':
+      return createSqliteDialect(location.target, { lockWaitMs: timeouts.sqliteLockWaitMs });
     case 'postgres': {
       const pg = await import('pg');
       // BIGINT (epoch ms/µs, ids) as JS numbers: every value we store is below 2^53.
       pg.default.types.setTypeParser(20, (v: string) => Number(v));
-      const pool = new pg.default.Pool({ connectionString: location.target, max: 10, connectionTimeoutMillis: 10_000 });
-      pool.on('error', (err) => logger().warn({ err: errorMessage(err) }, 'postgres pool error'));
+      // The URL's own statement_timeout/query_timeout win over these (pg reads the URL last).
+      const connectSeconds = urlParameter(location.target, 'connect_timeout');
+      const pool = new pg.default.Pool({
+        connectionString: location.target,
+        max: 10,
+        connectionTimeoutMillis: connectSeconds === undefined ? timeouts.connectMs : parseInteger(connectSeconds, 'connect_timeout') * 1000,
+        statement_timeout: timeouts.statementMs || undefined,
+        query_timeout: clientStatementMs(timeouts),
+      });
+      pool.on('error', (err) => logger().warn({ err: safeMessage(err, location) }, 'postgres pool error'));
       pool.on('connect', (client) => {
         // pg-pool listens for a client's errors only while it is idle: a connection dropped while a
         // transaction holds it (between two of its statements) was an uncaught 'error' event that killed
@@ -113,12 +124,63 @@ async function createDialect(location: StoreLocation): Promise<Dialect> {
         supportBigNumbers: true,
         bigNumberStrings: false,
         decimalNumbers: true,
-        connectTimeout: 10_000,
+        // Undefined lets the URL's connectTimeout in (mysql2 prefers options given here to the URL's).
+        connectTimeout: urlParameter(location.target, 'connectTimeout') === undefined ? timeouts.connectMs : undefined,
         charset: 'utf8mb4',
       });
+      const queryTimeout = clientStatementMs(timeouts);
+      // mysql2 has no pool-wide statement timeout: each query of each connection gets one.
+      if (queryTimeout !== undefined) pool.on('connection', (connection) => withQueryTimeout(connection, queryTimeout));
       return new MysqlDialect({ pool });
     }
   }
+}
+
+/** The value of a query parameter of a connection URL (undefined if absent or the URL is unreadable). */
+function urlParameter(url: string, name: string): string | undefined {
+  try {
+    return new URL(url).searchParams.get(name) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** mysql2 takes a per-query `timeout` when the query is given as an options object. */
+function withQueryTimeout(connection: PoolConnection, timeoutMs: number): void {
+  const query = connection.query.bind(connection) as (...args: unknown[]) => unknown;
+  (connection as { query: unknown }).query = (sql: unknown, ...rest: unknown[]) =>
+    query(typeof sql === 'string' ? { sql, timeout: timeoutMs } : sql, ...rest);
+}
+
+/** Why a connection failed, with the timeout named when that is what ended it. */
+function connectFailure(err: unknown, location: StoreLocation, timeouts: StoreTimeouts): string {
+  const message = safeMessage(err, location);
+  if (!/timeout|timed out|ETIMEDOUT/i.test(message)) return message;
+  return `${message}: no answer within ${timeouts.connectMs / 1000} s (connect timeout: PERFHOUND_DB_CONNECT_TIMEOUT_MS, or the URL's connect_timeout / connectTimeout)`;
+}
+
+async function pingWithin(answer: () => Promise<unknown>, timeoutMs: number, location: StoreLocation): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new UserError(`database ${location.display} did not answer within ${timeoutMs / 1000} s`, { field: 'db' }, 503)), timeoutMs);
+  });
+  const answered = answer().then(
+    () => undefined,
+    (err: unknown) => {
+      throw new UserError(`database ${location.display} is not answering: ${safeMessage(err, location)}`, { field: 'db' }, 503);
+    },
+  );
+  answered.catch(() => undefined); // settled after the timeout: nobody listens any more
+  try {
+    await Promise.race([answered, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A driver's error message without any credential of the URL (drivers may echo the URL, user or password). */
+function safeMessage(err: unknown, location: StoreLocation): string {
+  return redactSecrets(errorMessage(err), location.target);
 }
 
 function migratorOf(store: Store): Migrator {
@@ -130,36 +192,16 @@ function migratorOf(store: Store): Migrator {
   });
 }
 
-const STATEMENT_CACHE_SIZE = 200;
-
-/**
- * Kysely's SQLite driver prepares every query anew; ingest and the daemon run the same few statements
- * thousands of times (a 1 000-row INSERT costs ~1 ms to prepare), so prepared statements are kept by
- * their SQL (least recently used dropped). Safe: one connection, and Kysely runs one query at a time on it.
- */
-function withStatementCache(database: BetterSqliteDatabase): SqliteDatabase {
-  const statements = new Map<string, ReturnType<BetterSqliteDatabase['prepare']>>();
-  return {
-    close: () => void database.close(),
-    prepare(sql: string) {
-      let statement = statements.get(sql);
-      if (statement) {
-        statements.delete(sql);
-      } else {
-        statement = database.prepare(sql);
-        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
-      }
-      statements.set(sql, statement);
-      return statement;
-    },
-  };
-}
-
 /** Applies pending migrations; returns the names applied. */
 export async function migrateToLatest(store: Store): Promise<string[]> {
   const migrator = migratorOf(store);
   const { error, results } = await migrator.migrateToLatest();
-  if (error) throw new UserError(`migrating ${store.display} failed: ${errorMessage(error)}`, { field: 'db' });
+  if (error) {
+    const message = errorMessage(error);
+    // A migration of a large table may outlast the statement timeout (timeouts.ts).
+    const hint = /timeout/i.test(message) ? ' (a long migration: run `perfhound db migrate` with PERFHOUND_DB_STATEMENT_TIMEOUT_MS=0)' : '';
+    throw new UserError(`migrating ${store.display} failed: ${message}${hint}`, { field: 'db' });
+  }
   const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   if (applied.length) logger().info({ applied }, 'database migrated');
   return applied;

@@ -8,7 +8,8 @@
 export const METADATA_VALUE_LIMIT = 512;
 
 export function flattenMetadata(metadata: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
+  // No prototype: a key named __proto__ is indexed like any other.
+  const out = Object.create(null) as Record<string, string>;
   const walk = (prefix: string, value: unknown): void => {
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) walk(prefix ? `${prefix}.${k}` : k, v);

@@ -13,6 +13,7 @@
 import { CompiledQuery, PostgresAdapter, sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { NotFoundError, UserError } from '../util/errors.js';
 import { recordDocumentCollections } from './document-collections.js';
+import { deleteRunTestResults, recomputeTestAggregates } from './tests.js';
 import { flattenMetadata, indexedValue } from './metadata.js';
 import { CopyRows } from './pg-copy.js';
 import type { Database, RunsTable } from './schema.js';
@@ -57,6 +58,33 @@ export interface NewRun {
   fails?: number | null;
   skips?: number | null;
   runTime?: number | null;
+  /**
+   * Rewrite the run even when the other kind of ingest wrote it (`--replace`); its data of that kind goes.
+   * Without it such a run is refused (see {@link runKind}).
+   */
+  replace?: boolean;
+}
+
+/** Which kind of ingest wrote a run: test results (subunit, JUnit) or benchmark results (the other sources). */
+export function runKind(source: string): 'test' | 'benchmark' {
+  return source === 'subunit' || source === 'junit' ? 'test' : 'benchmark';
+}
+
+/**
+ * A run id the other kind of ingest wrote is refused unless `run.replace` (a test-result ingest would
+ * otherwise rewrite a benchmark run, its metadata gone); when replaced, the old kind's data goes.
+ */
+async function claimRun(trx: Db, id: number, storedSource: string, run: NewRun): Promise<void> {
+  const stored = runKind(storedSource);
+  if (stored === runKind(run.source)) return;
+  if (!run.replace) {
+    throw new UserError(`run ${run.uuid} holds ${storedSource} results: a ${run.source} ingest would rewrite it (--replace to do that)`, { field: 'uuid' });
+  }
+  if (stored === 'benchmark') {
+    await trx.deleteFrom('documents').where('run_id', '=', id).execute();
+  } else {
+    await recomputeTestAggregates(trx, await deleteRunTestResults(trx, id));
+  }
 }
 
 export interface NewDocument {
@@ -112,12 +140,13 @@ export async function writeRun(trx: Db, run: NewRun, documents: NewDocument[] = 
   };
   // PostgreSQL inserts a new run in one round trip (a run is mostly new); the others look first.
   const createdId = trx.getExecutor().adapter instanceof PostgresAdapter ? await insertUnlessExists(trx, row) : undefined;
-  const existing = createdId === undefined ? await trx.selectFrom('runs').select('id').where('uuid', '=', run.uuid).executeTakeFirst() : undefined;
+  const existing = createdId === undefined ? await trx.selectFrom('runs').select(['id', 'source']).where('uuid', '=', run.uuid).executeTakeFirst() : undefined;
   let id: number;
   if (createdId !== undefined) {
     id = createdId;
   } else if (existing) {
     id = Number(existing.id);
+    await claimRun(trx, id, existing.source, run);
     await trx.updateTable('runs').set(row).where('id', '=', id).execute();
     await trx.deleteFrom('run_metadata').where('run_id', '=', id).execute();
   } else {
@@ -321,8 +350,9 @@ export async function writeDocuments(
   documents: NewDocument[],
   order?: DocumentOrder,
 ): Promise<{ id: number; outcome: WriteOutcome }> {
-  const existing = await trx.selectFrom('runs').select('id').where('uuid', '=', fallback.uuid).executeTakeFirst();
-  if (!existing) return writeRun(trx, fallback, documents, order);
+  const existing = await trx.selectFrom('runs').select(['id', 'source']).where('uuid', '=', fallback.uuid).executeTakeFirst();
+  // A run another kind of ingest wrote is refused, or rewritten whole with --replace.
+  if (!existing || runKind(existing.source) !== runKind(fallback.source)) return writeRun(trx, fallback, documents, order);
   const id = Number(existing.id);
   await replaceDocuments(trx, id, documents, order);
   return { id, outcome: 'replaced' };

@@ -18,6 +18,7 @@ export interface Database {
   acks: AcksTable;
   api_tokens: ApiTokensTable;
   reports: ReportsTable;
+  report_claims: ReportClaimsTable;
   experiments: ExperimentsTable;
   experiment_tests: ExperimentTestsTable;
   data_version: DataVersionTable;
@@ -158,12 +159,28 @@ export interface ApiTokensTable {
   revoked_ms: number | null;
 }
 
-/** An enriched run (metadata + results + Prometheus metrics + links), seed 002's schema. */
+/** An enriched run (metadata + results + Prometheus metrics + links), seed 002's schema (migration 0010). */
 export interface ReportsTable {
   id: Id;
-  run_id: number;
+  /** The run's public id; one report per run. */
+  uuid: string;
+  /** The store's run, when the run is in the store (a report of an OpenSearch run may have none). */
+  run_id: number | null;
+  cluster_name: string | null;
+  report_type: string | null;
+  run_timestamp_ms: number;
+  generated_ms: number;
+  /** Number of warnings in the body. */
+  warnings: number;
+  /** The report document as JSON. */
   body: string;
-  created_ms: number;
+}
+
+/** A report being generated (src/store/reports.ts): who holds it and until when. */
+export interface ReportClaimsTable {
+  uuid: string;
+  holder: string;
+  expires_ms: number;
 }
 
 /** A campaign of perftest-style tests over a parameter matrix (seed 003). */
@@ -174,6 +191,8 @@ export interface ExperimentsTable {
   status: string;
   created_ms: number;
   updated_ms: number;
+  /** Tests the campaign plans (PCG: all combinations; RCG: the target, or the space if smaller); 0011. */
+  planned_tests: number | null;
 }
 
 /** One attempt of one test of an experiment: the Experiment Status Spreadsheet's row. */
@@ -188,6 +207,10 @@ export interface ExperimentTestsTable {
   start_ms: number | null;
   end_ms: number | null;
   end_status: string | null;
+  /** ESS comments (0011). */
+  comments: string | null;
+  /** The run the attempt's results went into (0011). */
+  run_uuid: string | null;
 }
 
 /** One row (id 1): the counter of writes to analysed data (src/store/data-version.ts). */

@@ -13,8 +13,38 @@ export async function readUserFile(path: string, what = path, place: Place = { f
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
-    throw new UserError(`cannot read ${what}: ${reason}`, place);
+    throw new UserError(`cannot read ${what}: ${unreadableReason(err)}`, place);
   }
+}
+
+const REASONS: Record<string, string> = {
+  ENOENT: 'file not found',
+  ENOTDIR: 'file not found (a part of its path is not a directory)',
+  EISDIR: 'it is a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ELOOP: 'too many symbolic links',
+  ENAMETOOLONG: 'the name is too long',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files',
+  EIO: 'input/output error',
+};
+
+/** Whether `err` is a file system error {@link unreadableReason} can say in words. */
+export function isFileError(err: unknown): err is NodeJS.ErrnoException {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' && code in REASONS;
+}
+
+/**
+ * Why a file could not be read, in words and without its path (an errno message names the path as the
+ * process saw it: a temporary file, an absolute path the user never typed).
+ *
+ * @example
+ * unreadableReason(Object.assign(new Error('EACCES: permission denied, open …'), { code: 'EACCES' })) // → 'permission denied'
+ */
+export function unreadableReason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (typeof code === 'string' && code in REASONS) return REASONS[code];
+  return typeof code === 'string' ? `the system refused (${code})` : String((err as Error | null)?.message ?? err);
 }

@@ -14,15 +14,63 @@ export function parseDate(value: string, field: string): Date {
   return new Date(ms);
 }
 
+/** What a number option accepts: `integer` (default true) and inclusive bounds (`min` default 0). */
+export interface NumberRule {
+  integer?: boolean;
+  min?: number;
+  max?: number;
+}
+
+// Plain decimal notation only: no hex/octal/binary prefixes, no `Infinity`, no surrounding space, not empty.
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const INTEGER = /^[+-]?\d+$/;
+
+/**
+ * A number given as text (a CLI option, a query parameter, an environment variable), refused unless it is
+ * plainly one: `""`, `" "`, `"abc"`, `"0x10"`, `"1e400"` (not finite), `"1.5"` where an integer is wanted
+ * and values outside the bounds are errors naming `field` — never a silent 0, NaN or Infinity.
+ *
+ * @example
+ * parseNumber('30', '--days')                        // → 30
+ * parseNumber('0.01', '-P', { integer: false, max: 1 }) // → 0.01
+ * parseNumber('', '--days')                          // throws "field --days: expected a whole number ≥ 0, got """
+ */
+export function parseNumber(value: string, field: string, rule: NumberRule = {}): number {
+  const integer = rule.integer ?? true;
+  const min = rule.min ?? 0;
+  const max = rule.max ?? (integer ? Number.MAX_SAFE_INTEGER : Number.MAX_VALUE);
+  const text = String(value);
+  const n = Number(text);
+  const ok = (integer ? INTEGER : DECIMAL).test(text) && Number.isFinite(n) && (!integer || Number.isSafeInteger(n)) && n >= min && n <= max;
+  if (!ok) throw new UserError(`expected ${describeRule(integer, min, max)}, got ${quoteValue(text)}`, { field });
+  return n === 0 ? 0 : n; // -0 → 0
+}
+
+/** An integer ≥ `min` (default 0) and ≤ `max`: {@link parseNumber} for whole numbers. */
+export function parseInteger(value: string, field: string, bounds: { min?: number; max?: number } = {}): number {
+  return parseNumber(value, field, { ...bounds, integer: true });
+}
+
+/** A non-negative integer (0 allowed): counts, offsets, limits, days. */
 export function parsePositiveInt(value: string, field: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UserError(`"${value}" is not a non-negative integer`, { field });
-  return n;
+  return parseInteger(value, field, { min: 0 });
+}
+
+function describeRule(integer: boolean, min: number, max: number): string {
+  const kind = integer ? 'a whole number' : 'a number';
+  const unbounded = max === (integer ? Number.MAX_SAFE_INTEGER : Number.MAX_VALUE);
+  return unbounded ? `${kind} ≥ ${min}` : `${kind} from ${min} to ${max}`;
+}
+
+/** The refused value as the user typed it, quoted, control characters escaped, at most 40 characters. */
+function quoteValue(text: string): string {
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 }
 
 /** `key=value` pairs of repeatable options such as `--where`. */
 export function parsePairs(pairs: string[] | undefined, field: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  // No prototype: a key named __proto__ is a key like any other.
+  const out = Object.create(null) as Record<string, string>;
   for (const pair of pairs ?? []) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new UserError(`"${pair}" is not key=value`, { field });

@@ -34,7 +34,7 @@ describe('config errors', () => {
     ['not a mapping', '- a\n- b\n', /a config must be a mapping with a tests list \(got a list\)/],
     ['duplicate YAML key', 'tests:\n  - name: t\n    name: u\n', /^cfg\.yaml:3: invalid YAML: Map keys must be unique/],
     ['invalid YAML', 'tests: [\n', /^cfg\.yaml:\d+: invalid YAML: /],
-    ['template syntax', 'tests: {{ oops\n', /^cfg\.yaml: template error: expected variable end/],
+    ['template syntax', 'tests: {{ oops\n', /^cfg\.yaml:1: template error: expected variable end/],
     ['undefined variable', 'tests:\n  - name: {{ testname }}\n', /^cfg\.yaml:2: undefined template variable "testname"/],
   ])('%s', async (_case, text, message) => {
     const err: unknown = await parse(text).then(() => undefined, (e: unknown) => e);

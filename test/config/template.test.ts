@@ -5,7 +5,7 @@ import { parseYamlSource } from '../../src/config/yaml-source.js';
 
 describe('templates', () => {
   it('lower-cases environment variables; input variables override them', () => {
-    expect(templateVariables({ VERSION: '4.19', Es_Server: 'x' }, { version: '4.20' })).toEqual({ version: '4.20', es_server: 'x' });
+    expect(Object.fromEntries(templateVariables({ VERSION: '4.19', Es_Server: 'x' }, { version: '4.20' }))).toEqual({ version: '4.20', es_server: 'x' });
   });
 
   it('lets default(), d() and `is defined` guard undefined variables', () => {

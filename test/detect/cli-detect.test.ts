@@ -24,7 +24,7 @@ async function runDetect(args: string[]): Promise<string> {
 afterEach(() => vi.restoreAllMocks());
 
 const csvCases = loadManifest().filter(
-  (c) => c.kind === 'batch' && !c.options.orig_edivisive && c.type !== 'histostat' && !c.csv_delimiter && !c.branch &&
+  (c) => c.kind === 'batch' && !c.options.orig_edivisive && c.type !== 'histostat' &&
     Object.entries(c.metrics ?? {}).every(([name, spec]) => (spec.column ?? name) === name),
 );
 
@@ -34,6 +34,8 @@ describe('perfhound detect', () => {
     const metrics = expected.metrics as Record<string, { change_points: Json[] }>;
     const args = [`${FIXTURES}cases/${c.csv}`, '--mode', 'otava', '--window', String(c.options.window_len), '-P', String(c.options.max_pvalue), '-M', String(c.options.min_magnitude), '--output', 'json'];
     for (const metric of Object.keys(metrics)) args.push('--metric', metric);
+    if (c.csv_delimiter) args.push('--delimiter', c.csv_delimiter);
+    if (c.branch) args.push('--branch', c.branch);
     const out = JSON.parse(await runDetect(args)) as Record<string, Json[]>;
     expect(Object.keys(out).sort()).toEqual(Object.keys(metrics).sort());
     for (const [metric, want] of Object.entries(metrics)) {
@@ -59,7 +61,30 @@ describe('perfhound detect', () => {
     writeFileSync(bad, 'time,value\n1,2\n2,3\n3,oops\n');
     await expect(runDetect([bad, '--metric', 'value'])).rejects.toThrow(UserError);
     await expect(runDetect([bad, '--metric', 'value'])).rejects.toThrow(/bad\.csv:4: .*column 2 \(value\): not a number: "oops"/);
-    await expect(runDetect([good, '--window', '1'])).rejects.toThrow(/--window must be an integer ≥ 2/);
+    await expect(runDetect([good, '--window', '1'])).rejects.toThrow(/field --window: expected a whole number ≥ 2, got "1"/);
+  });
+
+  it('refuses a file of several branches without --branch, and --branch of a file without that column', async () => {
+    await expect(runDetect([`${FIXTURES}cases/upstream_sample_multi_branch.csv`])).rejects.toThrow(/several branches \(feature-x, feature-y, main\); choose one with --branch/);
+    await expect(runDetect([`${FIXTURES}cases/upstream_sample.csv`, '--branch', 'main'])).rejects.toThrow(/no "branch" column/);
+    await expect(runDetect([`${FIXTURES}cases/upstream_sample.csv`, '--delimiter', ';;'])).rejects.toThrow(/--delimiter must be one character/);
+  });
+
+  it('--direction marks the changes the wrong way as regressions', async () => {
+    const file = `${FIXTURES}cases/upstream_sample.csv`; // metric2 drops 12.9 %
+    const higherIsBetter = JSON.parse(await runDetect([file, '-o', 'json'])) as Record<string, Json[]>;
+    expect(higherIsBetter.metric2.map((cp) => cp.regression)).toEqual([true]);
+    const lowerIsBetter = JSON.parse(await runDetect([file, '-o', 'json', '--direction', 'metric2=-1'])) as Record<string, Json[]>;
+    expect(lowerIsBetter.metric2.map((cp) => cp.regression)).toEqual([false]);
+    expect(await runDetect([file, '--direction', '-1'])).not.toMatch(/regression/);
+    expect(await runDetect([file])).toMatch(/-12\.9%\s+\S+\s+regression/);
+    await expect(runDetect([file, '--direction', 'nope=-1'])).rejects.toThrow(/names no analysed metric "nope"/);
+  });
+
+  it('-o otava prints Otava\'s annotated log table, as otava analyze does', async () => {
+    const { readFileSync } = await import('node:fs');
+    const out = await runDetect([`${FIXTURES}cases/step_up_5pct_n100.csv`, '--mode', 'otava', '-o', 'otava']);
+    expect(out).toBe(readFileSync(`${FIXTURES}otava-cli/step_up_5pct_n100.log.txt`, 'utf8'));
   });
 
   it('--orig-edivisive runs the permutation test with the given seed', async () => {

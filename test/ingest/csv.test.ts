@@ -25,6 +25,6 @@ describe('ingest csv: rows that would be written wrong are refused with their li
   it('names the header line, not line 1, when a named column is missing', async () => {
     const file = join(env.dir, 'header.csv');
     writeFileSync(file, '\n\ntime,value\n1,2\n');
-    await expect(ingestCsv(env.store, file, { ...OPTIONS, metrics: ['latency'] })).rejects.toThrow(`${file}:3: field latency: column "latency" is not in the header (time, value)`);
+    await expect(ingestCsv(env.store, file, { ...OPTIONS, metrics: ['latency'] })).rejects.toThrow(`${file}:3: field latency: column "latency" is not in the header ("time", "value")`);
   });
 });

@@ -109,7 +109,7 @@ for (const dialect of DIALECTS) {
     it('honours an ack on the next POST /api/v1/analyze', async () => {
       // A fresh corpus: the previous test expired runs.
       const flagged = async () => {
-        const res = await full.app.inject({ method: 'POST', url: '/api/v1/analyze', headers: full.auth('ack'), payload: { config: CI_TESTS, options: OPTIONS } });
+        const res = await full.app.inject({ method: 'POST', url: '/api/v1/analyze', headers: full.auth('ingest'), payload: { config: CI_TESTS, options: OPTIONS, record: true } });
         expect(res.statusCode, res.body).toBe(200);
         return body<Record<string, { is_changepoint: boolean }[]>>(res)[TEST].filter((r) => r.is_changepoint).length;
       };
@@ -167,7 +167,7 @@ describe('two daemons on one PostgreSQL database, each memoising', () => {
     expect(after.points.map((p) => p.uuid)).toContain(copy);
 
     const flagged = async (d: Listening) =>
-      ((await call(d, 'POST', '/api/v1/analyze', { config: CI_TESTS, options: OPTIONS })) as Record<string, { is_changepoint: boolean }[]>)[TEST].filter((r) => r.is_changepoint).length;
+      ((await call(d, 'POST', '/api/v1/analyze', { config: CI_TESTS, options: OPTIONS, record: true })) as Record<string, { is_changepoint: boolean }[]>)[TEST].filter((r) => r.is_changepoint).length;
     expect(await flagged(b)).toBe(1);
     expect(await flagged(b)).toBe(1);
     const open = ((await call(a, 'GET', '/api/v1/regressions?status=open')) as { regressions: { id: number; runUuid: string }[] }).regressions;

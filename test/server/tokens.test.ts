@@ -18,9 +18,9 @@ describe('API tokens', () => {
       expect((await findToken(store.db, token))?.name).toBe('ci');
       expect(await findToken(store.db, token + 'x')).toBeUndefined();
       await expect(createToken(store.db, { name: 'ci', scope: 'ack' })).rejects.toThrow(/exists already/);
-      expect((await revokeToken(store.db, 'ci')).revoked).not.toBeNull();
+      expect((await revokeToken(store.db, { name: 'ci' })).revoked).not.toBeNull();
       expect(await findToken(store.db, token)).toBeUndefined();
-      await expect(revokeToken(store.db, 'ci')).rejects.toThrow(/no valid token/);
+      await expect(revokeToken(store.db, { name: 'ci' })).rejects.toThrow(/no valid token/);
       // A revoked name may be reused.
       await createToken(store.db, { name: 'ci', scope: 'ack' });
       expect((await listTokens(store.db)).map((t) => [t.name, t.scope, t.revoked === null])).toEqual([

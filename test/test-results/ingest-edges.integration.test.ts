@@ -120,7 +120,7 @@ for (const dialect of DIALECTS) {
             .values({ test_name: 't', metric: 'm', run_uuid: uuid, timestamp_ms: 0, percentage_change: 10, mean_before: 1, mean_after: 1.1, pvalue: 0.01, status: 'open', first_seen_ms: 0, last_seen_ms: 0 })
             .execute();
           await store.db.insertInto('acks').values({ run_uuid: uuid, test_name: null, metric: null, reason: 'known', acked_by: null, created_ms: 0 }).execute();
-          await store.db.insertInto('reports').values({ run_id: runIds.get(uuid) as number, body: '{}', created_ms: 0 }).execute();
+          await store.db.insertInto('reports').values({ uuid, run_id: runIds.get(uuid) as number, cluster_name: null, report_type: null, run_timestamp_ms: 0, generated_ms: 0, warnings: 0, body: '{}' }).execute();
         }
         const recentResults = await store.db.selectFrom('test_runs').select('id').where('run_id', '=', runIds.get('recent') as number).execute();
         const result = await expireRuns(store.db, Date.parse('2001-01-01T00:00:00Z'));

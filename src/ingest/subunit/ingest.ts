@@ -21,6 +21,7 @@ import {
   type Db,
   type NewAttachment,
 } from '../../store/tests.js';
+import { UserError } from '../../util/errors.js';
 import { NameFilter } from './name-filter.js';
 import { DEFAULT_ATTR_REGEX, prefixedAttrs, splitTestName } from './names.js';
 import type { TestRecord } from './types.js';
@@ -48,6 +49,10 @@ export interface TestIngestOptions {
   removeTestAttrPrefix?: boolean;
   storeAttachments?: boolean;
   collection?: string;
+  /** Rewrite a run a benchmark ingest wrote (its documents go); refused otherwise. */
+  replace?: boolean;
+  /** Refuse a run without test results (the front ends' default: an empty input must not empty a stored run). */
+  refuseEmpty?: boolean;
 }
 
 export interface TestIngestSummary {
@@ -90,6 +95,7 @@ export async function ingestTestRecords(store: Store, records: AsyncIterable<Tes
       collection: options.collection ?? 'tests',
       metadata: options.runMeta ?? {},
       artifacts: options.artifacts ?? null,
+      replace: options.replace,
     });
     if (outcome === 'replaced') await recomputeTestAggregates(trx, await deleteRunTestResults(trx, id));
 
@@ -143,6 +149,8 @@ export async function ingestTestRecords(store: Store, records: AsyncIterable<Tes
     if (recompute.size) await recomputeTestAggregates(trx, [...recompute]);
 
     const totals = await storedRunTotals(trx, id);
+    // Thrown inside the transaction: a stored run of this id is left as it was.
+    if (totals.tests === 0 && options.refuseEmpty) throw new UserError('the input holds no test results (--allow-empty if that is meant)');
     const wall = totals.firstStartUs !== null && totals.lastStopUs !== null ? (totals.lastStopUs - totals.firstStartUs) / 1e6 : 0;
     const runTime = options.useRunWallTime ? wall : totals.durationSum;
     await trx

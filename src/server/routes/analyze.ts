@@ -1,11 +1,12 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TestReport } from '../../analyze/index.js';
 import type { AnalysisConfig } from '../../config/index.js';
 import { testToJsonRows } from '../../output/json.js';
 import { NotFoundError, UserError } from '../../util/errors.js';
 import { toJson } from '../../util/json.js';
 import { requestAnalysis } from '../analysis.js';
-import { configInput, type CachedAnalysis } from '../cached-analysis.js';
+import { requireScope } from '../auth.js';
+import { configInput, type CachedAnalysis, type ParsedConfig, type Snapshot } from '../cached-analysis.js';
 import { configNames, configPath } from '../config-dir.js';
 import { boolParam, rejectUnknown, single, type Query } from '../params.js';
 import { SERIES_RESPONSE_SCHEMA, seriesOf } from '../series-json.js';
@@ -44,25 +45,45 @@ function queryInputVars(query: Query, defaultVersion?: string): Record<string, u
   return version === undefined ? vars : { ...vars, version };
 }
 
+/** The scope that may record regressions: its holders write the data analyses are made of already. */
+export const RECORD_SCOPE = 'ingest';
+
+/**
+ * The reports of every test of the config; recorded in `regressions` (as `perfhound analyze` does) only
+ * when the caller asked for it (`record`) with a token of {@link RECORD_SCOPE} (or admin): these are read
+ * routes, and a read must not write rows (with test names of the caller's choosing) into the store.
+ */
+function reportsOf(analyses: CachedAnalysis, parsed: ParsedConfig, at: Snapshot, record: boolean): Promise<TestReport[]> {
+  return record ? analyses.recordedReports(parsed, allTests(parsed.config), at) : analyses.testReports(parsed, allTests(parsed.config), at);
+}
+
+/** Whether to record: checked before any work, so a caller without the scope gets its 401/403 at once. */
+function recording(request: FastifyRequest, record: boolean): boolean {
+  if (record) requireScope(request, RECORD_SCOPE, 'recording regressions (record=true)');
+  return record;
+}
+
 /**
  * `POST /api/v1/analyze`, Orion's `GET /daemon/changepoint` and `GET /daemon/options`, and
  * `GET /api/v1/series`: thin adapters over the analysis service (src/analyze) on the daemon's store,
- * memoised by {@link CachedAnalysis} under the store's data version. The analyses of POST /analyze and
- * /daemon/changepoint record their regressions on every request, memoised or not.
+ * memoised by {@link CachedAnalysis} under the store's data version. POST /analyze (`"record": true`) and
+ * /daemon/changepoint (`record=true`) record their regressions when asked, by a token of scope ingest.
  */
 export function analyzeRoutes(app: FastifyInstance, analyses: CachedAnalysis, configDir: string | undefined): void {
   app.post('/api/v1/analyze', async (request, reply) => {
     const body = objectOrThrow(request.body, 'body', 'a JSON object {"config": …, "options": {…}}');
     for (const key of Object.keys(body)) {
-      if (key !== 'config' && key !== 'options') throw new UserError(`unknown body field "${key}" (known: config, options)`, { field: key });
+      if (!['config', 'options', 'record'].includes(key)) throw new UserError(`unknown body field "${key}" (known: config, options, record)`, { field: key });
     }
+    if (body.record !== undefined && typeof body.record !== 'boolean') throw new UserError('record must be true or false', { field: 'record' });
+    const record = recording(request, body.record === true);
     const rawOptions = objectOrThrow(body.options ?? {}, 'options', "a JSON object of the CLI's flags in camelCase");
     const inputVars = rawOptions.inputVars === undefined ? undefined : objectOrThrow(rawOptions.inputVars, 'options.inputVars', 'a JSON object (template variables)');
     const { options, collapse } = requestAnalysis(rawOptions);
     // Configs from the network may not read the daemon's files (parentConfig, metricsFile…).
     const parsed = await analyses.bodyConfig(configInput(body.config), inputVars);
     const at = await analyses.snapshot(options);
-    const reports = await analyses.recordedReports(parsed, allTests(parsed.config), at);
+    const reports = await reportsOf(analyses, parsed, at, record);
     return sendJson(reply, await analyses.body(parsed, at, ['analyze', collapse], async () => toJson(seedJson(reports, collapse))));
   });
 
@@ -70,7 +91,8 @@ export function analyzeRoutes(app: FastifyInstance, analyses: CachedAnalysis, co
 
   app.get('/daemon/changepoint', async (request, reply) => {
     const query = request.query as Query;
-    rejectUnknown(query, ['test_name', 'version', 'uuid', 'baseline', 'filter_changepoints', 'lookback', 'convert_tinyurl']);
+    rejectUnknown(query, ['test_name', 'version', 'uuid', 'baseline', 'filter_changepoints', 'lookback', 'convert_tinyurl', 'record']);
+    const record = recording(request, boolParam(query, 'record') ?? false);
     // Orion's defaults (orion/daemon.py before its removal).
     const path = await configPath(configDir, single(query, 'test_name') ?? 'small-scale-cluster-density');
     const parsed = await analyses.fileConfig(path, queryInputVars(query, '4.17'));
@@ -78,7 +100,7 @@ export function analyzeRoutes(app: FastifyInstance, analyses: CachedAnalysis, co
     // Orion's default is "" (every row); "true" keeps only the change points.
     const onlyChangePoints = Boolean(single(query, 'filter_changepoints')) && boolParam(query, 'filter_changepoints');
     const at = await analyses.snapshot(options);
-    const reports = await analyses.recordedReports(parsed, allTests(parsed.config), at);
+    const reports = await reportsOf(analyses, parsed, at, record);
     return sendJson(
       reply,
       await analyses.body(parsed, at, ['changepoint', onlyChangePoints], async () => {

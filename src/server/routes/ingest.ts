@@ -3,21 +3,32 @@ import { INGEST_FORMAT_NAMES, REPEATABLE_INGEST_OPTIONS, findIngestFormat } from
 import { hasFailures } from '../../ingest/report.js';
 import type { Store } from '../../store/connect.js';
 import { UserError } from '../../util/errors.js';
+import type { CallerTerms } from '../caller-terms.js';
 import type { ServerMetrics } from '../metrics.js';
 import { camelKeys, rejectUnknown, single, type Query } from '../params.js';
-import { withSpooledBody } from '../spool.js';
+import { withSpooledBody, type SpoolBudget } from '../spool.js';
 
 /** Ingest reports and errors name the request body as the file. */
 const LABEL = 'body';
+
+export interface IngestLimits {
+  /** Largest body, bytes. */
+  limit: number;
+  /** The upload space all ingests in flight share. */
+  budget: SpoolBudget;
+  /** Puts the report's messages in the caller's terms. */
+  terms: CallerTerms;
+}
 
 /**
  * `POST /api/v1/ingest/{format}`: the body is the file `perfhound ingest <format>` would read, streamed
  * to a temporary file whatever its content type; the CLI's options are query parameters (`run-meta=k=v`,
  * repeatable ones repeated; camelCase accepted). 200 with the ingest report when every run was written;
  * 400 naming the first bad place (line, field) when a run or line was refused — the report then says which
- * runs were still written (one transaction per run).
+ * runs were still written (one transaction per run). Every message of the report is in the caller's
+ * terms (no path of the daemon, nothing the database said; those go to the log).
  */
-export function ingestRoutes(app: FastifyInstance, store: Store, metrics: ServerMetrics, limit: number): void {
+export function ingestRoutes(app: FastifyInstance, store: Store, metrics: ServerMetrics, { limit, budget, terms }: IngestLimits): void {
   void app.register(async (scope) => {
     // Bodies are read as raw streams here, never parsed or buffered by Fastify.
     scope.removeAllContentTypeParsers();
@@ -35,13 +46,21 @@ export function ingestRoutes(app: FastifyInstance, store: Store, metrics: Server
       if (Number.isFinite(declared) && declared > limit) {
         throw new UserError(`the body is larger than the limit of ${limit} bytes`, { field: 'body' }, 413);
       }
-      const report = await withSpooledBody(request.raw, limit, (path, size) => {
+      const report = await withSpooledBody(request.raw, limit, budget, (path, size) => {
         if (size === 0) throw new UserError(`the body is empty (send the ${format.name} file as the request body)`, { field: 'body' });
         return format.ingest(store, path, LABEL, query);
       });
       for (const outcome of ['created', 'replaced', 'failed'] as const) {
         metrics.observeIngest(format.name, outcome, report.runs.filter((r) => r.outcome === outcome).length);
       }
+      const plain = (message: string): string => {
+        const said = terms.text(message);
+        if (said !== message) request.log.warn({ refusal: message }, 'ingest refusal (answered in other words)');
+        return said;
+      };
+      report.file = LABEL;
+      report.errors = report.errors.map(plain);
+      for (const run of report.runs) if (run.error !== undefined) run.error = plain(run.error);
       if (!hasFailures(report)) return report;
       const first = report.runs.find((r) => r.outcome === 'failed')?.error ?? report.errors[0];
       return reply.code(400).send({ error: first, report });

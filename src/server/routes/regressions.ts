@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../../store/connect.js';
 import { NotFoundError, UserError } from '../../util/errors.js';
-import { intParam, rejectUnknown, single, type Query } from '../params.js';
+import { intParam, limitParam, rejectUnknown, single, type Query } from '../params.js';
 
 export const REGRESSION_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
 
@@ -34,7 +34,7 @@ export function regressionsRoutes(app: FastifyInstance, store: Store): void {
     }
     const test = single(query, 'test');
     const metric = single(query, 'metric');
-    const limit = intParam(query, 'limit', { max: 10_000 }) ?? 100;
+    const limit = limitParam(query, 10_000) ?? 100;
     const offset = intParam(query, 'offset') ?? 0;
     let q = store.db.selectFrom('regressions').selectAll();
     if (status !== undefined) q = q.where('status', '=', status);
@@ -51,10 +51,14 @@ export function regressionsRoutes(app: FastifyInstance, store: Store): void {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw new UserError('the body must be a JSON object {"reason": "…"}', { field: 'body' });
     }
-    const { reason, by } = body as { reason?: unknown; by?: unknown };
+    for (const key of Object.keys(body)) {
+      if (key === 'by') throw new UserError("by is not given: an ack is by the token's name", { field: 'by' });
+      if (key !== 'reason') throw new UserError(`unknown body field "${key}" (known: reason)`, { field: key });
+    }
+    const { reason } = body as { reason?: unknown };
     if (typeof reason !== 'string' || !reason.trim()) throw new UserError('reason is required (a non-empty string)', { field: 'reason' });
-    if (by !== undefined && typeof by !== 'string') throw new UserError('by must be a string', { field: 'by' });
-    const ackedBy = by ?? request.token?.name ?? null;
+    // The route needs a token of scope ack: who acknowledged is that token, whatever a body would claim.
+    const ackedBy = request.token!.name;
     return store.writeTransaction(async (trx) => {
       const row = await trx.selectFrom('regressions').selectAll().where('id', '=', id).executeTakeFirst();
       if (!row) throw new NotFoundError(`no regression with id ${id}`, { field: 'id' });

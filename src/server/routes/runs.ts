@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { documentCounts, getRun, listRuns } from '../../store/runs.js';
 import type { Store } from '../../store/connect.js';
-import { dateParam, intParam, metadataFilter, rejectUnknown, single, type Query } from '../params.js';
+import { dateParam, intParam, limitParam, metadataFilter, rejectUnknown, single, type Query } from '../params.js';
 
 export const RUNS_PAGE_DEFAULT = 100;
 export const RUNS_PAGE_MAX = 10_000;
@@ -11,7 +11,7 @@ export function runsRoutes(app: FastifyInstance, store: Store): void {
   app.get('/api/v1/runs', async (request) => {
     const query = request.query as Query;
     rejectUnknown(query, ['where', 'since', 'until', 'limit', 'offset', 'collection'], { metaPrefix: true });
-    const limit = intParam(query, 'limit', { max: RUNS_PAGE_MAX }) ?? RUNS_PAGE_DEFAULT;
+    const limit = limitParam(query, RUNS_PAGE_MAX) ?? RUNS_PAGE_DEFAULT;
     const offset = intParam(query, 'offset') ?? 0;
     const runs = await listRuns(store.db, {
       where: metadataFilter(query),

@@ -6,7 +6,7 @@ import { flakyTests, neverFailed, parseResolution, recentFailedRuns, runsByKey, 
 import { exportRunAsSubunit } from '../../test-analytics/export.js';
 import { meanDurations, partitionByTimings, timingStream } from '../../test-analytics/timing.js';
 import { UserError } from '../../util/errors.js';
-import { dateParam, intParam, many, rejectUnknown, single, type Query } from '../params.js';
+import { dateParam, intParam, limitParam, many, rejectUnknown, single, type Query } from '../params.js';
 
 const PERIOD = ['since', 'until'] as const;
 
@@ -43,16 +43,16 @@ export function testsRoutes(app: FastifyInstance, store: Store): void {
     buckets: await runsByKey(db, required(q, 'key'), parseResolution(single(q, 'resolution') ?? 'day'), period(q)),
   }));
   get('/api/v1/tests/history', ['test', 'window', 'meta', ...PERIOD], async (q) =>
-    testHistory(db, required(q, 'test'), { ...period(q), ...metadataPair(q), window: intParam(q, 'window', { max: 100_000 }) }),
+    testHistory(db, required(q, 'test'), { ...period(q), ...metadataPair(q), window: intParam(q, 'window', { min: 1, max: 100_000 }) }),
   );
   get('/api/v1/tests/rates', ['meta', ...PERIOD], async (q) => ({ tests: await testRates(db, { ...period(q), ...metadataPair(q) }) }));
   get('/api/v1/tests/never-failed', ['meta', ...PERIOD], async (q) => ({ tests: await neverFailed(db, { ...period(q), ...metadataPair(q) }) }));
   get('/api/v1/tests/slowest', ['limit', 'meta', ...PERIOD], async (q) => ({
-    tests: await slowestTests(db, intParam(q, 'limit', { max: 100_000 }) ?? 10, { ...period(q), ...metadataPair(q) }),
+    tests: await slowestTests(db, limitParam(q, 100_000) ?? 10, { ...period(q), ...metadataPair(q) }),
   }));
   get('/api/v1/tests/flaky', ['key', ...PERIOD], async (q) => ({ tests: await flakyTests(db, required(q, 'key'), period(q)) }));
   get('/api/v1/tests/failed-runs', ['key', 'value', 'limit'], async (q) => ({
-    runs: await recentFailedRuns(db, required(q, 'key'), { value: single(q, 'value'), limit: intParam(q, 'limit', { max: 10_000 }) }),
+    runs: await recentFailedRuns(db, required(q, 'key'), { value: single(q, 'value'), limit: limitParam(q, 10_000) }),
   }));
 
   // Timing export for test schedulers: JSON means, a subunit v2 stream (`stestr load`), or a partition.
@@ -65,9 +65,8 @@ export function testsRoutes(app: FastifyInstance, store: Store): void {
     if (format === 'subunit') {
       return reply.type('application/vnd.subunit.v2').send(timingStream(durations, Date.now() * 1000));
     }
-    const workers = intParam(q, 'workers', { max: 10_000 });
+    const workers = intParam(q, 'workers', { min: 1, max: 10_000 });
     if (workers === undefined) return { durations };
-    if (workers < 1) throw new UserError('workers must be at least 1', { field: 'workers' });
     const tests = many(q, 'test');
     return { durations, partitions: partitionByTimings(tests.length ? tests : Object.keys(durations), durations, workers) };
   });

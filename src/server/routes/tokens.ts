@@ -21,6 +21,6 @@ export function tokensRoutes(app: FastifyInstance, store: Store): void {
 
   app.post('/api/v1/tokens/:name/revoke', admin, async (request) => {
     const { name } = request.params as { name: string };
-    return revokeToken(store.db, name);
+    return revokeToken(store.db, { name });
   });
 }

@@ -15,13 +15,22 @@ export interface CsvSeries {
   /** the time cell of every row: a number when it is one, else the text as written */
   times: (number | string)[];
   metrics: Map<string, (number | null)[]>;
+  /** the other columns (commit, branch, …) as written, in file order */
+  attributes: Map<string, string[]>;
 }
 
 export interface CsvSeriesOptions {
   timeColumn?: string;
   metrics?: string[];
   delimiter?: string;
+  /**
+   * Keep only the rows whose `branch` column holds this value. Without it, a file whose `branch` column
+   * holds several values is refused (as Otava refuses it): mixing branches gives meaningless change points.
+   */
+  branch?: string;
 }
+
+const BRANCH_COLUMN = 'branch';
 
 /**
  * Unix seconds of a time cell: a number as is; a date-time text as {@link parseDateTime} reads it
@@ -52,12 +61,12 @@ export function parseOtavaCsv(text: string, file: string, options: CsvSeriesOpti
   if (timeIndex < 0) {
     throw new UserError(`no time column "${timeColumn}" (columns: ${header.join(', ')}); use --time-column`, { file, line: rows[0].line });
   }
-  const data = rows.slice(1);
-  for (const row of data) {
+  for (const row of rows.slice(1)) {
     if (row.fields.length !== header.length) {
       throw new UserError(`expected ${header.length} cells as in the header, found ${row.fields.length}`, { file, line: row.line });
     }
   }
+  const data = selectBranch(rows.slice(1), header.indexOf(BRANCH_COLUMN), options.branch, file);
   let metricColumns: number[];
   if (options.metrics && options.metrics.length) {
     metricColumns = options.metrics.map((name) => {
@@ -85,5 +94,22 @@ export function parseOtavaCsv(text: string, file: string, options: CsvSeriesOpti
     );
   }
   const times = data.map((row) => parseTime(row.fields[timeIndex].trim()));
-  return { times, metrics };
+  const attributes = new Map<string, string[]>();
+  header.forEach((name, at) => {
+    if (at !== timeIndex && !metricColumns.includes(at)) attributes.set(name, data.map((row) => row.fields[at]));
+  });
+  return { times, metrics, attributes };
+}
+
+function selectBranch<R extends { fields: string[] }>(rows: R[], branchIndex: number, branch: string | undefined, file: string): R[] {
+  if (branchIndex < 0) {
+    if (branch !== undefined) throw new UserError(`--branch was given but the file has no "${BRANCH_COLUMN}" column`, { file });
+    return rows;
+  }
+  if (branch !== undefined) return rows.filter((row) => row.fields[branchIndex] === branch);
+  const branches = [...new Set(rows.map((row) => row.fields[branchIndex]))].sort();
+  if (branches.length > 1) {
+    throw new UserError(`the file holds the results of several branches (${branches.join(', ')}); choose one with --branch`, { file, field: BRANCH_COLUMN });
+  }
+  return rows;
 }

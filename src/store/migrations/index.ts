@@ -8,6 +8,8 @@ import * as m0005 from './0005_data_version.js';
 import * as m0006 from './0006_document_collections.js';
 import * as m0008 from './0008_test_runs_indexes.js';
 import * as m0009 from './0009_mysql_no_pad_collation.js';
+import * as m0010 from './0010_reports.js';
+import * as m0011 from './0011_experiment_attempts.js';
 
 type Up = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
 
@@ -21,6 +23,8 @@ const ALL: Record<string, Up> = {
   '0006_document_collections': m0006.up,
   '0008_test_runs_indexes': m0008.up,
   '0009_mysql_no_pad_collation': m0009.up,
+  '0010_reports': m0010.up,
+  '0011_experiment_attempts': m0011.up,
 };
 
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
