@@ -71,6 +71,18 @@ async function run(): Promise<void> {
   const many = Array.from({ length: 100 }, (_, k) => series(500, k + 1));
   line('100x500', timeMs(() => many.forEach((v) => analyzeSeries(v)), 15));
 
+  // The default (perfhound) mode against otava mode on the same series: the issue allows at most 2×.
+  for (const n of [1000, 5000, 20000]) {
+    const values = series(n, n);
+    const repeats = n <= 1000 ? 101 : n <= 5000 ? 31 : 11;
+    const perfhound = timeMs(() => analyzeSeries(values), repeats, 5);
+    const otava = timeMs(() => analyzeSeries(values, { mode: 'otava' }), repeats, 5);
+    console.log(`  ${String(n).padStart(6)} points: perfhound ${perfhound.toFixed(3)} ms, otava ${otava.toFixed(3)} ms (×${(perfhound / otava).toFixed(2)})`);
+  }
+  const manyPerfhound = timeMs(() => many.forEach((v) => analyzeSeries(v)), 11);
+  const manyOtava = timeMs(() => many.forEach((v) => analyzeSeries(v, { mode: 'otava' })), 11);
+  console.log(`  100x500: perfhound ${manyPerfhound.toFixed(1)} ms, otava ${manyOtava.toFixed(1)} ms (×${(manyPerfhound / manyOtava).toFixed(2)})`);
+
   for (const w of [25, 50, 100, 200]) {
     const values = series(5000, 7);
     console.log(`  window ${String(w).padStart(3)}, 5000 points: ${timeMs(() => analyzeSeries(values, { windowLen: w }), 11).toFixed(3)} ms`);

@@ -10,6 +10,7 @@ benchmarks.push((await import('./detect.js')).detectBenchmark);
 benchmarks.push((await import('./ingest.js')).ingestBenchmark);
 benchmarks.push((await import('./config.js')).configBenchmark);
 benchmarks.push((await import('./subunit.js')).subunitBenchmark);
+benchmarks.push((await import('./junit.js')).junitBenchmark);
 benchmarks.push((await import('./analyze.js')).analyzeBenchmark);
 benchmarks.push((await import('./server.js')).serverBenchmark);
 benchmarks.push((await import('./report.js')).reportBenchmark);

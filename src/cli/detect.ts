@@ -114,6 +114,8 @@ function jsonChangePoint(cp: ChangePoint, time: number | string): Record<string,
     backward_change_percent: cp.backwardChangePercent,
     magnitude: cp.magnitude,
     qhat: cp.qhat,
+    // why it was reported: perfhound mode's robust statistics and rule (snake_case like the rest)
+    ...(cp.explanation ? { explanation: Object.fromEntries(Object.entries(cp.explanation).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase()), v])) } : {}),
   };
 }
 

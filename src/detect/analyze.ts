@@ -1,10 +1,15 @@
 import { HunterEngine, type HunterResult, type RunCost } from './hunter.js';
 import { dropMissing, fillMissing, type PreparedSeries } from './prepare.js';
+import { robustMerge, type RobustOptions } from './robust.js';
 import type { AnalysisResult, AnalyzeOptions, ChangePoint, DetectMode } from './types.js';
 
 export const DEFAULT_WINDOW_LEN = 50;
 export const DEFAULT_MAX_PVALUE = 0.001;
 export const DEFAULT_MIN_MAGNITUDE = 0;
+/** perfhound mode: a change must be at least this many robust noise σ (docs/detection-quality.md). */
+export const DEFAULT_MIN_EFFECT = 0.75;
+/** perfhound mode: points needed on each side of a change. */
+export const DEFAULT_MIN_SEGMENT = 3;
 
 interface ResolvedOptions {
   windowLen: number;
@@ -12,21 +17,31 @@ interface ResolvedOptions {
   minMagnitude: number;
   mode: DetectMode;
   trace: boolean;
+  robust: RobustOptions;
 }
 
 function resolve(options: AnalyzeOptions): ResolvedOptions {
+  const maxPvalue = options.maxPvalue ?? DEFAULT_MAX_PVALUE;
+  const minMagnitude = options.minMagnitude ?? DEFAULT_MIN_MAGNITUDE;
   return {
     windowLen: options.windowLen ?? DEFAULT_WINDOW_LEN,
-    maxPvalue: options.maxPvalue ?? DEFAULT_MAX_PVALUE,
-    minMagnitude: options.minMagnitude ?? DEFAULT_MIN_MAGNITUDE,
+    maxPvalue,
+    minMagnitude,
     mode: options.mode ?? 'perfhound',
     trace: options.trace ?? false,
+    robust: {
+      maxPvalue,
+      minMagnitude,
+      minEffect: options.minEffect ?? DEFAULT_MIN_EFFECT,
+      minSegment: options.minSegment ?? DEFAULT_MIN_SEGMENT,
+    },
   };
 }
 
 /**
- * Change points of one metric series: E-divisive means with Hunter's split/merge, exactly as Apache Otava
- * 0.8 computes them (in `otava` mode bit-compatible, quirks included).
+ * Change points of one metric series: E-divisive means with Hunter's split step; in `otava` mode Otava's
+ * merge, bit-compatible with Apache Otava 0.8, quirks included; in the default `perfhound` mode the
+ * robust merge of robust.ts (no false changes on noise, no staircase on a trend).
  *
  * @example
  * const { changePoints } = analyzeSeries([100, 101, 99, 100, 120, 121, 119, 120], { windowLen: 50 });
@@ -43,21 +58,27 @@ function prepare(values: readonly (number | null)[], mode: DetectMode): Prepared
 }
 
 function runPrepared(engine: HunterEngine, prepared: PreparedSeries, options: ResolvedOptions): AnalysisResult {
-  const result = engine.run(prepared.series);
-  return toAnalysisResult(result, prepared, options.trace);
+  if (options.mode === 'otava') return toAnalysisResult(engine.run(prepared.series), prepared, options.trace);
+  const split = engine.runSplit(prepared.series);
+  const { final, removed } = robustMerge(prepared.series, split.weak, options.robust);
+  return toAnalysisResult({ ...split, final, merges: [] }, prepared, options.trace, removed);
 }
 
-function toAnalysisResult(result: HunterResult, prepared: PreparedSeries, withTrace: boolean): AnalysisResult {
+function toAnalysisResult(
+  result: HunterResult,
+  prepared: PreparedSeries,
+  withTrace: boolean,
+  robustRemovals?: { removedIndex: number; reason: string }[],
+): AnalysisResult {
   const { positions } = prepared;
   const remap = (cp: ChangePoint): ChangePoint => ({ ...cp, index: positions[cp.index] });
+  const trace = { firstPassPvalue: result.firstPassPvalue, splitWindows: result.windows, mergeTrace: result.merges };
   return {
     changePoints: result.final.map(remap),
     weakChangePoints: result.weak.map(remap),
     warnings: prepared.warnings,
     skippedIndexes: prepared.skippedIndexes,
-    ...(withTrace
-      ? { trace: { firstPassPvalue: result.firstPassPvalue, splitWindows: result.windows, mergeTrace: result.merges } }
-      : {}),
+    ...(withTrace ? { trace: robustRemovals ? { ...trace, robustRemovals } : trace } : {}),
   };
 }
 

@@ -82,13 +82,17 @@ export class HunterEngine {
   }
 
   run(series: Float64Array): HunterResult {
+    const { weak, windows, firstPassPvalue } = this.runSplit(series);
+    const { final, merges } = this.merge(weak.slice(), this.options.maxPvalue, this.options.minMagnitude);
+    return { weak, final, windows, merges, firstPassPvalue };
+  }
+
+  /** The split step only: weak change points (with Otava's neighbour statistics) and the windows. */
+  runSplit(series: Float64Array): Omit<HunterResult, 'final' | 'merges'> {
     this.prepare(series);
-    const { maxPvalue, minMagnitude } = this.options;
-    const firstPass = firstPassPvalue(maxPvalue);
+    const firstPass = firstPassPvalue(this.options.maxPvalue);
     const { weak: weakCandidates, windows } = this.split(firstPass);
-    const weak = this.withNeighbourStats(weakCandidates);
-    const { final, merges } = this.merge(weak.slice(), maxPvalue, minMagnitude);
-    return { weak, final, windows, merges, firstPassPvalue: firstPass };
+    return { weak: this.withNeighbourStats(weakCandidates), windows, firstPassPvalue: firstPass };
   }
 
   private prepare(series: Float64Array): void {

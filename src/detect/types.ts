@@ -15,6 +15,31 @@ export interface ChangePoint {
   magnitude: number;
   /** The E-divisive divergence of the window that first found this change. */
   qhat: number;
+  /** Why perfhound mode reported it (absent in otava mode, whose rule is Otava's). */
+  explanation?: ChangePointExplanation;
+}
+
+/** The robust statistics behind a change point of perfhound mode (see robust.ts). */
+export interface ChangePointExplanation {
+  /** the rule that kept it */
+  rule: string;
+  medianBefore: number;
+  medianAfter: number;
+  /** means after winsorising each side at its median ± 3σ */
+  robustMeanBefore: number;
+  robustMeanAfter: number;
+  /** robust σ of the noise (1.4826·MAD around the segments' medians) */
+  noise: number;
+  /** |robustMeanAfter − robustMeanBefore| / noise */
+  effect: number;
+  /** the robust t-test's p-value before correction */
+  pvalue: number;
+  /** split positions it was chosen from (the correction factor) */
+  tests: number;
+  /** min(1, pvalue · tests): what `maxPvalue` bounds (also the change point's `pvalue`) */
+  adjustedPvalue: number;
+  /** robustMeanAfter / robustMeanBefore − 1 */
+  relativeMagnitude: number;
 }
 
 /** Statistics of the two segments around a change, as Otava's `TTestStats`. */
@@ -52,6 +77,8 @@ export interface AnalysisTrace {
   firstPassPvalue: number;
   splitWindows: WindowTrace[];
   mergeTrace: MergeTrace[];
+  /** perfhound mode: the weak change points its rules removed, in order, with the rule each failed */
+  robustRemovals?: { removedIndex: number; reason: string }[];
 }
 
 export type DetectMode = 'otava' | 'perfhound';
@@ -64,10 +91,15 @@ export interface AnalyzeOptions {
   /** …and magnitude > minMagnitude. Default 0. */
   minMagnitude?: number;
   /**
-   * `perfhound` (default): points without a finite value are left out and reported in `warnings`.
-   * `otava`: Otava 0.8's behaviour — missing values forward-filled, NaN propagated.
+   * `perfhound` (default): points without a finite value are left out and reported in `warnings`, and the
+   * split step's candidates are kept by perfhound's robust rules (robust.ts), not Otava's t-test.
+   * `otava`: Otava 0.8's behaviour — missing values forward-filled, NaN propagated, Otava's merge.
    */
   mode?: DetectMode;
+  /** perfhound mode: minimum change in units of the series' robust noise σ. Default 0.75. */
+  minEffect?: number;
+  /** perfhound mode: minimum points on each side of a change. Default 3. */
+  minSegment?: number;
   /** Also return the split windows and merge steps (for debugging and golden tests). */
   trace?: boolean;
 }

@@ -10,12 +10,14 @@
 import type { Store } from '../store/connect.js';
 import { getPath, metadataString } from '../store/metadata.js';
 import type { Place } from '../util/errors.js';
-import { isBlank, scanLineBuffers } from './line-scanner.js';
+import { beyondDouble, nonFiniteField, parseJsonExactly } from './json-scanner.js';
+import { isBlank, isUtf8Batch, scanLineBuffers } from './line-scanner.js';
 import { matchesPattern } from './patterns.js';
 import { newReport, type IngestReport } from './report.js';
 import { runColumnsFromMetadata } from './run-fields.js';
 import { RunGroups, attributeOrphans, salvageUuid } from './run-groups.js';
 import { TimestampCache } from './timestamps.js';
+import { invalidUtf8At } from './utf8.js';
 import { writeGroups } from './write-groups.js';
 
 /** Options of `perfhound ingest bulk`. */
@@ -68,6 +70,7 @@ export async function ingestBulk(store: Store, path: string, options: BulkOption
   // The last valid action line's bytes: most action lines repeat the one before, compared without decoding.
   let lastAction: { bytes: Buffer; collection: string; text: string } | undefined;
   for await (const batch of scanLineBuffers(path)) {
+    const utf8 = isUtf8Batch(batch);
     for (let k = 0; k < batch.starts.length; k++) {
       const start = batch.starts[k];
       const end = batch.ends[k];
@@ -80,7 +83,13 @@ export async function ingestBulk(store: Store, path: string, options: BulkOption
       if (isBlank(text)) continue;
       const lineNumber = batch.firstLine + k;
       const place: Place = { file, line: lineNumber };
+      const bad = utf8 ? -1 : invalidUtf8At(batch.data, start, end);
+      const invalidUtf8 = bad >= 0 ? batch.offset + bad : undefined;
       if (!pendingAction) {
+        if (invalidUtf8 !== undefined) {
+          groups.fail(undefined, `the action line is not UTF-8 at byte offset ${invalidUtf8}`, { ...place, offset: invalidUtf8 }, text);
+          continue;
+        }
         let action = actions.get(text);
         if (!action) {
           action = parseAction(text);
@@ -100,7 +109,7 @@ export async function ingestBulk(store: Store, path: string, options: BulkOption
       pendingAction = undefined;
       let doc: unknown;
       try {
-        doc = JSON.parse(text);
+        doc = parseJsonExactly({ text, invalidUtf8 });
       } catch (err) {
         groups.fail(salvageUuid(text, options.uuidFields[0]), `malformed JSON document: ${(err as Error).message}`, place, context);
         continue;
@@ -119,6 +128,12 @@ export async function ingestBulk(store: Store, path: string, options: BulkOption
       const rawTs = getPath(record, options.timestampField);
       const timestampMs = timestamps.parse(rawTs);
       if (isMetadata(collection)) {
+        // Run metadata is written back as JSON (a document keeps its own text): 1e400 would become null.
+        const beyond = nonFiniteField(record);
+        if (beyond !== undefined) {
+          groups.fail(uuid, beyondDouble(beyond), place);
+          continue;
+        }
         if (timestampMs === null) {
           groups.fail(uuid, `run ${uuid} has no valid timestamp (got ${JSON.stringify(rawTs) ?? 'nothing'})`, {
             ...place,

@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import { UserError } from '../util/errors.js';
 import { scanLines, startsWithByteOrderMark, type ScannedLine } from './line-scanner.js';
+import { invalidUtf8At } from './utf8.js';
 
 const CHUNK = 1 << 20;
 const OPEN_BRACE = 0x7b, CLOSE_BRACE = 0x7d, OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d;
@@ -73,8 +74,11 @@ export async function* scanJsonElements(path: string): AsyncGenerator<ScannedLin
         if (depth === 0 && elementStart >= 0) {
           const end = i + 1;
           parts.push(Buffer.from(buffer.subarray(partFrom, end)));
-          const text = Buffer.concat(parts).toString('utf8');
-          yield { text, line: elementLine, offset: elementStart, length: base + end - elementStart };
+          const bytes = Buffer.concat(parts);
+          const element: ScannedLine = { text: bytes.toString('utf8'), line: elementLine, offset: elementStart, length: base + end - elementStart };
+          const bad = invalidUtf8At(bytes);
+          if (bad >= 0) element.invalidUtf8 = elementStart + bad;
+          yield element;
           elementStart = -1;
           partFrom = -1;
           parts = [];
@@ -100,4 +104,41 @@ async function firstSignificantByte(path: string): Promise<number | undefined> {
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * `JSON.parse` of a scanned line or array element that refuses what storing it would silently change.
+ * Bytes that are not UTF-8 (decoded as U+FFFD) always. Numbers beyond a double (`1e400` parses as
+ * Infinity, written back as `null`) when the parsed values are `rewritten` as JSON (run metadata, the json
+ * format's documents); a document stored as its own text keeps them exactly. Numbers that merely round
+ * (0.1, 1e-400 → 0, 2^53 + 1) are a double's usual rounding and are kept.
+ */
+export function parseJsonExactly(el: Pick<ScannedLine, 'text' | 'invalidUtf8'>, options: { rewritten?: boolean } = {}): unknown {
+  if (el.invalidUtf8 !== undefined) throw new Error(`the bytes at byte offset ${el.invalidUtf8} are not UTF-8 (save the file as UTF-8)`);
+  const value: unknown = JSON.parse(el.text);
+  const field = options.rewritten ? nonFiniteField(value) : undefined;
+  if (field !== undefined) throw new Error(beyondDouble(field));
+  return value;
+}
+
+/** Why a value with a number beyond a double at `field` is refused. */
+export function beyondDouble(field: string): string {
+  return `the number of field ${field} is beyond what a double holds (±1.8e308)`;
+}
+
+/** The path of the first non-finite number in a parsed value (iterative: documents may nest deeply). */
+export function nonFiniteField(value: unknown): string | undefined {
+  const stack: [unknown, string][] = [[value, '']];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [v, path] = top;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return path || '(the document itself)';
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${path}[${i}]`]);
+    } else if (v !== null && typeof v === 'object') {
+      const entries = Object.entries(v);
+      for (let i = entries.length - 1; i >= 0; i--) stack.push([entries[i][1], path ? `${path}.${entries[i][0]}` : entries[i][0]]);
+    }
+  }
+  return undefined;
 }

@@ -9,7 +9,7 @@
 import type { Store } from '../store/connect.js';
 import type { NewDocument, NewRun } from '../store/runs.js';
 import { UserError, errorMessage } from '../util/errors.js';
-import { scanJsonElements } from './json-scanner.js';
+import { parseJsonExactly, scanJsonElements } from './json-scanner.js';
 import type { ScannedLine } from './line-scanner.js';
 import { TOO_DEEP, nestedTooDeep } from './nesting.js';
 import { newReport, placeMessage, withoutPlace, type IngestReport } from './report.js';
@@ -57,7 +57,7 @@ export async function ingestJson(store: Store, path: string, options: JsonOption
   });
   await eachElement(path, file, async (el) => {
     const place = { file, line: el.line };
-    const parsed = parseRunSafely(el.text, options);
+    const parsed = parseRunSafely(el, options);
     const uuid = 'run' in parsed ? parsed.run.uuid : (parsed.uuid ?? runId(el.text));
     const duplicate = uuid === undefined ? undefined : places.duplicate(uuid, el.line);
     if (duplicate === null) return;
@@ -108,20 +108,20 @@ function runId(text: string): string | undefined {
 type Parsed = { run: NewRun; documents: NewDocument[] } | { error: string; field?: string; uuid?: string };
 
 /** {@link parseRun}, with whatever it throws (a field's UserError, anything unforeseen) refusing the run only. */
-function parseRunSafely(text: string, options: JsonOptions): Parsed {
+function parseRunSafely(el: ScannedLine, options: JsonOptions): Parsed {
   try {
-    return parseRun(text, options);
+    return parseRun(el, options);
   } catch (err) {
-    const uuid = runId(text);
+    const uuid = runId(el.text);
     if (err instanceof UserError) return { error: withoutPlace(err), field: err.place.field, uuid };
     return { error: `cannot read the run: ${errorMessage(err)}`, uuid };
   }
 }
 
-function parseRun(text: string, options: JsonOptions): Parsed {
+function parseRun(el: ScannedLine, options: JsonOptions): Parsed {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseJsonExactly(el, { rewritten: true });
   } catch (err) {
     return { error: `malformed JSON: ${(err as Error).message}` };
   }

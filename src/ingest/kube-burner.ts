@@ -12,7 +12,7 @@ import type { Store } from '../store/connect.js';
 import { metadataString } from '../store/metadata.js';
 import { UserError } from '../util/errors.js';
 import { isFileError, unreadableReason } from '../util/files.js';
-import { scanJsonElements } from './json-scanner.js';
+import { beyondDouble, nonFiniteField, parseJsonExactly, scanJsonElements } from './json-scanner.js';
 import type { ScannedLine } from './line-scanner.js';
 import { newReport, withoutPlace, type IngestReport } from './report.js';
 import { runColumnsFromMetadata } from './run-fields.js';
@@ -110,7 +110,7 @@ function readDocument(
   const place = { file: name, line: el.line };
   let doc: unknown;
   try {
-    doc = JSON.parse(el.text);
+    doc = parseJsonExactly(el);
   } catch (err) {
     const uuid = salvageUuid(el.text, 'uuid');
     groups.fail(uuid, `malformed JSON document: ${(err as Error).message}`, place, el.text);
@@ -126,6 +126,12 @@ function readDocument(
     return undefined;
   }
   const metricName = typeof record.metricName === 'string' ? record.metricName : null;
+  // A jobSummary becomes run metadata, written back as JSON (1e400 would become null): refused.
+  const beyond = metricName === 'jobSummary' ? nonFiniteField(record) : undefined;
+  if (beyond !== undefined) {
+    groups.fail(record.uuid, beyondDouble(beyond), place);
+    return record.uuid;
+  }
   if (metricName === 'jobSummary' && !summaries.has(record.uuid)) summaries.set(record.uuid, record);
   groups.addDocument(record.uuid, {
     file,

@@ -1,5 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { UserError } from '../util/errors.js';
+import { invalidUtf8At } from './utf8.js';
 
 /** A line of a file with its place: 1-based line number and byte range (without the newline). */
 export interface ScannedLine {
@@ -7,6 +8,11 @@ export interface ScannedLine {
   line: number;
   offset: number;
   length: number;
+  /**
+   * File offset of the line's first byte that is not UTF-8, when there is one: `text` then holds U+FFFD
+   * in its place, so the line must be refused, not stored (see {@link parseJsonExactly}).
+   */
+  invalidUtf8?: number;
 }
 
 const CHUNK = 1 << 20;
@@ -31,8 +37,11 @@ export async function* scanLines(path: string): AsyncGenerator<ScannedLine> {
 export async function* scanLineBatches(path: string): AsyncGenerator<ScannedLine[]> {
   for await (const b of scanLineBuffers(path)) {
     const batch: ScannedLine[] = new Array(b.starts.length);
+    const valid = isUtf8Batch(b);
     for (let k = 0; k < b.starts.length; k++) {
       batch[k] = { text: b.data.toString('utf8', b.starts[k], b.ends[k]), line: b.firstLine + k, offset: b.offset + b.starts[k], length: b.ends[k] - b.starts[k] };
+      const bad = valid ? -1 : invalidUtf8At(b.data, b.starts[k], b.ends[k]);
+      if (bad >= 0) batch[k].invalidUtf8 = b.offset + bad;
     }
     yield batch;
   }
@@ -48,6 +57,11 @@ export interface LineBuffer {
   /** Per line: where it starts and ends in `data` (the end without `\r\n`/`\n`). */
   starts: number[];
   ends: number[];
+}
+
+/** Whether all lines of a batch are UTF-8: one native check per read; a line is looked at alone only when it fails. */
+export function isUtf8Batch(b: LineBuffer): boolean {
+  return b.starts.length === 0 || invalidUtf8At(b.data, b.starts[0], b.ends[b.ends.length - 1]) < 0;
 }
 
 /**

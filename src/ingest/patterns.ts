@@ -1,3 +1,5 @@
+import { compileGlob, type Glob } from '../util/glob.js';
+
 /**
  * Index / collection patterns as OpenSearch takes them: comma lists, `*` wildcards.
  *
@@ -12,12 +14,14 @@ export function matchesPattern(name: string, pattern: string): boolean {
     .some((p) => patternRegExp(p).test(name));
 }
 
-const cache = new Map<string, RegExp>();
+const cache = new Map<string, Glob>();
 
-function patternRegExp(pattern: string): RegExp {
+/** No regular expression: `a*a*a*…b` would backtrack for minutes (see compileGlob). */
+function patternRegExp(pattern: string): Glob {
   let re = cache.get(pattern);
   if (!re) {
-    re = new RegExp('^' + pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+    if (cache.size > 10_000) cache.clear();
+    re = compileGlob(pattern);
     cache.set(pattern, re);
   }
   return re;

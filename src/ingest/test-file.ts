@@ -5,7 +5,7 @@ import type { Store } from '../store/connect.js';
 import { readJunitTests } from './junit/read.js';
 import { newReport, placeMessage, type IngestReport } from './report.js';
 import { ingestTestRecords, type TestIngestOptions, type TestIngestSummary } from './subunit/ingest.js';
-import { DEFAULT_ATTR_REGEX } from './subunit/names.js';
+import { compileAttrRegex, DEFAULT_ATTR_REGEX } from './subunit/names.js';
 import { readSubunitTestBatches } from './subunit/read.js';
 import type { ParseDamage, TestRecord } from './subunit/types.js';
 
@@ -31,11 +31,8 @@ export function testIngestOptions(values: OptionValues, source: 'subunit' | 'jun
     if (Number.isNaN(runAtMs)) throw new UserError(`--run-at "${runAt}" is not a time`, { field: '--run-at' });
   }
   const attrRegex = optionText(values, 'attrRegex') ?? DEFAULT_ATTR_REGEX;
-  try {
-    new RegExp(attrRegex);
-  } catch {
-    throw new UserError(`--attr-regex "${attrRegex}" is not a regular expression`, { field: '--attr-regex' });
-  }
+  // Refused here, before the input is read, when RE2 cannot run it (see compileAttrRegex).
+  compileAttrRegex(attrRegex);
   return {
     source,
     runId: optionText(values, 'runId'),

@@ -92,3 +92,18 @@ describe('perfhound detect', () => {
     expect(out.value.map((cp) => cp.index)).toEqual([5, 8]);
   });
 });
+
+describe('perfhound detect --output json explains each change point', () => {
+  it('gives the robust means, noise, p-values and the rule that kept it (default mode only)', async () => {
+    const file = `${FIXTURES}cases/upstream_sample.csv`;
+    const out = JSON.parse(await runDetect([file, '-o', 'json', '--metric', 'metric2'])) as Record<string, Json[]>;
+    const explanation = out.metric2[0].explanation as Json;
+    expect(Object.keys(explanation).sort()).toEqual(
+      ['adjusted_pvalue', 'effect', 'median_after', 'median_before', 'noise', 'pvalue', 'relative_magnitude', 'robust_mean_after', 'robust_mean_before', 'rule', 'tests'].sort(),
+    );
+    expect(explanation.rule).toMatch(/^perfhound: /);
+    expect(explanation.adjusted_pvalue).toBe(out.metric2[0].pvalue);
+    const otava = JSON.parse(await runDetect([file, '-o', 'json', '--metric', 'metric2', '--mode', 'otava'])) as Record<string, Json[]>;
+    expect(otava.metric2[0].explanation).toBeUndefined();
+  });
+});

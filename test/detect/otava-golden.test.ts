@@ -16,7 +16,7 @@ function mismatches(actual: ChangePoint[], expected: Json[], label: string): str
   if (JSON.stringify(got) !== JSON.stringify(want)) return [`${label}: indexes ${JSON.stringify(got)} ≠ ${JSON.stringify(want)}`];
   actual.forEach((cp, k) => {
     const e = expected[k];
-    const checks: [keyof ChangePoint, string, number, number][] = [
+    const checks: [Exclude<keyof ChangePoint, 'explanation'>, string, number, number][] = [
       ['meanBefore', 'mean_before', REL_MEAN, 0],
       ['meanAfter', 'mean_after', REL_MEAN, 0],
       ['stddevBefore', 'stddev_before', REL_STAT, 0],

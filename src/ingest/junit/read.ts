@@ -1,5 +1,6 @@
 import { UserError } from '../../util/errors.js';
 import { parseTime } from '../subunit/v1-reader.js';
+import { isEpochUs } from '../timestamps.js';
 import type { Attachment, ByteSource, ParseDamage, TestRecord, TestStatus } from '../subunit/types.js';
 import { xmlTokens } from './xml-tokens.js';
 
@@ -19,6 +20,7 @@ export interface JunitReadOptions {
 
 interface CaseState {
   testId: string;
+  line: number;
   status: TestStatus;
   durationUs: number | null;
   details: Map<string, Attachment>;
@@ -41,6 +43,7 @@ export async function* readJunitTests(source: ByteSource, options: JunitReadOpti
           // JUnit timestamps are ISO 8601, usually without a zone: read them as UTC.
           const us = parseTime(/[zZ]|[+-]\d\d:?\d\d$/.test(stamp) ? stamp : stamp + 'Z');
           if (us === null) throw new UserError(`bad timestamp ${JSON.stringify(stamp)}`, { file: options.file, line: tok.line });
+          if (!isEpochUs(us)) throw new UserError(`timestamp ${JSON.stringify(stamp)} is outside the times test results can hold (years 1685 to 2255)`, { file: options.file, line: tok.line, field: 'timestamp' });
           suiteClock = us;
         }
         if (tok.selfClosing) suiteClock = suiteClocks.pop() ?? null;
@@ -53,17 +56,22 @@ export async function* readJunitTests(source: ByteSource, options: JunitReadOpti
         if (seconds !== null && !Number.isFinite(seconds)) {
           throw new UserError(`bad time ${JSON.stringify(tok.attrs.time)} for test ${name}`, { file: options.file, line: tok.line });
         }
+        const durationUs = seconds === null ? null : Math.round(seconds * 1e6);
+        if (durationUs !== null && !isEpochUs(durationUs)) {
+          throw new UserError(`time ${JSON.stringify(tok.attrs.time)} of test ${name} is longer than a duration can be (285 years)`, { file: options.file, line: tok.line, field: 'time' });
+        }
         current = {
           testId: classname ? `${classname}.${name}` : name,
+          line: tok.line,
           status: 'success',
-          durationUs: seconds === null ? null : Math.round(seconds * 1e6),
+          durationUs,
           details: new Map(),
           collecting: null,
           text: [],
           message: '',
         };
         if (tok.selfClosing) {
-          yield finishCase(current, suiteClock);
+          yield finishCase(current, suiteClock, options.file);
           suiteClock = advance(suiteClock, current);
           current = null;
         }
@@ -80,7 +88,7 @@ export async function* readJunitTests(source: ByteSource, options: JunitReadOpti
         current.text.push(tok.text);
       } else if (current !== null && tok.kind === 'close') {
         if (tok.name === 'testcase') {
-          yield finishCase(current, suiteClock);
+          yield finishCase(current, suiteClock, options.file);
           suiteClock = advance(suiteClock, current);
           current = null;
         } else if (tok.name === current.collecting) closeChild(current);
@@ -113,9 +121,13 @@ function closeChild(state: CaseState): void {
   state.details.set(name, { mimeType, length: merged.length, bytes: merged });
 }
 
-function finishCase(state: CaseState, clock: number | null): TestRecord {
+function finishCase(state: CaseState, clock: number | null, file: string | undefined): TestRecord {
   const start = clock;
   const stop = clock !== null && state.durationUs !== null ? clock + state.durationUs : null;
+  if (stop !== null && !isEpochUs(stop)) {
+    // The suite's timestamp plus the times of the cases so far.
+    throw new UserError(`test ${state.testId} would end after the times test results can hold (year 2255)`, { file, line: state.line, field: 'time' });
+  }
   return {
     testId: state.testId,
     routeCode: null,

@@ -21,9 +21,10 @@ import {
   type Db,
   type NewAttachment,
 } from '../../store/tests.js';
+import { isEpochUs, MAX_EPOCH_MS } from '../timestamps.js';
 import { UserError } from '../../util/errors.js';
 import { NameFilter } from './name-filter.js';
-import { DEFAULT_ATTR_REGEX, prefixedAttrs, splitTestName } from './names.js';
+import { compileAttrRegex, DEFAULT_ATTR_REGEX, prefixedAttrs, splitTestName } from './names.js';
 import type { TestRecord } from './types.js';
 
 /**
@@ -85,7 +86,7 @@ const BATCH_ATTACHMENT_BYTES = 16 << 20;
 
 /** Accepts records one by one or in arrays (the readers' `…Batches` forms: one await per input chunk). */
 export async function ingestTestRecords(store: Store, records: AsyncIterable<TestRecord | readonly TestRecord[]>, options: TestIngestOptions): Promise<TestIngestSummary> {
-  const attrRegex = new RegExp(options.attrRegex ?? DEFAULT_ATTR_REGEX);
+  const attrRegex = compileAttrRegex(options.attrRegex ?? DEFAULT_ATTR_REGEX);
   const runId = options.runId ?? randomUUID();
   return store.writeTransaction(async (trx) => {
     const { id, outcome } = await writeRun(trx, {
@@ -123,6 +124,7 @@ export async function ingestTestRecords(store: Store, records: AsyncIterable<Tes
       for (const record of Array.isArray(item) ? (item as readonly TestRecord[]) : [item as TestRecord]) {
         const { name, attrs } = splitTestName(record.testId, attrRegex);
         if (!isStored(record, name)) continue;
+        refuseUnholdableTimes(record, name);
         const pending: Pending = { name, attrs, record, replaces: false };
         if (seen.mightHave(name)) {
           positions = positionsOf(batch, positions);
@@ -191,6 +193,19 @@ function positionsOf(batch: readonly Pending[], positions: Map<string, number> |
   const built = new Map<string, number>();
   for (let i = 0; i < batch.length; i++) built.set(batch[i].name, i);
   return built;
+}
+
+/** A test result's times must be ones the store's readers can show (see MAX_EPOCH_MS in timestamps.ts). */
+function refuseUnholdableTimes(record: TestRecord, name: string): void {
+  const { startUs, stopUs, durationUs } = record;
+  const bad = (field: string, us: number) => {
+    const shown = Number.isFinite(us) && Math.abs(us) <= MAX_EPOCH_MS * 1000 ? new Date(us / 1000).toISOString() : `${us} µs`;
+    return new UserError(`${shown} is outside the times test results can hold (years 1685 to 2255)`, { test: name, field });
+  };
+  if (startUs !== null && !isEpochUs(startUs)) throw bad('start', startUs);
+  if (stopUs !== null && !isEpochUs(stopUs)) throw bad('stop', stopUs);
+  if (durationUs != null && !isEpochUs(durationUs)) throw bad('duration', durationUs);
+  if (stopUs === null && startUs !== null && durationUs != null && !isEpochUs(startUs + durationUs)) throw bad('stop', startUs + durationUs);
 }
 
 function durationSeconds(startUs: number | null, stopUs: number | null): number | null {

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { UserError } from '../../util/errors.js';
 import { ChunkWindow } from './chunks.js';
 import type { ByteSource, SubunitEvent, SubunitReadOptions, TestStatus } from './types.js';
@@ -64,6 +65,11 @@ export async function* readV1Events(source: ByteSource, options: SubunitReadOpti
     const m = DIRECTIVE.exec(text);
     if (m === null) {
       yield { ...event(st, null, null), fileName: textName, fileBytes: raw, tags: null };
+      continue;
+    }
+    // A directive's test name or tags would hold U+FFFD for the bad bytes: refused, not changed.
+    if (!isUtf8(raw)) {
+      fail(new V1Error(`the line is not UTF-8 (save the stream as UTF-8)`, lineNo));
       continue;
     }
     const [, cmd, , rest] = m;

@@ -16,6 +16,7 @@ import { pythonStr } from '../../util/python-str.js';
 import type { FieldValue, MetadataSelector } from '../types.js';
 import { fieldValues } from './field-values.js';
 import { analyzeText, wildcardToRegExp } from './text-analysis.js';
+import type { Glob } from '../../util/glob.js';
 
 const KEYWORD = '.keyword';
 
@@ -68,7 +69,7 @@ export function matchesField(doc: MatchableDocument, field: string, wanted: Fiel
 }
 
 const queryTokenCache = new Map<string, string[]>();
-const patternCache = new Map<string, RegExp>();
+const patternCache = new Map<string, Glob>();
 
 /** Query strings repeat for every candidate document: analyse each once (a config has few of them). */
 function queryTokensOf(query: string): string[] {

@@ -8,6 +8,8 @@
  * analyzeText('4.20.0-0.nightly-2026') // ['4.20.0', '0', 'nightly', '2026']
  * analyzeText('self-managed')          // ['self', 'managed']
  */
+import { compileGlob, type Glob } from '../../util/glob.js';
+
 const WORD = /[\p{L}\p{N}\p{M}_]/u;
 const LETTER = /[\p{L}\p{M}]/u;
 const DIGIT = /\p{N}/u;
@@ -43,19 +45,10 @@ function joinsWords(before: string, mid: string, after: string): boolean {
   return false;
 }
 
-/** A `wildcard` pattern (`*` any run, `?` one character, `\` escapes) as an anchored RegExp. */
-export function wildcardToRegExp(pattern: string): RegExp {
-  let source = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '\\' && i + 1 < pattern.length) source += escapeRegExp(pattern[++i]);
-    else if (c === '*') source += '[\\s\\S]*';
-    else if (c === '?') source += '[\\s\\S]';
-    else source += escapeRegExp(c);
-  }
-  return new RegExp(`^${source}$`, 'u');
-}
-
-function escapeRegExp(c: string): string {
-  return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+/**
+ * A `wildcard` pattern (`*` any run, `?` one character, `\` escapes), anchored; matched without a
+ * backtracking regex (a config's `*a*a*a*…` would freeze the daemon: see compileGlob).
+ */
+export function wildcardToRegExp(pattern: string): Glob {
+  return compileGlob(pattern, { question: true, escapes: true });
 }
