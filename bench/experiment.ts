@@ -20,7 +20,15 @@ export const experimentBenchmark: Benchmark = {
   description: `runner overhead per test: ${TESTS} tests of a do-nothing workload on two local sshd hosts`,
   async run() {
     const dir = mkdtempSync(join(tmpdir(), 'bench-experiment-'));
-    const hosts = await Promise.all([startSshHost('127.12.4.2'), startSshHost('127.12.4.3')]);
+    // A host that did not start must not leave the other one running (it would hold its address).
+    const started = await Promise.allSettled([startSshHost('127.12.4.2'), startSshHost('127.12.4.3')]);
+    const hosts = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) {
+      await Promise.all(hosts.map((h) => h.stop()));
+      rmSync(dir, { recursive: true, force: true });
+      throw failed.reason;
+    }
     const store = await openStore(`sqlite:${join(dir, 'bench.db')}`);
     try {
       const raw = [{

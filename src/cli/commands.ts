@@ -27,6 +27,7 @@ const COMMANDS: CommandEntry[] = [
   { names: ['experiment'], load: async () => (await import('./experiment.js')).registerExperiment },
   { names: ['token'], load: async () => (await import('./token.js')).registerToken },
   { names: ['db'], load: async () => (await import('./db.js')).registerDb },
+  { names: ['completion'], load: async () => (await import('./completion.js')).registerCompletion },
 ];
 
 /**

@@ -4,6 +4,9 @@ import { tableCounts } from '../store/runs.js';
 import { renderTable } from '../output/table.js';
 import { addDbOption, parsePositiveInt, printJson, withStore } from './common.js';
 import { expireRuns } from '../store/tests.js';
+import { grantReadOnly, SQLITE_READONLY_ADVICE } from '../store/grants.js';
+import { readFileSync } from 'node:fs';
+import { UserError, errorMessage } from '../util/errors.js';
 
 export function registerDb(program: Command): void {
   const db = program.command('db').description('database administration: migrations, status');
@@ -46,4 +49,50 @@ export function registerDb(program: Command): void {
       process.stdout.write(`deleted ${result.runs} runs and ${result.testRuns} test results older than ${days} days\n`);
     },
   );
+
+  addDbOption(
+    db
+      .command('grant-readonly')
+      .description('create or update a database role that can read every perfhound table and write none (PostgreSQL, MariaDB/MySQL)')
+      .requiredOption('--user <name>', 'role (user) name: letters, digits, _')
+      .option('--password-file <file>', 'file holding the role\'s password (first line); without it a new role has no password and an existing one keeps its own')
+      .addHelpText(
+        'after',
+        `
+PostgreSQL: SELECT on every table of the store's schema, and on the tables later migrations create
+(ALTER DEFAULT PRIVILEGES: run migrations as the user that ran this command). MariaDB/MySQL: SELECT on
+the database (user NAME@'%'). SQLite has no roles: the command explains the file-permission equivalent.
+
+Examples:
+  perfhound db grant-readonly --db postgres://admin@db.example/perfhound --user perfhound_ro --password-file ro.pass
+  perfhound db grant-readonly --db mysql://root@db.example/perfhound --user perfhound_ro --password-file ro.pass`,
+      ),
+  ).action(async (flags: { db?: string; user: string; passwordFile?: string }) => {
+    const password = flags.passwordFile === undefined ? undefined : readSecretFile(flags.passwordFile, '--password-file');
+    const url = resolveDbUrl(flags.db);
+    const store = await openStore(url);
+    try {
+      if (store.dialect === 'sqlite') {
+        process.stdout.write(SQLITE_READONLY_ADVICE);
+        return;
+      }
+      const result = await grantReadOnly(store, { user: flags.user, password });
+      process.stdout.write(`${result.created ? 'created' : 'updated'} role ${flags.user}: SELECT on every table of ${result.scope}, no writes\n`);
+    } finally {
+      await store.close();
+    }
+  });
+}
+
+/** The first line of a password file, without its line ending; the file is named in errors, never its content. */
+function readSecretFile(file: string, flag: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UserError(`cannot read the password file: ${errorMessage(err).replace(/^[A-Z]+: /, '')}`, { file, field: flag });
+  }
+  const line = text.split(/\r?\n/)[0] ?? '';
+  if (!line) throw new UserError('the password file is empty (the password is its first line)', { file, field: flag });
+  return line;
 }

@@ -3,9 +3,10 @@ import { SingleBar, Presets } from 'cli-progress';
 import { renderTable } from '../output/table.js';
 import { parseDuration } from '../report/config.js';
 import { generateReports, type GenerateResult, type Progress } from '../report/generate.js';
+import { repeatEvery } from '../report/schedule.js';
 import { openReportSetup, parseSinceOption } from '../report/setup.js';
 import { getReport, listReports } from '../store/reports.js';
-import { UserError } from '../util/errors.js';
+import { UserError, errorMessage } from '../util/errors.js';
 import { addDbOption, collect, parseDate, parsePositiveInt, printJson, withStore } from './common.js';
 import { EXIT_ERROR, EXIT_OK } from './exit-codes.js';
 
@@ -160,23 +161,13 @@ async function generateCommand(flags: GenerateFlags): Promise<number> {
 
 /** Runs `tick` now and then every `intervalMs` until SIGINT/SIGTERM; a failing tick is logged, not fatal. */
 async function scheduled(intervalMs: number, tick: () => Promise<number>): Promise<number> {
-  let stop: () => void = () => undefined;
-  const stopped = new Promise<void>((resolve) => (stop = resolve));
-  const onSignal = () => stop();
+  const loop = repeatEvery(intervalMs, tick, (err) => process.stderr.write(`error: ${errorMessage(err)}\n`));
+  const onSignal = () => void loop.stop();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    for (;;) {
-      try {
-        await tick();
-      } catch (err) {
-        process.stderr.write(`error: ${(err as Error).message}\n`);
-      }
-      let timer: NodeJS.Timeout | undefined;
-      const waited = await Promise.race([stopped.then(() => 'stop'), new Promise<string>((r) => (timer = setTimeout(() => r('tick'), intervalMs)))]);
-      clearTimeout(timer);
-      if (waited === 'stop') return EXIT_OK;
-    }
+    await loop.done;
+    return EXIT_OK;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -44,13 +44,17 @@ export function essText(attempts: Attempt[]): string {
 
 let tempCounter = 0;
 
-/** Writes the whole ESS to a temporary file beside it, flushes it, then renames it over the old one. */
-export async function writeEss(path: string, attempts: Attempt[]): Promise<void> {
+/**
+ * Writes the whole ESS to a temporary file beside it, flushes it to disk (unless `sync: false`), then
+ * renames it over the old one: readers and a killed runner see the old file or the new one, never a torn
+ * one. Without the flush only a crash of the machine itself could leave the rename without its content.
+ */
+export async function writeEss(path: string, attempts: Attempt[], options: { sync?: boolean } = {}): Promise<void> {
   const temp = `${path}.${process.pid}.${++tempCounter}.tmp`;
   const handle = await open(temp, 'w');
   try {
     await handle.writeFile(essText(attempts));
-    await handle.sync();
+    if (options.sync !== false) await handle.sync();
   } finally {
     await handle.close();
   }

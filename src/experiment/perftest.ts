@@ -79,6 +79,16 @@ export function remoteDirname(path: string): string {
 }
 
 /**
+ * Removes old output files, starting `rm` only when one is there (the shell's `[` is a builtin; a process
+ * per test and machine is what this saves on a busy machine).
+ */
+export function cleanCommand(outputs: string[]): string {
+  if (!outputs.length) return ':';
+  const words = outputs.map(shellQuote);
+  return `if ${words.map((w) => `[ -e ${w} ] || [ -L ${w} ]`).join(' || ')}; then rm -f ${words.join(' ')}; fi`;
+}
+
+/**
  * The script a machine runs: `before` in order, then every `background` command at once, then the exit
  * status of the first that failed. It prints its process group first, so a timed-out test can be killed
  * as a whole (sshd makes each session's shell a group leader). Perftest's environment (NDDSHOME, library

@@ -4,13 +4,15 @@
  *
  * ```ts
  * const ok = await pingMachine(machine, 'icmp', 5);
+ * const pinger = new Pinger(); await pingMachine(machine, 'icmp', 5, pinger); pinger.close();
  * const remote = await Remote.connect(machine, key, 10_000);
  * const { code, timedOut } = await remote.run('sleep 1', 5_000);
+ * await remote.probe(5_000); // true while the machine's sshd answers on this connection
  * await remote.fetch('out.csv', './local/out.csv');
  * remote.close();
  * ```
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import ssh2 from 'ssh2';
@@ -21,12 +23,75 @@ import type { Machine, PingMethod } from './config.js';
 const { Client } = ssh2;
 
 /** One ping of the machine: true when it answered within `timeoutSecs`. */
-export function pingMachine(machine: Machine, method: PingMethod, timeoutSecs: number): Promise<boolean> {
+export function pingMachine(machine: Machine, method: PingMethod, timeoutSecs: number, pinger?: Pinger): Promise<boolean> {
   if (method === 'none') return Promise.resolve(true);
   if (method === 'tcp') return tcpConnect(machine.ip, machine.port, timeoutSecs * 1000);
+  if (pinger) return pinger.ping(machine.ip, timeoutSecs);
   return new Promise((resolve) => {
-    execFile('ping', ['-c', '1', '-W', String(Math.max(1, Math.ceil(timeoutSecs))), machine.ip], { timeout: (timeoutSecs + 2) * 1000 }, (err) => resolve(!err));
+    execFile('ping', ['-n', '-c', '1', '-W', pingWait(timeoutSecs), '--', machine.ip], { timeout: (timeoutSecs + 2) * 1000 }, (err) => resolve(!err));
   });
+}
+
+const pingWait = (timeoutSecs: number) => String(Math.max(1, Math.ceil(timeoutSecs)));
+
+/**
+ * The system `ping`, started by a small shell that lives as long as the campaign: each ping is still one
+ * `ping -c 1` of its own (a real ICMP echo), but forked by the shell rather than by this process, whose
+ * size makes every fork expensive (on a busy machine the two pings of a test cost more CPU than all the
+ * rest of the runner's work for it).
+ */
+export class Pinger {
+  private shell?: ChildProcess;
+  private readonly waiting = new Map<number, (ok: boolean) => void>();
+  private nextId = 0;
+  private buffered = '';
+
+  ping(ip: string, timeoutSecs: number): Promise<boolean> {
+    const shell = this.start();
+    const id = ++this.nextId;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => done(false), (timeoutSecs + 2) * 1000);
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        this.waiting.delete(id);
+        resolve(ok);
+      };
+      this.waiting.set(id, done);
+      // Addresses are validated as [A-Za-z0-9.:-]+ and passed after `--`: one word, never an option.
+      if (!shell.stdin?.writable || !/^[A-Za-z0-9.:-]+$/.test(ip)) return done(false);
+      shell.stdin.write(`${id} ${pingWait(timeoutSecs)} ${ip}\n`);
+    });
+  }
+
+  private start(): ChildProcess {
+    if (this.shell && this.shell.exitCode === null && this.shell.signalCode === null) return this.shell;
+    const script = 'while read -r id wait ip; do { ping -n -c 1 -W "$wait" -- "$ip" >/dev/null 2>&1; echo "$id $?"; } & done';
+    const shell = spawn('sh', ['-c', script], { stdio: ['pipe', 'pipe', 'ignore'] });
+    shell.on('error', () => this.failAll());
+    shell.on('exit', () => this.failAll());
+    shell.stdin!.on('error', () => {});
+    shell.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      this.buffered += chunk;
+      const lines = this.buffered.split('\n');
+      this.buffered = lines.pop()!;
+      for (const line of lines) {
+        const [id, code] = line.split(' ');
+        this.waiting.get(Number(id))?.(code === '0');
+      }
+    });
+    this.shell = shell;
+    return shell;
+  }
+
+  private failAll(): void {
+    for (const done of [...this.waiting.values()]) done(false);
+  }
+
+  close(): void {
+    this.shell?.stdin?.end();
+    this.shell?.kill();
+    this.shell = undefined;
+  }
 }
 
 export function tcpConnect(host: string, port: number, timeoutMs: number): Promise<boolean> {
@@ -61,12 +126,39 @@ export interface RunResult {
 export class Remote {
   private sftpSession?: Promise<SFTPWrapper>;
   private closed = false;
+  private gone = false;
   /** Resolves when the connection ends (a machine that goes down ends it). */
   readonly ended: Promise<void>;
 
   private constructor(private readonly client: InstanceType<typeof Client>, readonly machine: Machine) {
-    this.ended = new Promise((resolve) => client.once('close', () => resolve()));
+    this.ended = new Promise((resolve) => client.once('close', () => ((this.gone = true), resolve())));
     client.on('error', () => {});
+  }
+
+  /** Still connected as far as this side knows (not closed here, not ended by the machine). */
+  get open(): boolean {
+    return !this.closed && !this.gone;
+  }
+
+  /**
+   * A real SSH check of an open connection: one SFTP request answered by the machine's sshd within
+   * `timeoutMs`. False when the connection is gone, the machine does not answer in time, or SFTP fails.
+   */
+  async probe(timeoutMs: number): Promise<boolean> {
+    if (!this.open) return false;
+    let timer: NodeJS.Timeout | undefined;
+    let gone = () => {};
+    const lost = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+      gone = () => resolve(false);
+      this.client.once('close', gone);
+    });
+    try {
+      return await Promise.race([this.home().then(() => true, () => false), lost]);
+    } finally {
+      clearTimeout(timer);
+      this.client.removeListener('close', gone);
+    }
   }
 
   /** Connects and authenticates; the error says why not (refused, timeout, authentication). */
@@ -110,13 +202,17 @@ export class Remote {
         }, timeoutMs);
         channel.on('data', (d: Buffer) => { if (stdout.length < 1e6) stdout += d.toString(); });
         channel.stderr.on('data', (d: Buffer) => { if (stderr.length < 1e6) stderr += d.toString(); });
+        // A machine that goes down may take the connection without closing the channel. A listener, not
+        // a callback on `ended`: on a connection kept open across tests those would pile up.
+        const gone = () => end(null);
         const end = (code: number | null) => {
           clearTimeout(timer);
+          this.client.removeListener('close', gone);
           resolve({ code, stdout, stderr, timedOut });
         };
+        if (!this.open) return end(null);
+        this.client.once('close', gone);
         channel.on('close', (code: unknown) => end(typeof code === 'number' ? code : null));
-        // A machine that goes down may take the connection without closing the channel.
-        void this.ended.then(() => end(null));
       });
     });
   }

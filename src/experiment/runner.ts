@@ -26,8 +26,8 @@ import { asObject, parseTestName, rcgOrder, Space, testName, type Combination } 
 import { safeName, type ExperimentConfig, type Machine, type QosValue } from './config.js';
 import { readEss, writeEss, type Attempt, type EndStatus } from './ess.js';
 import { Notifier } from './notify.js';
-import { machineScript, perftestPlan, remoteDirname, shellQuote } from './perftest.js';
-import { pingMachine, readKey, Remote, tcpConnect } from './remote.js';
+import { cleanCommand, machineScript, perftestPlan, remoteDirname, shellQuote } from './perftest.js';
+import { Pinger, pingMachine, readKey, Remote, tcpConnect } from './remote.js';
 import { resultsOf, type FetchedFile } from './results.js';
 import { tarGzFolder } from './tar.js';
 
@@ -103,6 +103,9 @@ export class Campaign {
   private readonly notifier: Notifier;
   private readonly space: Space;
   private readonly keys = new Map<string, Buffer>();
+  /** One SSH connection per machine, kept open across tests; each test's SSH check probes it (or reconnects). */
+  private readonly connections = new Map<string, Remote>();
+  private readonly pinger = new Pinger();
   private attempts: Attempt[] = [];
   private experimentId = 0;
   private consecutiveFailures = 0;
@@ -125,12 +128,7 @@ export class Campaign {
       // Nothing runs unless every machine answers first (the seed's system story, step 1).
       await this.preCampaignChecks();
       if (config.restart.mode === 'before_campaign') {
-        const sessions = await this.checkAll();
-        try {
-          await this.restartAll(sessions);
-        } finally {
-          for (const s of sessions) s.remote.close();
-        }
+        await this.restartAll(await this.checkAll());
       }
       const tests = this.sequence(resumeFrom);
       let distinct = new Set(this.attempts.filter((a) => a.status !== 'interrupted' && a.status !== null).map((a) => a.testName)).size;
@@ -186,6 +184,8 @@ export class Campaign {
       return result;
     } finally {
       const final = result.status === 'completed' ? 'completed' : result.status === 'stopped' ? 'stopped' : 'interrupted';
+      this.closeConnections();
+      this.pinger.close();
       await setExperimentStatus(this.options.store.db, this.experimentId, final).catch(() => {});
       if (result.status === 'completed') {
         this.notifier.send({ event: 'campaign_end', experiment: config.name, message: `ended: ${result.passed} passed, ${result.failed} failed in ${result.attempts} attempts${result.exhausted ? ' (RCG space exhausted)' : ''}` });
@@ -266,15 +266,22 @@ export class Campaign {
     await writeEss(this.essPath, this.attempts);
   }
 
-  private async record(a: Attempt): Promise<void> {
+  /** The attempt into the store, then the ESS (flushed to disk only when `durable`: an attempt's start row is superseded within the test). */
+  private async record(a: Attempt, durable = true): Promise<void> {
     await saveAttempt(this.options.store.db, this.experimentId, toRow(a));
-    await writeEss(this.essPath, this.attempts);
+    await writeEss(this.essPath, this.attempts, { sync: durable });
+  }
+
+  private closeConnections(names: Iterable<string> = [...this.connections.keys()]): void {
+    for (const name of names) {
+      this.connections.get(name)?.close();
+      this.connections.delete(name);
+    }
   }
 
   private async preCampaignChecks(): Promise<void> {
-    let sessions: MachineSession[];
     try {
-      sessions = await this.checkAll();
+      await this.checkAll();
     } catch (err) {
       if (!(err instanceof CheckFailure)) throw err;
       await setExperimentStatus(this.options.store.db, this.experimentId, 'failed');
@@ -282,7 +289,6 @@ export class Campaign {
       await this.notifier.flush(15_000);
       throw new UserError(`experiment "${this.config.name}": ${err.message}; nothing was run`);
     }
-    for (const s of sessions) s.remote.close();
   }
 
   /** Pings then SSH-connects every machine (in parallel), each with counted attempts. */
@@ -291,7 +297,6 @@ export class Campaign {
     const sessions = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const failed = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected').map((s) => s.reason as unknown);
     if (failed.length) {
-      for (const s of sessions) s.remote.close();
       const checks = failed.filter((f): f is CheckFailure => f instanceof CheckFailure);
       if (checks.length < failed.length) throw failed.find((f) => !(f instanceof CheckFailure));
       // Every machine that failed, named; the first one's status.
@@ -301,16 +306,31 @@ export class Campaign {
     return sessions;
   }
 
+  /**
+   * Ping with counted attempts, then SSH: the machine's open connection must answer a request (probed
+   * while the ping runs; its answer counts only when the ping succeeded), else it is dropped and the
+   * machine reconnected with counted attempts. Every connection is a fresh login the first time and after
+   * any failure or restart.
+   */
   private async check(machine: Machine): Promise<MachineSession> {
     const { checks } = this.config;
+    const kept = this.connections.get(machine.name);
+    const probed = kept ? kept.probe(checks.timeoutSecs * 1000) : Promise.resolve(false);
     let pings = 0;
     let up = false;
     while (!up && pings < checks.attempts) {
       if (pings) await sleep(checks.intervalSecs * 1000, this.options.signal);
       pings++;
-      up = await pingMachine(machine, checks.ping, checks.timeoutSecs);
+      up = await pingMachine(machine, checks.ping, checks.timeoutSecs, this.pinger);
     }
-    if (!up) throw new CheckFailure('ping_check_fail', machine, `no answer to ${checks.ping === 'tcp' ? 'TCP connect' : 'ping'} in ${pings} attempts`, pings, 0);
+    pings = checks.ping === 'none' ? 0 : pings;
+    if (!up) {
+      await probed;
+      this.closeConnections([machine.name]);
+      throw new CheckFailure('ping_check_fail', machine, `no answer to ${checks.ping === 'tcp' ? 'TCP connect' : 'ping'} in ${pings} attempts`, pings, 0);
+    }
+    if (kept && (await probed)) return { machine, remote: kept, pings, sshChecks: 1 };
+    this.closeConnections([machine.name]);
     let sshChecks = 0;
     let lastError = '';
     while (sshChecks < checks.attempts) {
@@ -318,7 +338,8 @@ export class Campaign {
       sshChecks++;
       try {
         const remote = await Remote.connect(machine, this.keys.get(machine.name)!, checks.timeoutSecs * 1000);
-        return { machine, remote, pings: checks.ping === 'none' ? 0 : pings, sshChecks };
+        this.connections.set(machine.name, remote);
+        return { machine, remote, pings, sshChecks };
       } catch (err) {
         lastError = errorMessage(err);
       }
@@ -334,13 +355,14 @@ export class Campaign {
       void s.remote.run(restart.command, restart.waitSecs * 1000);
       // The session ends when the machine goes down; a machine that never does is waited for no longer than allowed.
       await Promise.race([s.remote.ended, sleep(Math.max(0, deadline - Date.now()))]);
-      s.remote.close();
+      this.closeConnections([s.machine.name]);
       for (;;) {
         if (Date.now() >= deadline) throw new CheckFailure('restart_fail', s.machine, `not back ${restart.waitSecs} s after "${restart.command}"`, s.pings, s.sshChecks);
-        if (await pingMachine(s.machine, this.config.checks.ping, 1)) {
+        if (await pingMachine(s.machine, this.config.checks.ping, 1, this.pinger)) {
           if (await tcpConnect(s.machine.ip, s.machine.port, 1000)) {
             try {
               s.remote = await Remote.connect(s.machine, this.keys.get(s.machine.name)!, Math.min(10_000, Math.max(1000, deadline - Date.now())));
+              this.connections.set(s.machine.name, s.remote);
               return;
             } catch {
               /* still booting */
@@ -366,16 +388,14 @@ export class Campaign {
       return perftestPlan(qos, machines).map((p) => {
         const dir = remoteDirname(p.machine.execPath);
         const exe = `./${shellQuote(basename(p.machine.execPath))}`;
-        const clean = `rm -f ${p.outputs.map(shellQuote).join(' ')}`;
-        return { machine: p.machine, dir, outputs: p.outputs, script: machineScript(dir, p.args.map((a) => `${exe} ${a}`), [clean]) };
+        return { machine: p.machine, dir, outputs: p.outputs, script: machineScript(dir, p.args.map((a) => `${exe} ${a}`), [cleanCommand(p.outputs)]) };
       });
     }
     return machines.map((machine) => {
       const fill = (text: string) => text.replace(/\{([a-z_][a-z0-9_]*)\}/g, (all, key: string) =>
         key === 'test_name' ? name : key === 'machine_name' ? shellQuote(machine.name) : key in qos ? String(qos[key]) : all);
       const outputs = workload.outputs.map(fill);
-      const clean = outputs.length ? `rm -f ${outputs.map(shellQuote).join(' ')}` : ':';
-      return { machine, dir: workload.workdir, outputs, script: machineScript(workload.workdir, [`(\n${fill(workload.command)}\n)`], [clean]) };
+      return { machine, dir: workload.workdir, outputs, script: machineScript(workload.workdir, [`(\n${fill(workload.command)}\n)`], [cleanCommand(outputs)]) };
     });
   }
 
@@ -386,7 +406,15 @@ export class Campaign {
     const done = () => new Set(this.attempts.filter((a) => a.status !== null && a.status !== 'interrupted').map((a) => a.testName)).size;
     const a: Attempt = { testName: name, attempt: number, startMs: Date.now(), endMs: null, pings: 0, sshChecks: 0, status: null, qos, comments: '', runUuid: null };
     this.attempts.push(a);
-    await this.record(a);
+    // The checks change nothing on the machines: they run while the attempt's start is recorded; the
+    // workload starts only after it is.
+    const checked = this.checkAll().then((sessions) => ({ sessions }), (err: unknown) => ({ err }));
+    try {
+      await this.record(a, false);
+    } catch (err) {
+      await checked;
+      throw err;
+    }
     onProgress?.({ type: 'attempt_start', test: name, attempt: number, done: done(), planned });
     const aborted = new Promise<'interrupted'>((resolve) => {
       if (signal?.aborted) resolve('interrupted');
@@ -394,9 +422,10 @@ export class Campaign {
     });
     let sessions: MachineSession[] = [];
     const work = async (): Promise<{ status: EndStatus; comments: string[] }> => {
-      try {
-        sessions = await this.checkAll();
-      } catch (err) {
+      const checks = await checked;
+      if ('sessions' in checks) sessions = checks.sessions;
+      else {
+        const err = checks.err;
         if (!(err instanceof CheckFailure)) throw err;
         a.pings = err.pings;
         a.sshChecks = err.sshChecks;
@@ -417,14 +446,18 @@ export class Campaign {
       return this.execute(sessions, qos, name, number, a);
     };
     let outcome: { status: EndStatus; comments: string[] };
+    let broken = false;
     try {
       const raced = await Promise.race([work(), aborted]);
       outcome = raced === 'interrupted' ? { status: 'interrupted', comments: ['stopped by the user'] } : raced;
     } catch (err) {
+      broken = true;
       outcome = { status: 'script_fail', comments: [`runner error: ${errorMessage(err)}`] };
-    } finally {
-      for (const s of sessions) s.remote.close();
     }
+    // The connections stay open for the next test, unless this one was stopped (its channels with them)
+    // or broke in the runner (the next test logs in afresh).
+    if (outcome.status === 'interrupted') this.closeConnections();
+    else if (broken) this.closeConnections(sessions.map((s) => s.machine.name));
     if (a.status === 'success') outcome = { status: 'success', comments: [] }; // stored before an abort arrived
     if (outcome.status !== 'success') {
       // A success was recorded with its run, in one transaction.
@@ -453,31 +486,29 @@ export class Campaign {
     const local = join(this.dir, name);
     if (await exists(local)) await rename(local, `${local}.attempt${number - 1}-${Date.now()}`);
     await mkdir(local, { recursive: true });
-    const files: FetchedFile[] = [];
-    const problems: Array<{ status: EndStatus; text: string }> = [];
     const perMachineFolder = this.config.workload.kind === 'command' && plans.length > 1;
-    for (const p of plans) {
+    // Every machine's and every file's SFTP requests at once; files and problems listed in plan order.
+    const fetched = await Promise.all(plans.map(async (p) => {
       const remote = byName.get(p.machine.name)!.remote;
       const dir = p.dir === '' || p.dir === '~' ? '' : p.dir.startsWith('~/') ? p.dir.slice(2) : p.dir; // SFTP paths start at the login folder
       const target = perMachineFolder ? join(local, safeName(p.machine.name)) : local;
       if (perMachineFolder) await mkdir(target, { recursive: true });
-      const fetchedFrom: string[] = [];
-      for (const out of p.outputs) {
+      return Promise.all(p.outputs.map(async (out) => {
         const remoteFile = out.startsWith('/') ? out : dir ? `${dir}/${out}` : out;
         const size = await remote.size(remoteFile);
-        if (size === null) {
-          problems.push({ status: 'missing_output', text: `${p.machine.name}: ${out} is missing` });
-          continue;
-        }
+        if (size === null) return { problem: { status: 'missing_output' as const, text: `${p.machine.name}: ${out} is missing` } };
         const file = join(target, basename(out));
         await remote.fetch(remoteFile, file);
-        files.push({ machine: p.machine.name, name: basename(out), local: file });
-        fetchedFrom.push(remoteFile);
-        if (size === 0) problems.push({ status: 'empty_output', text: `${p.machine.name}: ${out} is empty` });
-      }
-      // Fetched files leave the machine (Autoperf did the same); outputs are also removed before each run.
-      for (const f of fetchedFrom) await remote.remove(f).catch(() => {});
-    }
+        // Fetched files leave the machine (Autoperf did the same); outputs are also removed before each run.
+        await remote.remove(remoteFile).catch(() => {});
+        return {
+          file: { machine: p.machine.name, name: basename(out), local: file },
+          problem: size === 0 ? { status: 'empty_output' as const, text: `${p.machine.name}: ${out} is empty` } : undefined,
+        };
+      }));
+    }));
+    const files: FetchedFile[] = fetched.flat().flatMap((f) => (f.file ? [f.file] : []));
+    const problems: Array<{ status: EndStatus; text: string }> = fetched.flat().flatMap((f) => (f.problem ? [f.problem] : []));
     if (problems.length) return { status: problems.some((x) => x.status === 'missing_output') ? 'missing_output' : 'empty_output', comments: problems.map((x) => x.text) };
     const parser = this.config.workload.kind === 'perftest' ? 'perftest' : this.config.workload.parser;
     const results = parser === 'none' ? null : await resultsOf(this.config, name, qos, number, a.startMs, files);
@@ -496,12 +527,15 @@ export class Campaign {
     a.endMs = Date.now();
     a.comments = comments.join('; ');
     a.runUuid = results?.run.uuid ?? null;
-    // The run and the attempt's success in one transaction: neither is written without the other.
-    await this.options.store.writeTransaction(async (trx) => {
-      if (results) await writeRun(trx, results.run, results.documents);
-      await saveAttempt(trx, this.experimentId, toRow(a));
-    });
-    await writeEss(this.essPath, this.attempts);
+    // The run and the attempt's success in one transaction: neither is written without the other. The
+    // ESS (a view of the store's attempts, rewritten whole on resume) is written meanwhile.
+    await Promise.all([
+      this.options.store.writeTransaction(async (trx) => {
+        if (results) await writeRun(trx, results.run, results.documents);
+        await saveAttempt(trx, this.experimentId, toRow(a));
+      }),
+      writeEss(this.essPath, this.attempts),
+    ]);
     return { status: 'success', comments };
   }
 }

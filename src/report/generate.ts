@@ -40,6 +40,8 @@ export interface GenerateContext {
   reportIndex?: ReportIndexWriter;
   now?: () => Date;
   onProgress?(progress: Progress): void;
+  /** Aborted: no further run is started (the ones in flight finish); the rest waits for the next generation. */
+  signal?: AbortSignal;
 }
 
 export interface GenerateQuery extends RunWindowQuery {
@@ -142,7 +144,7 @@ export async function generateReports(context: GenerateContext, query: GenerateQ
   // A pool of run workers; their Prometheus queries share `limit`.
   let next = 0;
   const workers = Array.from({ length: Math.min(context.concurrency, runs.length) }, async () => {
-    while (next < runs.length) {
+    while (next < runs.length && !context.signal?.aborted) {
       const run = runs[next++]!;
       await generateOne(run);
       done++;

@@ -117,9 +117,24 @@ const DOCUMENT_BATCH = 1000;
  * id, its row and metadata are replaced, and its documents in the collections given are replaced too —
  * so ingesting the same file twice changes nothing, and metadata and results may come from separate files.
  */
+/**
+ * Refuses, naming the field, a text longer than its VARCHAR column (migration 0001) — which PostgreSQL and
+ * MariaDB would refuse in their own words (naming the column type) and SQLite would keep.
+ */
+function refuseOverlong(run: NewRun): void {
+  const fields: [string, string | null | undefined, number][] = [
+    ['uuid', run.uuid, 255], ['version', run.version, 255], ['collection', run.collection, 255], ['status', run.status, 64], ['build_url', run.buildUrl, 2048],
+  ];
+  for (const [field, value, limit] of fields) {
+    const length = typeof value === 'string' ? [...value].length : 0;
+    if (length > limit) throw new UserError(`${field} is ${length} characters long; at most ${limit} are stored`, { field });
+  }
+}
+
 export async function writeRun(trx: Db, run: NewRun, documents: NewDocument[] = [], order?: DocumentOrder): Promise<{ id: number; outcome: WriteOutcome }> {
   // A run without a time would sit at 1970 on every series: refuse it (the transaction rolls back).
   if (!Number.isFinite(run.timestampMs)) throw new UserError(`run ${run.uuid} has no timestamp`, { field: 'timestamp' });
+  refuseOverlong(run);
   const row = {
     uuid: run.uuid,
     timestamp_ms: run.timestampMs,

@@ -2,44 +2,24 @@
  * Scheduled generation (`report generate --every`): each tick generates reports for new runs only, and two
  * generators (two daemons) on one PostgreSQL never generate the same report twice at once.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { generateReports } from '../../src/report/generate.js';
 import { openReportSetup, type ReportSetup } from '../../src/report/setup.js';
-import { runCli } from '../support/cli.js';
 import { useTestDatabase } from '../support/databases.js';
-import { buildHistory, bulkFile, kubeBurnerDocs, metadataDoc, type HistoryRun } from './history.js';
-import { startPrometheus, type PrometheusServer } from './prometheus-server.js';
+import { ingestRuns, usePrometheusHistory } from './fixture.js';
+import type { HistoryRun } from './history.js';
 
 const T0 = 1736000000;
 const RUNS: HistoryRun[] = Array.from({ length: 24 }, (_, i) => ({ uuid: `s-${String(i).padStart(2, '0')}`, cluster: `c${i % 4}`, startS: T0 + i * 3600, endS: T0 + i * 3600 + 300 }));
-const history = buildHistory(RUNS);
 const database = useTestDatabase('postgres');
-let prom: PrometheusServer;
-let dir: string;
-
-beforeAll(async () => {
-  prom = await startPrometheus(history.om);
-  dir = mkdtempSync(join(tmpdir(), 'report-schedule-'));
-}, 60_000);
-
-afterAll(async () => {
-  await prom?.stop();
-});
-
-async function ingest(runs: HistoryRun[], name: string): Promise<void> {
-  writeFileSync(join(dir, name), bulkFile(runs.map((r) => ({ meta: metadataDoc(r), docs: kubeBurnerDocs(r) }))));
-  const r = await runCli(['ingest', 'bulk', join(dir, name), '--db', database.url]);
-  expect(r.code, r.stderr).toBe(0);
-}
+const fixture = usePrometheusHistory(RUNS, 'report-schedule-');
+const ingest = (runs: HistoryRun[], name: string) => ingestRuns(database.url, fixture.dir, runs, name);
 
 it('two generators on one PostgreSQL split the new runs between them, none generated twice; a later tick takes only new runs', async () => {
   await ingest(RUNS.slice(0, 20), 'first.ndjson');
   const setups: ReportSetup[] = [];
   try {
-    for (const holder of ['daemon-a', 'daemon-b']) setups.push(await openReportSetup({ db: database.url, prometheus: prom.url, concurrency: 4, holder }));
+    for (const holder of ['daemon-a', 'daemon-b']) setups.push(await openReportSetup({ db: database.url, prometheus: fixture.prom.url, concurrency: 4, holder }));
     const since = new Date('2025-01-01');
     const tick = () => Promise.all(setups.map((s) => generateReports(s.fresh(), { since, onlyNew: true })));
     const [a, b] = await tick();
@@ -61,3 +41,15 @@ it('two generators on one PostgreSQL split the new runs between them, none gener
     for (const s of setups) await s.close();
   }
 }, 120_000);
+
+it('an aborted generation (a daemon closing) starts no further run and leaves no claim behind', async () => {
+  const setup = await openReportSetup({ db: database.url, prometheus: fixture.prom.url, concurrency: 2, holder: 'closing' });
+  try {
+    const result = await generateReports({ ...setup.fresh(), signal: AbortSignal.abort() }, { since: new Date('2025-01-01') });
+    expect(result.runs).toBe(RUNS.length);
+    expect(result.reports).toEqual([]);
+    expect(await setup.context.store.db.selectFrom('report_claims').selectAll().execute()).toEqual([]);
+  } finally {
+    await setup.close();
+  }
+}, 60_000);

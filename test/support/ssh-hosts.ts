@@ -112,13 +112,14 @@ export async function startSshHost(ip: string, port = 2222): Promise<SshHost> {
       watcher = setInterval(() => {
         if (!existsSync(request)) return;
         rmSync(request, { force: true });
-        rebooting = (async () => {
+        // One reboot after another: two at once would both boot an sshd, and one would outlive stop().
+        rebooting = rebooting.catch(() => {}).then(async () => {
           await halt();
           await new Promise((r) => setTimeout(r, 200));
           if (stopped) return;
           proc = boot();
           await waitUp();
-        })();
+        });
       }, 25);
     },
     async stop() {
