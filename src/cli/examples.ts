@@ -27,6 +27,18 @@ const EXAMPLES: Record<string, string[]> = {
   'db migrate': ['perfhound db migrate --db postgres://perf@127.0.0.1/perfhound'],
   'db status': ['perfhound db status --output json'],
   'db expire': ['perfhound db expire --days 186'],
+  'watch list': ['perfhound watch list --output json'],
+  'watch remove': ['perfhound watch remove nightly-density'],
+  'watch run': ['perfhound watch run nightly-density'],
+  'regressions list': ['perfhound regressions list --status open --output json'],
+  'regressions ack': ["perfhound regressions ack 42 --reason 'known: OCPBUGS-1234'"],
+  'regressions resolve': ["perfhound regressions resolve 42 --reason 'fixed in 4.21'"],
+  'regressions silence': ["perfhound regressions silence --metric podReadyLatency_P99 --for 7d --reason 'infra migration'"],
+  'notify channel list': ['perfhound notify channel list'],
+  'notify channel remove': ['perfhound notify channel remove team-slack'],
+  'notify status': ['perfhound notify status --output json'],
+  'notify deliver': ['perfhound notify deliver'],
+  completion: ['eval "$(perfhound completion bash)"'],
 };
 
 export function addExamples(command: Command, path: string[] = []): void {
