@@ -38,7 +38,7 @@ const EXAMPLES: Record<string, string[]> = {
   'notify channel remove': ['perfhound notify channel remove team-slack'],
   'notify status': ['perfhound notify status --output json'],
   'notify deliver': ['perfhound notify deliver'],
-  completion: ['eval "$(perfhound completion bash)"'],
+  completion: ['perfhound completion bash > ~/.local/share/bash-completion/completions/perfhound'],
 };
 
 export function addExamples(command: Command, path: string[] = []): void {
