@@ -36,7 +36,7 @@ export function registerDemo(program: Command): void {
       const found = report.tests.reduce((n, t) => n + t.changePoints.length, 0);
       process.stdout.write(
         `${found} regression(s) in ${report.tests.length} tests, recorded in ${store.display}.\n` +
-          `See the tables: perfhound analyze --db ${store.display} --config ${DEMO_CONFIG} --metadata-index 'perf_scale_ci*' --benchmark-index 'ripsaw-kube-burner*'\n`,
+          `See the tables: perfhound analyze --hunter-analyze --db ${store.display} --config ${DEMO_CONFIG} --metadata-index 'perf_scale_ci*' --benchmark-index 'ripsaw-kube-burner*'\n`,
       );
     });
   });
