@@ -26,27 +26,21 @@ export function registerRegressions(program: Command): void {
   });
 
   const by = () => process.env.PERFHOUND_USER ?? userInfo().username;
-  const ack = regressions
-    .command('ack')
-    .description('acknowledge a regression: analyses stop reporting it')
-    .argument('<id>', 'the regression id (regressions list)')
-    .requiredOption('--reason <text>', 'why')
-    .option('--by <name>', 'who (default $PERFHOUND_USER, else the login name)');
-  addDbOption(ack).action(async (id: string, flags: { db?: string; reason: string; by?: string }) => {
-    const r = await withStore(flags.db, (store) => ackRegression(store, parseId(id), flags.reason, flags.by ?? by()));
-    process.stdout.write(`regression ${r.id} (${r.testName} ${r.metric} at ${r.runUuid}) acknowledged\n`);
-  });
-
-  const resolve = regressions
-    .command('resolve')
-    .description('resolve a regression by hand')
-    .argument('<id>', 'the regression id')
-    .requiredOption('--reason <text>', 'why')
-    .option('--by <name>', 'who (default $PERFHOUND_USER, else the login name)');
-  addDbOption(resolve).action(async (id: string, flags: { db?: string; reason: string; by?: string }) => {
-    const r = await withStore(flags.db, (store) => resolveRegression(store, parseId(id), flags.reason, flags.by ?? by()));
-    process.stdout.write(`regression ${r.id} (${r.testName} ${r.metric} at ${r.runUuid}) resolved\n`);
-  });
+  // ack and resolve: one regression, a reason and who — the same command but for the change it makes.
+  const changeCommand = (name: string, description: string, change: typeof ackRegression, done: string, idHelp: string) => {
+    const command = regressions
+      .command(name)
+      .description(description)
+      .argument('<id>', idHelp)
+      .requiredOption('--reason <text>', 'why')
+      .option('--by <name>', 'who (default $PERFHOUND_USER, else the login name)');
+    addDbOption(command).action(async (id: string, flags: { db?: string; reason: string; by?: string }) => {
+      const r = await withStore(flags.db, (store) => change(store, parseId(id), flags.reason, flags.by ?? by()));
+      process.stdout.write(`regression ${r.id} (${r.testName} ${r.metric} at ${r.runUuid}) ${done}\n`);
+    });
+  };
+  changeCommand('ack', 'acknowledge a regression: analyses stop reporting it', ackRegression, 'acknowledged', 'the regression id (regressions list)');
+  changeCommand('resolve', 'resolve a regression by hand', resolveRegression, 'resolved', 'the regression id');
 
   const silence = regressions
     .command('silence')
