@@ -2,3 +2,4 @@ export { runAnalysis, analyzeTest, groupRegressions, DEFAULT_LOOKBACK_SIZE, CHAN
 export type * from './types.js';
 export { isolationForestOutliers, isolationForestScores } from './isolation-forest.js';
 export { upsertRegression } from './record.js';
+export { SeriesMemory, fullAnalysis, type SeriesDetector, type SeriesMemoryStats } from './incremental.js';

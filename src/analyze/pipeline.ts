@@ -88,7 +88,7 @@ export async function analyzeTest(test: AnalysisTest, options: AnalysisOptions, 
     nodeCount: options.nodeCount ?? false,
   };
   const acks = await acksFor(test, options, deps);
-  const first = await analyzeOnce(test, options, discovery, deps.source, acks, warn);
+  const first = await analyzeOnce(test, options, discovery, deps, acks, warn);
   const algorithm = options.algorithm ?? 'hunter';
   if (algorithm === 'cmr' || !first.changePoints.some((cp) => cp.index < CHANGEPOINT_BUFFER)) return first;
 
@@ -96,7 +96,7 @@ export async function analyzeTest(test: AnalysisTest, options: AnalysisOptions, 
     test,
     options,
     { ...discovery, after: undefined, before: undefined, limit: first.rows.length + EXPAND_POINTS },
-    deps.source,
+    deps,
     acks,
     () => undefined,
   );
@@ -126,7 +126,7 @@ async function analyzeOnce(
   test: AnalysisTest,
   options: AnalysisOptions,
   discovery: DiscoveryOptions,
-  source: Source,
+  deps: Pick<AnalysisDeps, 'source' | 'detectSeries'>,
   acks: AckKey[],
   warn: (m: string) => void,
 ): Promise<TestReport> {
@@ -137,6 +137,7 @@ async function analyzeOnce(
     warn(m);
   };
   const base = { name: test.name, uuidField: test.uuidField, versionField: test.versionField, algorithm, warnings };
+  const source = deps.source;
   const runs = await discoverRuns(test, source, discovery, testWarn);
   if (runs.length === 0) {
     testWarn(await noRunsMessage(test, source, discovery));
@@ -168,7 +169,7 @@ async function analyzeOnce(
     const correlations = new Map(
       test.metrics.filter((m) => m.correlation).flatMap((m) => m.series.map((s) => [s.column, { column: m.correlation as string, context: m.context }] as const)),
     );
-    raw = filterHunter({ changePoints: hunterChangePoints(rows, table.columns), rows, columns: table.columns, correlations, acks });
+    raw = filterHunter({ changePoints: hunterChangePoints(rows, table.columns, test.name, deps.detectSeries), rows, columns: table.columns, correlations, acks });
   }
   const changePoints = raw.map((cp) => toReportChangePoint(cp, rows)).sort((a, b) => a.index - b.index || a.column.localeCompare(b.column));
   return { ...base, columns: table.columns, rows, changePoints, regressions: groupRegressions(rows, changePoints, table.columns), noData: false };

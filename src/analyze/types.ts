@@ -6,6 +6,7 @@
 import type { AckEntry, AnalysisConfig, AnalysisTest, Direction } from '../config/index.js';
 import type { Source } from '../sources/types.js';
 import type { Store } from '../store/connect.js';
+import type { SeriesDetector } from './incremental.js';
 
 /** Which algorithm decides the change points (Orion's three mutually exclusive flags). */
 export type Algorithm = 'hunter' | 'cmr' | 'anomaly';
@@ -62,6 +63,11 @@ export interface AnalysisDeps {
    * thread). `analyzeInWorkers` (parallel.ts) spreads them over worker threads.
    */
   analyzeTests?: TestAnalyzer;
+  /**
+   * E-divisive over one column (default: a full analysis). A watch passes its `SeriesMemory`'s, which
+   * appends new runs to the state kept from its last analysis when that gives the same answer.
+   */
+  detectSeries?: SeriesDetector;
 }
 
 /** Analyses tests, yielding each report in the order of `tests`; warnings go to `warn` before their report. */
