@@ -3,7 +3,7 @@
  * call {@link runAnalysis} (pipeline.ts) and hand the {@link AnalysisReport} to a formatter in
  * `src/output/`; nothing here prints.
  */
-import type { AckEntry, AnalysisConfig, AnalysisTest, Direction } from '../config/index.js';
+import type { AckEntry, AnalysisConfig, AnalysisTest, Direction, RunThreshold } from '../config/index.js';
 import type { Source } from '../sources/types.js';
 import type { Store } from '../store/connect.js';
 import type { SeriesDetector } from './incremental.js';
@@ -42,6 +42,12 @@ export interface AnalysisOptions {
   noAck?: boolean;
   /** "Now" for `--lookback` without `--since` (tests). */
   now?: Date;
+  /**
+   * `--threshold …`: the per-run threshold of metrics whose config names none. With one, each test's
+   * newest run is judged against the runs before it; a crossing on the bad side is reported as a change
+   * point at that run, beside E-divisive's.
+   */
+  runThreshold?: RunThreshold;
 }
 
 export interface AnalysisDeps {
@@ -80,6 +86,8 @@ export interface ColumnInfo {
   labels: string[];
   direction: Direction;
   threshold: number;
+  /** The metric's per-run threshold (config `threshold` mapping), if any. */
+  runThreshold?: RunThreshold;
   /** `type: metadata`: shown as an attribute, never analysed. */
   isMetadata: boolean;
 }
