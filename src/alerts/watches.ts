@@ -122,7 +122,9 @@ export async function runWatch(store: Store, watch: WatchRow, options: { nowMs?:
  * cannot have read them: it is reported untouched without being analysed.
  */
 export async function runWatches(store: Store, options: { touched?: ReadonlySet<string>; names?: string[] } = {}): Promise<WatchOutcome[]> {
-  const watches = (await listWatches(store.db)).filter((w) => !options.names || options.names.includes(w.name));
+  const all = await listWatches(store.db);
+  forgetRemoved(store, all);
+  const watches = all.filter((w) => !options.names || options.names.includes(w.name));
   const written = options.touched ? await metadataOf(store, options.touched) : undefined;
   const outcomes: WatchOutcome[] = [];
   for (const watch of watches) {
@@ -135,6 +137,14 @@ export async function runWatches(store: Store, options: { touched?: ReadonlySet<
     }
   }
   return outcomes;
+}
+
+/** Drops the kept state of watches removed since (by this process or another). */
+function forgetRemoved(store: Store, watches: readonly WatchRow[]): void {
+  const byId = states.get(store);
+  if (!byId) return;
+  const ids = new Set(watches.map((w) => w.id));
+  for (const id of byId.keys()) if (!ids.has(id)) byId.delete(id);
 }
 
 /** The metadata documents of the written runs, as run discovery matches them. */
