@@ -78,11 +78,15 @@ export function githubClient(repositories: readonly string[], options: GitHubOpt
   const cache = new Map<string, Promise<Collection<never>>>();
 
   /** One page's JSON, or Orion's reason why not. */
+  // Unreachable (refused, timed out): not asked again, so a down GitHub costs one timeout.
+  let unreachable: string | undefined;
   const page = async (url: string): Promise<{ json?: unknown; reason?: string }> => {
+    if (unreachable) return { reason: unreachable };
     try {
       return { json: (await requestJson(url, { headers, timeoutMs: options.timeoutMs })).json };
     } catch (err) {
       const reason = reasonOf(err as IntegrationError);
+      if ((err as IntegrationError).status === undefined) unreachable = reason;
       warn(`GitHub (${base}) failed: ${url.slice(base.length)}: ${reason}; github_context records it`);
       return { reason };
     }

@@ -10,7 +10,7 @@
  *
  * Both answer a JSON array of rows whose `url` is the pull request's. A failure (Orion: exit 1 when Sippy
  * is unreachable) is one warning and an empty list. Each version is asked once per process (Orion asks
- * once per run).
+ * once per run), and an unreachable Sippy is not asked again.
  *
  * @example
  * const sippy = sippyClient({ baseUrl: DEFAULT_SIPPY_URL, timeoutMs: 30_000, warn });
@@ -42,12 +42,16 @@ export function sippyClient(options: SippyOptions): SippyClient {
   const base = trimBase(options.baseUrl);
   const warn = warnOnce(options.warn);
   const byVersion = new Map<string, Promise<string[]>>();
+  // Unreachable (refused, timed out): not asked again, so a down Sippy costs one timeout, not one per version.
+  let unreachable = false;
   const ask = async (url: string, what: string): Promise<string[]> => {
+    if (unreachable) return [];
     try {
       const { json } = await requestJson(url, { timeoutMs: options.timeoutMs });
       if (!Array.isArray(json)) throw new IntegrationError('the answer is not a list');
       return json.map((row) => (row as { url?: unknown } | null)?.url).filter((u): u is string => typeof u === 'string');
     } catch (err) {
+      if ((err as IntegrationError).status === undefined) unreachable = true;
       warn(`Sippy (${base}) failed for ${what}: ${(err as Error).message}; pull requests left out`);
       return [];
     }
