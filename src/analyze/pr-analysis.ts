@@ -100,7 +100,7 @@ export async function runPrAnalysis(
     const report = await runAnalysis(
       { ...config, tests: config.tests.map((t) => pullTest(t, pr, plan)), warnings: [] },
       pullOptions,
-      { ...deps, onTest: undefined, recordRegressions: false, analyzeTests: undefined },
+      { ...deps, onTest: undefined, recordRegressions: false, analyzeTests: undefined, warn: (m) => deps.warn?.(`PR #${pr}: ${m}`) },
     );
     for (const test of report.tests) pulls.set(test.name, [...(pulls.get(test.name) ?? []), { pr, report: test }]);
   }

@@ -15,7 +15,7 @@ import type { TestReport } from '../analyze/types.js';
 import { orionRowsJson } from './json.js';
 import { junitParts } from './junit.js';
 import { formatTestText, type TextOptions } from './text.js';
-import { formatG, tabulate, type Cell } from './tabulate.js';
+import { tabulate, type Cell } from './tabulate.js';
 
 /** Mean of each analysed metric over the rows (values missing in a run are left out, as pandas does). */
 export function periodicAverages(test: TestReport, rows = test.rows): Record<string, number | null> {
@@ -55,15 +55,16 @@ export function comparisonTable(entry: PrTestReport): string {
       cell(baseline[column.name]),
       ...indexes.flatMap((index) => {
         const changed = periodic.changePoints.some((cp) => cp.index === index && cp.column === column.name);
-        return [cell(periodic.rows[index - 1]?.values[column.name]), changed ? cell(periodic.rows[index].values[column.name]) : ''];
+        return [cell(periodic.rows[index - 1]?.values[column.name]), changed ? cell(periodic.rows[index].values[column.name]) : null];
       }),
       ...entry.pulls.map(({ report }) => cell(report.rows[report.rows.length - 1]?.values[column.name])),
     ]);
   return tabulate(headers, rows, 'outline');
 }
 
+/** A number (right-aligned by tabulate), or null for an empty cell. */
 function cell(value: number | null | undefined): Cell {
-  return typeof value === 'number' && Number.isFinite(value) ? formatG(value) : '';
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
 export function formatPrJson(entry: PrTestReport): string {
