@@ -49,8 +49,8 @@ export function prPlan(flagNumbers: readonly string[], inputVars: Record<string,
     if (!Number.isInteger(n) || n < 0) throw new UserError(`pull request number ${JSON.stringify(value)} is not a whole number ≥ 0`, { field: '--pull-number' });
     return n;
   });
-  const missing = ['jobtype', 'organization', 'repository'].filter((name) => !stringOf(input(name)));
-  if (raw.length === 0) missing.splice(1, 0, 'pull_number');
+  // Orion's order of the names it asks for.
+  const missing = ['jobtype', 'pull_number', 'organization', 'repository'].filter((name) => (name === 'pull_number' ? raw.length === 0 : !stringOf(input(name))));
   if (missing.length) throw new UserError(`PR mode needs the input variables ${missing.join(', ')} (--input-vars, or the environment: ${missing.map((m) => m.toUpperCase()).join(', ')})`, { field: '--pr-analysis' });
   return {
     pullNumbers: [...new Set(numbers)].filter((n) => n > 0).sort((a, b) => a - b),
