@@ -55,6 +55,7 @@ interface AnalyzeFlags {
   convertTinyurl?: boolean;
   tinyurlUrl: string;
   viz?: boolean;
+  interactive?: boolean;
 }
 
 export function registerAnalyze(program: Command): void {
@@ -93,6 +94,7 @@ export function registerAnalyze(program: Command): void {
     .option('--jobs <n>', `store: tests analysed in parallel on worker threads (a number, or "auto" = min(cores, tests, ${MAX_JOBS}))`, '1')
     .option('--convert-tinyurl', 'shorten build URLs through TinyURL (a failure keeps them long, with a warning)')
     .addOption(new Option('--tinyurl-url <url>', "TinyURL's api-create endpoint").env('PERFHOUND_TINYURL_URL').default(DEFAULT_TINYURL_API))
+    .option('-i, --interactive', 'a wizard: asks for the source, test, metadata, metrics and algorithm, writes the config and prints the command')
     .option('--viz', "also write each test's interactive chart page, <base>_<test>_viz.html (self-contained: works offline)")
     .option('--report <files>', "standalone: Orion's regression summary over saved JSON outputs (comma list), no data source; exit 2 on a regression")
     .option('--orion-compat', "Orion's behaviour where perfhound deliberately differs (docs/orion-differences.md): an exact version field selects nothing, a test-level direction is ignored")
@@ -134,6 +136,7 @@ function lowerCaseEnv(flags: AnalyzeFlags): void {
 
 async function analyzeCommand(flags: AnalyzeFlags): Promise<number> {
   lowerCaseEnv(flags);
+  if (flags.interactive) return (await import('./interactive.js')).runWizard({ input: process.stdin, err: process.stderr, out: process.stdout }, { db: flags.db });
   if (flags.report !== undefined) return standaloneReport(splitList(flags.report));
   if (!flags.config) throw new UserError('--config FILE is required', { field: '--config' });
   const algorithm = chooseAlgorithm(flags);

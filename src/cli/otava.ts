@@ -101,7 +101,7 @@ export function registerOtava(program: Command): void {
     .option('--until <date>', 'end of the time span, exclusive (default now)')
     .option('--last <n>', 'only the last N points after the time filter')
     .option('--attrs <list>', 'graphite tests: a comma-separated subset of the attributes run, branch, version, commit')
-    .addHelpText('after', '\nExample:\n  perfhound otava analyze my.test --config-file otava.yaml --output regressions_only -P 0.01 --window 30')
+    .addHelpText('after', '\nExamples:\n  perfhound otava analyze my.test --config-file otava.yaml --output regressions_only -P 0.01 --window 30\n  perfhound otava analyze my.graphite.test --config-file otava.yaml --graphite-url http://graphite.example:8080/ --branch main --attrs run,commit')
     .action(async (tests: string[], flags: AnalyzeFlags) => {
       const { otavaAnalyze } = await import('../otava/commands.js');
       finish(
