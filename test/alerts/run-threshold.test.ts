@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { filesFlags } from '../support/analyze-flags.js';
 import { judgeRun } from '../../src/analyze/index.js';
 import { runCli } from '../support/cli.js';
 import { alertFiles, runsFile } from './data.js';
@@ -54,7 +55,7 @@ describe('per-run thresholds in the config and flags', () => {
   });
 
   it('analyze: a crossing of the newest run is a change point there (exit 2); without a threshold none (exit 0)', async () => {
-    const analyze = (path: string, ...flags: string[]) => runCli(['analyze', '--hunter-analyze', '--config', path, '--db', db, '-o', 'json', ...flags]);
+    const analyze = (path: string, ...flags: string[]) => runCli(['analyze', '--hunter-analyze', '--config', path, '--db', db, '-o', 'json', ...filesFlags(), ...flags]);
     const plain = await analyze(config('plain.yaml'));
     expect(plain.code).toBe(0);
     const crossed = await analyze(config('static.yaml', '{test: static, upper_boundary: 9.5}'));
@@ -92,7 +93,7 @@ describe('per-run thresholds in the config and flags', () => {
     const bad = await runCli(['check', '--config', config('c.yaml'), '--db', db, '--uuid', 'run-019', '--threshold', 't_test', '--value', '1.5']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--value.*a t_test boundary is a confidence between 0 and 1/);
-    const window = await runCli(['analyze', '--hunter-analyze', '--config', config('c.yaml'), '--db', db, '--threshold', 'iqr', '--threshold-window', '0']);
+    const window = await runCli(['analyze', '--hunter-analyze', '--config', config('c.yaml'), '--db', db, '--threshold', 'iqr', '--threshold-window', '0', ...filesFlags()]);
     expect(window.stderr).toMatch(/--threshold-window/);
     expect(window.code).toBe(1);
   });
