@@ -46,6 +46,22 @@ const zodWithoutLocales = {
   },
 };
 
+/**
+ * Refuses `import('pkg')` of a bundled package: for a CommonJS one (yaml, commander) the bundle's chunk
+ * exports only `default`, so `const { parse } = await import('yaml')` would find nothing at run time
+ * (Node's own loader gives the named exports, so the sources and their tests would not notice).
+ */
+const noDynamicImportOfBundledPackages = {
+  name: 'no-dynamic-import-of-bundled-packages',
+  setup(b) {
+    const external = (path) => EXTERNAL.some((e) => (e.endsWith('/*') ? path.startsWith(e.slice(0, -1)) : path === e || path.startsWith(`${e}/`)));
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.kind !== 'dynamic-import' || args.path.startsWith('node:') || external(args.path)) return undefined;
+      return { errors: [{ text: `import('${args.path}') of a bundled package: import it statically (the bundle's chunk would export only its default)` }] };
+    });
+  },
+};
+
 /** Builds dist/cli/; returns esbuild's metafile. */
 export async function buildCli() {
   // A previous build (or the old per-file tsc output in dist/) must not linger beside the new chunks.
@@ -65,7 +81,7 @@ export async function buildCli() {
     minifySyntax: true,
     sourcemap: 'linked',
     sourcesContent: false,
-    plugins: [zodWithoutLocales],
+    plugins: [zodWithoutLocales, noDynamicImportOfBundledPackages],
     metafile: true,
     logLevel: 'warning',
   });

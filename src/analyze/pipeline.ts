@@ -76,7 +76,9 @@ function inThisThread(deps: AnalysisDeps): TestAnalyzer {
 
 /** One test, including the §3.4 widening when a change point lands in the first rows. */
 export async function analyzeTest(test: AnalysisTest, options: AnalysisOptions, deps: AnalysisDeps, warn: (m: string) => void): Promise<TestReport> {
-  const { after, before } = timeWindow({ lookback: options.lookback, since: options.since, now: options.now });
+  const window = timeWindow({ lookback: options.lookback, since: options.since, now: options.now });
+  const after = options.after ?? window.after;
+  const before = window.before;
   const discovery: DiscoveryOptions = {
     metadataIndex: options.metadataIndex || test.metadataIndex,
     benchmarkIndex: options.benchmarkIndex || test.benchmarkIndex,
@@ -117,7 +119,7 @@ async function acksFor(test: AnalysisTest, options: AnalysisOptions, deps: Analy
   const fromFiles = filterAcks(options.acks ?? [], {
     version: typeof version === 'string' ? version : undefined,
     test: typeof benchmark === 'string' ? benchmark : undefined,
-  }).map((a) => ({ uuid: a.uuid, metric: a.metric }));
+  }).map((a) => ({ uuid: a.uuid, metric: a.metric, ...(a.reason !== undefined ? { reason: a.reason } : {}) }));
   const fromStore = deps.store ? await storeAcks(deps.store, test.name) : [];
   return [...fromFiles, ...fromStore];
 }
@@ -171,7 +173,16 @@ async function analyzeOnce(
     raw = filterHunter({ changePoints: hunterChangePoints(rows, table.columns), rows, columns: table.columns, correlations, acks });
   }
   const changePoints = raw.map((cp) => toReportChangePoint(cp, rows)).sort((a, b) => a.index - b.index || a.column.localeCompare(b.column));
-  return { ...base, columns: table.columns, rows, changePoints, regressions: groupRegressions(rows, changePoints, table.columns), noData: false };
+  const shown = new Set(rows.map((r) => r.uuid));
+  return {
+    ...base,
+    columns: table.columns,
+    rows,
+    changePoints,
+    regressions: groupRegressions(rows, changePoints, table.columns),
+    noData: false,
+    acks: acks.filter((a) => shown.has(a.uuid)),
+  };
 }
 
 /** A missing value never blanks detection silently: the runs left out of each series are named. */
