@@ -11,6 +11,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
+// Static, not import(): bundled (scripts/build-cli.mjs), a dynamic import of this CommonJS package gives
+// its default export alone.
+import { parse } from 'yaml';
 import { UserError, errorMessage } from '../util/errors.js';
 import { parseDateTime } from '../util/time.js';
 import { changePointGroups, type OtavaAnalysisOptions } from './analysis.js';
@@ -44,7 +47,6 @@ export async function loadOtavaConfig(configFile: string | undefined, io: OtavaI
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !configFile && candidates.length > 1) continue;
       throw new UserError(`cannot read the configuration (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { file });
     }
-    const { parse } = await import('yaml');
     let document: unknown;
     try {
       // the alias limit refuses "billion laughs" documents instead of expanding them

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { packagePath } from '../../util/package-root.js';
 
 /** The bundled dashboard (web/, built by `npm run build` into web/dist/), beside src/ and dist/. */
-export const DASHBOARD_DIR = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+export const DASHBOARD_DIR = packagePath('web/dist/');
 
 /**
  * Same origin as the API; the page reads the token from the browser's storage, so nothing here needs one.
