@@ -15,6 +15,7 @@ import type { MetadataSelector } from '../../src/sources/types.js';
 import { openStore } from '../../src/store/connect.js';
 import { writeRun } from '../../src/store/runs.js';
 import { DIALECTS, useTestDatabase } from '../support/databases.js';
+import { parsedRunUuids } from '../support/parsed-runs.js';
 import { withStoreAt } from '../support/migrate.js';
 
 const base = Date.UTC(2026, 0, 1);
@@ -85,25 +86,15 @@ for (const dialect of DIALECTS) {
             await writeRun(trx, { uuid: `u${i}`, timestampMs: base, source: 'test', collection: 'perf_scale_ci', metadata: { uuid: `u${i}`, benchmark: 'node-density', timestamp: iso(base + i * 60_000) } });
           }
         });
-        const parsed: string[] = [];
-        const original = JSON.parse;
-        JSON.parse = ((text: string, reviver?: Parameters<typeof JSON.parse>[1]) => {
-          const out: unknown = original(text, reviver);
-          if (out !== null && typeof out === 'object' && 'benchmark' in out) parsed.push(String((out as Record<string, unknown>).uuid));
-          return out;
-        }) as typeof JSON.parse;
-        let runs;
-        try {
-          runs = await new StoreSource(store, { metadataCollection: 'perf_scale_ci' }).findRuns({
-            selector: { match: { benchmark: 'node-density' }, not: {}, wildcard: {} }, uuidField: 'uuid', versionField: 'ver', timestampField: 'timestamp',
-            // Off the runs' own times by 1 ms: a bound equal to a run's time reads it (whole ms are stored).
-            after: new Date(base + 194 * 60_000 + 1), before: new Date(base + 198 * 60_000 - 1),
-          });
-        } finally {
-          JSON.parse = original;
-        }
+        const { result: runs, parsed } = await parsedRunUuids(() =>
+          new StoreSource(store, { metadataCollection: 'perf_scale_ci' }).findRuns({
+              selector: { match: { benchmark: 'node-density' }, not: {}, wildcard: {} }, uuidField: 'uuid', versionField: 'ver', timestampField: 'timestamp',
+              // Off the runs' own times by 1 ms: a bound equal to a run's time reads it (whole ms are stored).
+              after: new Date(base + 194 * 60_000 + 1), before: new Date(base + 198 * 60_000 - 1),
+            }),
+        );
         expect(runs.map((r) => r.uuid)).toEqual(['u195', 'u196', 'u197']);
-        expect(parsed.sort()).toEqual(['u195', 'u196', 'u197']);
+        expect(parsed).toEqual(['u195', 'u196', 'u197']);
       } finally {
         await store.close();
       }
