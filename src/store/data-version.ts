@@ -65,13 +65,13 @@ const OTHER_VERSION_ROW = 2;
  * const versions = new SharedVersionReads(() => readDataVersion(store.db));
  * const [a, b] = await Promise.all([versions.read(), versions.read()]);   // one query or two, never stale
  */
-export class SharedVersionReads {
-  private current: Promise<number> | undefined;
-  private queued: Promise<number> | undefined;
+export class SharedVersionReads<T = number> {
+  private current: Promise<T> | undefined;
+  private queued: Promise<T> | undefined;
 
-  constructor(private readonly query: () => Promise<number>) {}
+  constructor(private readonly query: () => Promise<T>) {}
 
-  read(): Promise<number> {
+  read(): Promise<T> {
     if (this.current === undefined) return this.launch();
     this.queued ??= this.current
       .catch(() => undefined)
@@ -82,7 +82,7 @@ export class SharedVersionReads {
     return this.queued;
   }
 
-  private launch(): Promise<number> {
+  private launch(): Promise<T> {
     const read = this.query();
     this.current = read;
     const settle = () => {
