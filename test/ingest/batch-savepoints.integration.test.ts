@@ -91,10 +91,13 @@ for (const dialect of DIALECTS) {
           if (done === 15) throw new Error('interrupted');
         };
         await expect(ingestBulk(b, file, { ...BULK_OPTIONS, batchRuns: 10, onProgress: stop })).rejects.toThrow('interrupted');
-        // The batches before the interruption are in, whole; nothing after.
-        expect((await b.db.selectFrom('runs').select('uuid').execute()).length).toBe(20);
+        // The batches committed before the interruption are in, whole (at least the 15 reported; a batch
+        // also ends after half a second, so where they end depends on the machine); nothing after.
+        const stored = (await b.db.selectFrom('runs').select('uuid').execute()).length;
+        expect(stored).toBeGreaterThanOrEqual(15);
+        expect(stored).toBeLessThan(RUNS);
         const again = await ingestBulk(b, file, { ...BULK_OPTIONS, batchRuns: 10 });
-        expect(again.runs.map((r) => r.outcome)).toEqual(Array.from({ length: RUNS }, (_, r) => (r < 20 ? 'replaced' : 'created')));
+        expect(again.runs.map((r) => r.outcome)).toEqual(Array.from({ length: RUNS }, (_, r) => (r < stored ? 'replaced' : 'created')));
         expect(await snapshot(b)).toEqual(await snapshot(a));
       } finally {
         await a.close();
