@@ -84,7 +84,7 @@ function analyseInChild(url: string, configFile: string): { cpu: number[]; rows:
 /** 32 clients asking for the test's 20 series (round robin) for `seconds`: p50/p99, errors, the daemon's RSS and CPU. */
 async function seriesLoad(port: number, pid: number, seconds: number): Promise<string> {
   const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
-  const calls: Call[] = Array.from({ length: METRICS }, (_, m) => ({ method: 'GET', path: `/api/v1/series?config=scale&test=target&metric=m${m}` }));
+  const calls: Call[] = Array.from({ length: METRICS }, (_, m) => ({ method: 'GET', path: `/api/v1/series?config=scale&test=target&metric=m${m}_value` }));
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
   let peakRss = rssMb(pid);
@@ -124,7 +124,7 @@ async function daemonUnderLoad(url: string, configDir: string, store: Store, unr
   try {
     await waitHealthy(port);
     const warm = new Agent({ keepAlive: true });
-    for (let m = 0; m < METRICS; m++) await once(warm, port, { method: 'GET', path: `/api/v1/series?config=scale&test=target&metric=m${m}` });
+    for (let m = 0; m < METRICS; m++) await once(warm, port, { method: 'GET', path: `/api/v1/series?config=scale&test=target&metric=m${m}_value` });
     warm.destroy();
     await writeUnrelated(store, unrelated, unrelated + 1);
     // writeUnrelated is the bench's bulk loader (no version bump): an ingest bumps, as this does.
