@@ -6,6 +6,7 @@ import { parseInteger } from '../util/params.js';
 import { redactSecrets } from '../util/redact.js';
 import { LATEST_MIGRATION, migrationsFor } from './migrations/index.js';
 import { bumpDataVersion } from './data-version.js';
+import { stampChangedRuns } from './run-changes.js';
 import { enableCopyFrom } from './pg-copy.js';
 import type { Database } from './schema.js';
 import { createSqliteDialect, WaitingSqliteDialect } from './sqlite.js';
@@ -34,7 +35,7 @@ export interface Store {
    * {@link transaction}, and its last statement bumps the data version, so daemons' caches see the change
    * — last, because on PostgreSQL/MariaDB the bump holds that row's lock until the commit.
    */
-  writeTransaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  writeTransaction<T>(fn: (trx: Transaction<Database>) => Promise<T>, options?: WriteOptions): Promise<T>;
   /**
    * Resolves when the database answers a trivial query within `timeoutMs`; otherwise rejects with a
    * UserError (status 503) that names the database (redacted) and the timeout — never later than
@@ -43,6 +44,15 @@ export interface Store {
    */
   ping(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface WriteOptions {
+  /**
+   * The transaction writes runs only (their rows, metadata, documents: ingest): the runs it wrote are
+   * stamped and the version of everything else (data_version row 2) stays, so daemons keep the analyses
+   * of other runs (run-changes.ts). Without it every analysis is recomputed, as any write could matter.
+   */
+  runsOnly?: boolean;
 }
 
 export interface OpenOptions {
@@ -74,10 +84,10 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
     dialect: location.dialect,
     display: location.display,
     transaction: (fn) => db.transaction().execute(fn),
-    writeTransaction: (fn) =>
+    writeTransaction: (fn, writeOptions) =>
       db.transaction().execute(async (trx) => {
         const result = await fn(trx);
-        await bumpDataVersion(trx);
+        await stampChangedRuns(trx, await bumpDataVersion(trx, writeOptions));
         return result;
       }),
     ping: (timeoutMs) => pingWithin(answer, timeoutMs, location),
