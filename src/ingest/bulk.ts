@@ -62,12 +62,12 @@ export async function ingestBulk(store: Store, path: string, options: BulkOption
     batchRuns: options.batchRuns,
     replace: options.replace,
     toRun: (group, read) => {
-      const metadata = { ...(read ?? group.metadata), ...options.runMeta };
+      const metadata = { ...read, ...options.runMeta };
       return {
         uuid: group.uuid,
-        timestampMs: group.timestampMs ?? group.documents.earliestTimestamp() ?? NaN,
+        timestampMs: group.timestampMs ?? group.earliestTimestampMs ?? NaN,
         source: 'bulk',
-        collection: group.metadataCollection ?? (group.documents.count ? group.documents.collection(0) : 'runs'),
+        collection: group.metadataCollection ?? group.firstCollection ?? 'runs',
         metadata,
         ...runColumnsFromMetadata(metadata, options.versionField),
       };
@@ -81,9 +81,19 @@ export async function ingestBulk(store: Store, path: string, options: BulkOption
  * noted by their place in the file — per run a few numbers, whatever the number of runs.
  */
 export async function scanBulk(path: string, options: BulkOptions): Promise<RunGroups> {
-  const file = options.label ?? path;
   const groups = new RunGroups();
   groups.paths.push(path);
+  try {
+    await scanInto(groups, path, options);
+  } catch (err) {
+    groups.close();
+    throw err;
+  }
+  return groups;
+}
+
+async function scanInto(groups: RunGroups, path: string, options: BulkOptions): Promise<void> {
+  const file = options.label ?? path;
   const metadataByCollection = new Map<string, boolean>();
   const isMetadata = (collection: string) => {
     let yes = metadataByCollection.get(collection);
@@ -194,7 +204,6 @@ export async function scanBulk(path: string, options: BulkOptions): Promise<RunG
   if (pendingAction) groups.fail(undefined, 'the action line has no document after it', { file, line: pendingAction.line }, pendingAction.text);
   attributeOrphans(groups);
   warnWithoutRunCollection(metadataByCollection, recognised, options);
-  return groups;
 }
 
 /** A run's metadata rather than a measurement: no `metricName`, and a version or build field. */

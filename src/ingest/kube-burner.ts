@@ -9,6 +9,7 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Store } from '../store/connect.js';
+import type { NewDocument } from '../store/runs.js';
 import { metadataString } from '../store/metadata.js';
 import { UserError } from '../util/errors.js';
 import { isFileError, unreadableReason } from '../util/files.js';
@@ -45,39 +46,20 @@ export interface KubeBurnerOptions {
 export async function ingestKubeBurner(store: Store, input: string, options: KubeBurnerOptions): Promise<IngestReport> {
   const report = newReport(options.label ?? input, 'kube-burner');
   const groups = new RunGroups();
-  const summaries = new Map<string, Record<string, unknown>>();
   groups.paths.push(...(await kubeBurnerFiles(input)));
-
-  for (let file = 0; file < groups.paths.length; file++) {
-    const path = groups.paths[file];
-    // Messages name the input as the caller does (a spooled body is its label), a folder's files by path.
-    const name = path === input ? report.file : path;
-    // The runs with documents in this file, and where its last whole element ends.
-    const runsInFile = new Set<string>();
-    let end = 0;
-    try {
-      for await (const el of scanJsonElements(path)) {
-        end = el.offset + el.length;
-        const uuid = readDocument(el, name, file, groups, summaries, options);
-        if (uuid !== undefined) runsInFile.add(uuid);
-      }
-    } catch (err) {
-      // A file cut short or unreadable refuses its own runs (they may miss documents), not the folder's others.
-      const why = err instanceof UserError ? { message: withoutPlace(err), place: { ...err.place, file: name } } : isFileError(err) ? { message: `cannot read the file: ${unreadableReason(err)}`, place: { file: name } } : undefined;
-      if (!why) throw err;
-      for (const uuid of runsInFile) groups.fail(uuid, why.message, why.place);
-      // The rest of the file may name a run whose other documents are in other files.
-      groups.fail(undefined, why.message, why.place, await textAfter(path, end));
-    }
+  try {
+    await scanKubeBurner(groups, input, report.file, options);
+  } catch (err) {
+    groups.close();
+    throw err;
   }
 
-  attributeOrphans(groups);
   await writeGroups(store, groups, report, {
     onProgress: options.onProgress,
     batchRuns: options.batchRuns,
     replace: options.replace,
-    toRun: (group) => {
-      const summary = summaries.get(group.uuid);
+    toRun: (group, _metadata, documents) => {
+      const summary = jobSummary(documents);
       const summaryMeta = (summary?.metadata ?? {}) as Record<string, unknown>;
       const metadata: Record<string, unknown> = {
         uuid: group.uuid,
@@ -85,7 +67,7 @@ export async function ingestKubeBurner(store: Store, input: string, options: Kub
         ...(summary?.jobName !== undefined ? { benchmark: metadataString(summary.jobName) } : {}),
         ...options.runMeta,
       };
-      const timestampMs = parseTimestamp(summary?.timestamp) ?? group.documents.earliestTimestamp() ?? NaN;
+      const timestampMs = parseTimestamp(summary?.timestamp) ?? group.earliestTimestampMs ?? NaN;
       if (Number.isFinite(timestampMs)) metadata.timestamp = new Date(timestampMs).toISOString();
       return {
         uuid: group.uuid,
@@ -101,13 +83,49 @@ export async function ingestKubeBurner(store: Store, input: string, options: Kub
   return report;
 }
 
+/**
+ * The first pass: every file's elements validated and noted by place in `groups` (a run's jobSummary
+ * too: the second pass reads it back with the run's documents, so no run's summary stays in memory).
+ */
+async function scanKubeBurner(groups: RunGroups, input: string, label: string, options: KubeBurnerOptions): Promise<void> {
+  for (let file = 0; file < groups.paths.length; file++) {
+    const path = groups.paths[file];
+    // Messages name the input as the caller does (a spooled body is its label), a folder's files by path.
+    const name = path === input ? label : path;
+    // The runs with documents in this file, and where its last whole element ends.
+    const runsInFile = new Set<string>();
+    let end = 0;
+    try {
+      for await (const el of scanJsonElements(path)) {
+        end = el.offset + el.length;
+        const uuid = readDocument(el, name, file, groups, options);
+        if (uuid !== undefined) runsInFile.add(uuid);
+      }
+    } catch (err) {
+      // A file cut short or unreadable refuses its own runs (they may miss documents), not the folder's others.
+      const why = err instanceof UserError ? { message: withoutPlace(err), place: { ...err.place, file: name } } : isFileError(err) ? { message: `cannot read the file: ${unreadableReason(err)}`, place: { file: name } } : undefined;
+      if (!why) throw err;
+      for (const uuid of runsInFile) groups.fail(uuid, why.message, why.place);
+      // The rest of the file may name a run whose other documents are in other files.
+      groups.fail(undefined, why.message, why.place, await textAfter(path, end));
+    }
+  }
+
+  attributeOrphans(groups);
+}
+
+/** The run's first jobSummary document (its metadata), parsed again from the text the first pass checked. */
+function jobSummary(documents: readonly NewDocument[]): Record<string, unknown> | undefined {
+  const summary = documents.find((d) => d.metricName === 'jobSummary');
+  return summary && (parseJsonExactly({ text: summary.body }) as Record<string, unknown>);
+}
+
 /** Reads one kube-burner document into the groups; returns its run id, or undefined when it has none. */
 function readDocument(
   el: ScannedLine,
   name: string,
   file: number,
   groups: RunGroups,
-  summaries: Map<string, Record<string, unknown>>,
   options: KubeBurnerOptions,
 ): string | undefined {
   const place = { file: name, line: el.line };
@@ -135,7 +153,6 @@ function readDocument(
     groups.fail(record.uuid, beyondDouble(beyond), place);
     return record.uuid;
   }
-  if (metricName === 'jobSummary' && !summaries.has(record.uuid)) summaries.set(record.uuid, record);
   groups.addDocument(record.uuid, {
     file,
     line: el.line,

@@ -1,30 +1,51 @@
 import type { Place } from '../util/errors.js';
+import { DocumentSpool } from './document-spool.js';
 
 /**
- * The first pass of a streaming ingest: where each run's documents are in the input (byte ranges, not
- * the documents themselves), so the second pass can write one run per transaction while memory holds
- * only the current run — whatever the order of documents in the file.
+ * One run as the first pass of a streaming ingest saw it: where its metadata document is, its time, how
+ * many documents it has. Made on demand from {@link RunGroups}' columns, one run at a time.
  */
 export interface RunGroup {
+  /** The run's place in the groups (first seen first). */
+  index: number;
   uuid: string;
   firstLine: number;
-  /** The run's metadata document, when the input has one, with its collection and timestamp. */
-  metadata?: Record<string, unknown>;
   /**
-   * Where the run's metadata document is, when the first pass noted it instead of keeping it (bulk): the
-   * second pass reads it back with the documents, so memory holds one run's metadata, not every run's.
+   * Where the run's metadata document is, when the input has one: the second pass reads it back with the
+   * documents, so memory holds one run's metadata, not every run's.
    */
   metadataRef?: { file: number; offset: number; length: number };
   metadataCollection?: string;
   timestampMs?: number;
-  /** Where the run's documents are and what the first pass read of them. */
-  documents: DocumentRefs;
+  documentCount: number;
+  /** The smallest timestamp of its documents. */
+  earliestTimestampMs?: number;
+  /** The collection and file of its first document. */
+  firstCollection?: string;
+  firstFile?: number;
   /** The first problem found in one of the run's lines: the run is not written. */
   error?: { message: string; place: Place };
 }
 
+/** A document of a run as the second pass reads it back. */
+export interface DocumentRef {
+  file: number;
+  offset: number;
+  length: number;
+  timestampMs: number | null;
+  metricName: string | null;
+  collection: string;
+}
+
+/**
+ * The first pass of a streaming ingest: where each run's documents are in the input (byte ranges, not
+ * the documents themselves), so the second pass can write the runs while memory holds only the current
+ * one — whatever the order of documents in the file, and whatever their number (issue 17: a 250 000-run
+ * file took 1.2 GB in the first pass alone). Per run a few numbers in typed columns; per document a
+ * record in a {@link DocumentSpool} (a temporary file); a run's documents are stretches of consecutive
+ * records ("segments", one per run when its documents are together in the input).
+ */
 export class RunGroups {
-  readonly groups = new Map<string, RunGroup>();
   /** The files the byte ranges point into. */
   readonly paths: string[] = [];
   /** Problems that belong to no known run (a line too broken to tell its run). */
@@ -33,6 +54,80 @@ export class RunGroups {
   /** Metric and collection names, each once: a million documents share a few dozen. */
   private readonly names: string[] = [];
   private readonly nameIds = new Map<string, number>();
+  private readonly ids = new Map<string, number>();
+  private readonly uuidList: string[] = [];
+  private readonly errors = new Map<number, { message: string; place: Place }>();
+  private readonly spool = new DocumentSpool();
+  // Per run (index): NaN / -1 say "none".
+  private firstLines = new Float64Array(INITIAL_RUNS);
+  private timestamps = new Float64Array(INITIAL_RUNS);
+  private earliest = new Float64Array(INITIAL_RUNS);
+  private metadataOffsets = new Float64Array(INITIAL_RUNS);
+  private metadataLengths = new Uint32Array(INITIAL_RUNS);
+  private metadataFiles = new Uint32Array(INITIAL_RUNS);
+  private metadataCollections = new Int32Array(INITIAL_RUNS);
+  private documentCounts = new Uint32Array(INITIAL_RUNS);
+  private firstSegments = new Int32Array(INITIAL_RUNS);
+  private lastSegments = new Int32Array(INITIAL_RUNS);
+  // Per segment: its first record, its number of records, the run's next segment.
+  private segmentCount = 0;
+  private segmentFirsts = new Float64Array(INITIAL_RUNS);
+  private segmentLengths = new Uint32Array(INITIAL_RUNS);
+  private segmentNexts = new Int32Array(INITIAL_RUNS);
+  // The first document's collection and file, per run (what a run without metadata is named after).
+  private firstCollections = new Int32Array(INITIAL_RUNS);
+  private firstFiles = new Uint32Array(INITIAL_RUNS);
+
+  /** Runs seen. */
+  get size(): number {
+    return this.uuidList.length;
+  }
+
+  /** Run ids, first seen first. */
+  uuids(): readonly string[] {
+    return this.uuidList;
+  }
+
+  /** The runs, first seen first, each made when the iteration reaches it. */
+  *runs(): IterableIterator<RunGroup> {
+    for (let i = 0; i < this.uuidList.length; i++) yield this.run(i);
+  }
+
+  run(i: number): RunGroup {
+    const g: RunGroup = { index: i, uuid: this.uuidList[i], firstLine: this.firstLines[i], documentCount: this.documentCounts[i] };
+    if (!Number.isNaN(this.metadataOffsets[i])) {
+      g.metadataRef = { file: this.metadataFiles[i], offset: this.metadataOffsets[i], length: this.metadataLengths[i] };
+    }
+    if (this.metadataCollections[i] !== NO_NAME) g.metadataCollection = this.names[this.metadataCollections[i]];
+    if (!Number.isNaN(this.timestamps[i])) g.timestampMs = this.timestamps[i];
+    if (!Number.isNaN(this.earliest[i])) g.earliestTimestampMs = this.earliest[i];
+    if (g.documentCount) {
+      g.firstCollection = this.names[this.firstCollections[i]];
+      g.firstFile = this.firstFiles[i];
+    }
+    const error = this.errors.get(i);
+    if (error) g.error = error;
+    return g;
+  }
+
+  /** The run's documents, in the order the first pass saw them. */
+  documents(group: RunGroup): DocumentRef[] {
+    const records: Parameters<DocumentSpool['read']>[2] = [];
+    for (let s = this.firstSegments[group.index]; s !== NO_SEGMENT; s = this.segmentNexts[s]) this.spool.read(this.segmentFirsts[s], this.segmentLengths[s], records);
+    return records.map((r) => ({
+      file: r.file,
+      offset: r.offset,
+      length: r.length,
+      timestampMs: r.timestampMs,
+      metricName: r.metricName === NO_NAME ? null : this.names[r.metricName],
+      collection: this.names[r.collection],
+    }));
+  }
+
+  /** Frees the spool's file. */
+  close(): void {
+    this.spool.close();
+  }
 
   private nameId(value: string): number {
     let id = this.nameIds.get(value);
@@ -43,13 +138,22 @@ export class RunGroups {
     return id;
   }
 
-  group(uuid: string, line: number): RunGroup {
-    let g = this.groups.get(uuid);
-    if (!g) {
-      g = { uuid, firstLine: line, documents: new DocumentRefs(this.names) };
-      this.groups.set(uuid, g);
+  /** The run's index, a new run when it is the first time its id is seen. */
+  private group(uuid: string, line: number): number {
+    let i = this.ids.get(uuid);
+    if (i === undefined) {
+      i = this.uuidList.push(uuid) - 1;
+      this.ids.set(uuid, i);
+      if (i === this.firstLines.length) this.growRuns();
+      this.firstLines[i] = line;
+      this.timestamps[i] = NaN;
+      this.earliest[i] = NaN;
+      this.metadataOffsets[i] = NaN;
+      this.metadataCollections[i] = NO_NAME;
+      this.firstSegments[i] = NO_SEGMENT;
+      this.lastSegments[i] = NO_SEGMENT;
     }
-    return g;
+    return i;
   }
 
   addDocument(
@@ -64,49 +168,43 @@ export class RunGroups {
       collection: string;
     },
   ): void {
+    const i = this.group(uuid, doc.line);
     const metricName = doc.metricName === null ? NO_NAME : this.nameId(doc.metricName);
-    this.group(uuid, doc.line).documents.push(doc.file ?? 0, doc.offset, doc.length, doc.timestampMs, metricName, this.nameId(doc.collection));
+    const collection = this.nameId(doc.collection);
+    const record = this.spool.push(doc.file ?? 0, doc.offset, doc.length, doc.timestampMs, metricName, collection);
+    const last = this.lastSegments[i];
+    if (last !== NO_SEGMENT && this.segmentFirsts[last] + this.segmentLengths[last] === record) {
+      this.segmentLengths[last]++;
+    } else {
+      if (this.segmentCount === this.segmentFirsts.length) this.growSegments();
+      const s = this.segmentCount++;
+      this.segmentFirsts[s] = record;
+      this.segmentLengths[s] = 1;
+      this.segmentNexts[s] = NO_SEGMENT;
+      if (last === NO_SEGMENT) this.firstSegments[i] = s;
+      else this.segmentNexts[last] = s;
+      this.lastSegments[i] = s;
+    }
+    if (this.documentCounts[i]++ === 0) {
+      this.firstCollections[i] = collection;
+      this.firstFiles[i] = doc.file ?? 0;
+    }
+    if (doc.timestampMs !== null && !(doc.timestampMs >= this.earliest[i])) this.earliest[i] = doc.timestampMs;
     this.documentCount++;
   }
 
-  setMetadata(
-    uuid: string,
-    line: number,
-    metadata: Record<string, unknown>,
-    place: Place,
-    where: { collection?: string; timestampMs?: number } = {},
-  ): void {
-    const g = this.metadataGroup(uuid, line, place);
-    if (!g) return;
-    g.metadata = metadata;
-    g.metadataCollection = where.collection;
-    g.timestampMs = where.timestampMs;
-  }
-
-  /** {@link setMetadata} by the document's place in the input (read back by the second pass). */
+  /** Notes where the run's metadata document is (read back by the second pass). */
   setMetadataRef(uuid: string, line: number, ref: { file?: number; offset: number; length: number }, place: Place, where: { collection?: string; timestampMs?: number } = {}): void {
-    const g = this.metadataGroup(uuid, line, place);
-    if (!g) return;
-    g.metadataRef = { file: ref.file ?? 0, offset: ref.offset, length: ref.length };
-    g.metadataCollection = where.collection;
-    g.timestampMs = where.timestampMs;
-  }
-
-  /** Groups holding a parsed metadata document (what memory keeps across runs: tests, metrics). */
-  retainedMetadata(): number {
-    let n = 0;
-    for (const g of this.groups.values()) if (g.metadata) n++;
-    return n;
-  }
-
-  /** The run's group, or undefined (and the run failed) when it has a metadata document already. */
-  private metadataGroup(uuid: string, line: number, place: Place): RunGroup | undefined {
-    const g = this.group(uuid, line);
-    if (g.metadata || g.metadataRef) {
-      this.fail(uuid, `run ${uuid} has a second metadata document (the first is at line ${g.firstLine})`, place);
-      return undefined;
+    const i = this.group(uuid, line);
+    if (!Number.isNaN(this.metadataOffsets[i])) {
+      this.fail(uuid, `run ${uuid} has a second metadata document (the first is at line ${this.firstLines[i]})`, place);
+      return;
     }
-    return g;
+    this.metadataOffsets[i] = ref.offset;
+    this.metadataLengths[i] = ref.length;
+    this.metadataFiles[i] = ref.file ?? 0;
+    this.metadataCollections[i] = where.collection === undefined ? NO_NAME : this.nameId(where.collection);
+    this.timestamps[i] = where.timestampMs ?? NaN;
   }
 
   /**
@@ -118,8 +216,31 @@ export class RunGroups {
       this.orphanErrors.push({ message, place, text: text?.slice(0, 65_536) });
       return;
     }
-    const g = this.group(uuid, place.line ?? 0);
-    g.error ??= { message, place };
+    const i = this.group(uuid, place.line ?? 0);
+    if (!this.errors.has(i)) this.errors.set(i, { message, place });
+  }
+
+  private growRuns(): void {
+    const n = this.firstLines.length * 2;
+    this.firstLines = grown(this.firstLines, new Float64Array(n));
+    this.timestamps = grown(this.timestamps, new Float64Array(n));
+    this.earliest = grown(this.earliest, new Float64Array(n));
+    this.metadataOffsets = grown(this.metadataOffsets, new Float64Array(n));
+    this.metadataLengths = grown(this.metadataLengths, new Uint32Array(n));
+    this.metadataFiles = grown(this.metadataFiles, new Uint32Array(n));
+    this.metadataCollections = grown(this.metadataCollections, new Int32Array(n));
+    this.documentCounts = grown(this.documentCounts, new Uint32Array(n));
+    this.firstSegments = grown(this.firstSegments, new Int32Array(n));
+    this.lastSegments = grown(this.lastSegments, new Int32Array(n));
+    this.firstCollections = grown(this.firstCollections, new Int32Array(n));
+    this.firstFiles = grown(this.firstFiles, new Uint32Array(n));
+  }
+
+  private growSegments(): void {
+    const n = this.segmentFirsts.length * 2;
+    this.segmentFirsts = grown(this.segmentFirsts, new Float64Array(n));
+    this.segmentLengths = grown(this.segmentLengths, new Uint32Array(n));
+    this.segmentNexts = grown(this.segmentNexts, new Int32Array(n));
   }
 }
 
@@ -130,7 +251,7 @@ export class RunGroups {
 export function attributeOrphans(groups: RunGroups): void {
   const remaining = [];
   for (const orphan of groups.orphanErrors) {
-    const owners = orphan.text ? [...groups.groups.keys()].filter((uuid) => orphan.text!.includes(uuid)) : [];
+    const owners = orphan.text ? groups.uuids().filter((uuid) => orphan.text!.includes(uuid)) : [];
     for (const uuid of owners) groups.fail(uuid, orphan.message, orphan.place);
     if (!owners.length) remaining.push({ message: `${orphan.message} (its run could not be told)`, place: orphan.place });
   }
@@ -145,80 +266,10 @@ export function salvageUuid(text: string, uuidField: string): string | undefined
 }
 
 const NO_NAME = -1;
-const INITIAL_CAPACITY = 64;
+const NO_SEGMENT = -1;
+const INITIAL_RUNS = 256;
 
-/**
- * A run's documents as the first pass saw them, one column of a typed array per field: a million
- * documents take ~32 MB outside the JavaScript heap, which the garbage collector never has to trace
- * (arrays of numbers and strings were ~70 MB of heap, traced by every full collection).
- */
-export class DocumentRefs {
-  count = 0;
-  private files = new Uint32Array(INITIAL_CAPACITY);
-  private offsets = new Float64Array(INITIAL_CAPACITY);
-  private lengths = new Uint32Array(INITIAL_CAPACITY);
-  /** NaN: no timestamp. */
-  private timestamps = new Float64Array(INITIAL_CAPACITY);
-  /** Into the shared names; {@link NO_NAME}: none. */
-  private metricNames = new Int32Array(INITIAL_CAPACITY);
-  private collections = new Uint32Array(INITIAL_CAPACITY);
-
-  constructor(private readonly names: readonly string[]) {}
-
-  push(file: number, offset: number, length: number, timestampMs: number | null, metricName: number, collection: number): void {
-    if (this.count === this.offsets.length) this.grow();
-    const i = this.count++;
-    this.files[i] = file;
-    this.offsets[i] = offset;
-    this.lengths[i] = length;
-    this.timestamps[i] = timestampMs ?? NaN;
-    this.metricNames[i] = metricName;
-    this.collections[i] = collection;
-  }
-
-  file(i: number): number {
-    return this.files[i];
-  }
-  offset(i: number): number {
-    return this.offsets[i];
-  }
-  length(i: number): number {
-    return this.lengths[i];
-  }
-  timestampMs(i: number): number | null {
-    const t = this.timestamps[i];
-    return Number.isNaN(t) ? null : t;
-  }
-  metricName(i: number): string | null {
-    const id = this.metricNames[i];
-    return id === NO_NAME ? null : this.names[id];
-  }
-  collection(i: number): string {
-    return this.names[this.collections[i]];
-  }
-
-  /** The smallest known timestamp. */
-  earliestTimestamp(): number | undefined {
-    let min: number | undefined;
-    for (let i = 0; i < this.count; i++) {
-      const t = this.timestamps[i];
-      if (!Number.isNaN(t) && (min === undefined || t < min)) min = t;
-    }
-    return min;
-  }
-
-  private grow(): void {
-    const capacity = this.offsets.length * 2;
-    this.files = withCapacity(this.files, new Uint32Array(capacity));
-    this.offsets = withCapacity(this.offsets, new Float64Array(capacity));
-    this.lengths = withCapacity(this.lengths, new Uint32Array(capacity));
-    this.timestamps = withCapacity(this.timestamps, new Float64Array(capacity));
-    this.metricNames = withCapacity(this.metricNames, new Int32Array(capacity));
-    this.collections = withCapacity(this.collections, new Uint32Array(capacity));
-  }
-}
-
-function withCapacity<T extends Uint32Array | Int32Array | Float64Array>(from: T, to: T): T {
+function grown<T extends Uint32Array | Int32Array | Float64Array>(from: T, to: T): T {
   to.set(from);
   return to;
 }

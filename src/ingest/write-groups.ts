@@ -7,11 +7,11 @@ import { UserError, errorMessage, type Place } from '../util/errors.js';
 import { RangeReader } from './line-scanner.js';
 import { TOO_DEEP, nestedTooDeep } from './nesting.js';
 import { placeMessage, type IngestReport, type RunOutcome } from './report.js';
-import type { RunGroup, RunGroups } from './run-groups.js';
+import type { DocumentRef, RunGroup, RunGroups } from './run-groups.js';
 
 export interface WriteGroupsOptions {
   /** Builds the run row of a group (from its metadata document, `--run-meta`, its documents). */
-  toRun(group: RunGroup, metadata?: Record<string, unknown>): NewRun;
+  toRun(group: RunGroup, metadata: Record<string, unknown> | undefined, documents: readonly NewDocument[]): NewRun;
   /** Rewrite runs the other kind of ingest wrote (`--replace`). */
   replace?: boolean;
   onProgress?(done: number, total: number): void;
@@ -36,12 +36,12 @@ const BATCH_MS = 500;
  */
 export async function writeGroups(store: Store, groups: RunGroups, report: IngestReport, options: WriteGroupsOptions): Promise<void> {
   for (const e of groups.orphanErrors) report.errors.push(placeMessage(e.message, e.place));
-  const total = groups.groups.size;
+  const total = groups.size;
   let done = 0;
-  const pending = groups.groups.values();
+  const pending = groups.runs();
   const reader = new RangeReader();
   // The next run's documents are read while the database writes the current one.
-  let next = readNext(pending, groups.paths, reader);
+  let next = readNext(pending, groups, reader);
   try {
     let current = await next;
     while (current) {
@@ -53,7 +53,7 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
           while (current) {
             const entry: { read: ReadGroup; outcome?: RunOutcome } = { read: current };
             batch.push(entry);
-            next = readNext(pending, groups.paths, reader);
+            next = readNext(pending, groups, reader);
             entry.outcome = await writeInSavepoint(trx, current, runFile(report.file, groups.paths, current.group), options);
             documents += current.documents.length;
             // Kept only to be written again if the transaction fails: the documents are read again then.
@@ -65,7 +65,7 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
       } catch {
         // The run being written when the transaction failed is the batch's last: go past it.
         if (current && batch.at(-1)?.read.group === current.group) current = await next;
-        for (const entry of batch) entry.outcome = await writeAlone(store, await readGroup(entry.read, groups.paths, reader), runFile(report.file, groups.paths, entry.read.group), options);
+        for (const entry of batch) entry.outcome = await writeAlone(store, await readGroup(entry.read, groups, reader), runFile(report.file, groups.paths, entry.read.group), options);
       }
       for (const entry of batch) {
         report.runs.push(entry.outcome as RunOutcome);
@@ -75,6 +75,7 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
   } finally {
     await next.catch(() => undefined);
     await reader.close();
+    groups.close();
   }
 }
 
@@ -83,7 +84,7 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
  * for a spooled one), else the file of the run's first document (a kube-burner directory's file).
  */
 function runFile(label: string, paths: string[], group: RunGroup): string {
-  return paths.length > 1 && group.documents.count ? paths[group.documents.file(0)] : label;
+  return paths.length > 1 && group.firstFile !== undefined ? paths[group.firstFile] : label;
 }
 
 /** A group with its documents read back (none when it is not written: it had an error, or they could not be read). */
@@ -96,22 +97,25 @@ interface ReadGroup {
   readError?: unknown;
 }
 
-function readNext(pending: Iterator<RunGroup>, paths: string[], reader: RangeReader): Promise<ReadGroup | undefined> {
+function readNext(pending: Iterator<RunGroup>, groups: RunGroups, reader: RangeReader): Promise<ReadGroup | undefined> {
   const { value: group, done } = pending.next();
-  const read = done ? Promise.resolve(undefined) : readGroup({ group, documents: [] }, paths, reader);
+  const read = done ? Promise.resolve(undefined) : readGroup({ group, documents: [] }, groups, reader);
   // A read error surfaces when the loop awaits this read, not as an unhandled rejection before.
   read.catch(() => undefined);
   return read;
 }
 
 /** The group's documents and metadata document, read (again) from their files. */
-function readGroup({ group }: ReadGroup, paths: string[], reader: RangeReader): Promise<ReadGroup> {
+function readGroup({ group }: ReadGroup, groups: RunGroups, reader: RangeReader): Promise<ReadGroup> {
+  const paths = groups.paths;
   return (async () => {
     if (group.error) return { group, documents: [] };
     let texts: string[];
+    let refs: DocumentRef[] = [];
     let metadata: Record<string, unknown> | undefined;
     try {
-      texts = await readGroupTexts(reader, paths, group);
+      if (group.documentCount) refs = groups.documents(group);
+      texts = await readGroupTexts(reader, paths, refs);
       if (group.metadataRef) {
         const [text] = await reader.read(paths[group.metadataRef.file], [group.metadataRef]);
         // The first pass parsed this very text as an object (unless the file changed since: refused then).
@@ -123,11 +127,10 @@ function readGroup({ group }: ReadGroup, paths: string[], reader: RangeReader): 
       // Only this run is refused: giving up here would leave the run being written unreported.
       return { group, documents: [], readError: err };
     }
-    const refs = group.documents;
     const documents: NewDocument[] = texts.map((body, i) => ({
-      collection: refs.collection(i),
-      timestampMs: refs.timestampMs(i),
-      metricName: refs.metricName(i),
+      collection: refs[i].collection,
+      timestampMs: refs[i].timestampMs,
+      metricName: refs[i].metricName,
       body: body.trim(),
     }));
     return { group, documents, metadata };
@@ -135,14 +138,14 @@ function readGroup({ group }: ReadGroup, paths: string[], reader: RangeReader): 
 }
 
 /** The run a group makes, or why it is not written (its lines were bad, its documents unreadable). */
-function prepare({ group, metadata, readError }: ReadGroup, file: string, options: WriteGroupsOptions): NewRun | RunOutcome {
+function prepare({ group, metadata, documents, readError }: ReadGroup, file: string, options: WriteGroupsOptions): NewRun | RunOutcome {
   if (group.error) return { uuid: group.uuid, outcome: 'failed', documents: 0, error: placeMessage(group.error.message, group.error.place) };
   if (readError !== undefined) {
     const error = placeMessage(`cannot read the run's documents back: ${errorMessage(readError)}`, { file, line: group.firstLine });
     return { uuid: group.uuid, outcome: 'failed', documents: 0, error };
   }
   try {
-    const run = { ...options.toRun(group, metadata), replace: options.replace };
+    const run = { ...options.toRun(group, metadata, documents), replace: options.replace };
     if (nestedTooDeep(run.metadata)) throw new UserError(`the run's metadata ${TOO_DEEP}`, { field: 'metadata' });
     return run;
   } catch (err) {
@@ -156,7 +159,7 @@ function failed(group: RunGroup, file: string, err: unknown): RunOutcome {
 
 /** Writes the group's run: its row (from its metadata document) and documents, or only its documents. */
 async function writeGroupRun(trx: Transaction<Database>, read: ReadGroup, run: NewRun): Promise<RunOutcome> {
-  const { outcome } = await (read.group.metadata || read.metadata ? writeRun(trx, run, read.documents) : writeDocuments(trx, run, read.documents));
+  const { outcome } = await (read.metadata ? writeRun(trx, run, read.documents) : writeDocuments(trx, run, read.documents));
   return { uuid: read.group.uuid, outcome, documents: read.documents.length };
 }
 
@@ -210,17 +213,16 @@ export async function writeOneRun(store: Store, run: NewRun, documents: NewDocum
 }
 
 /** The documents of a group, read back from their files in order. */
-async function readGroupTexts(reader: RangeReader, paths: string[], group: RunGroup): Promise<string[]> {
-  const refs = group.documents;
-  const texts: string[] = new Array(refs.count);
+async function readGroupTexts(reader: RangeReader, paths: string[], refs: readonly DocumentRef[]): Promise<string[]> {
+  const texts: string[] = new Array(refs.length);
   const byFile = new Map<number, number[]>();
-  for (let i = 0; i < refs.count; i++) {
-    let list = byFile.get(refs.file(i));
-    if (!list) byFile.set(refs.file(i), (list = []));
+  for (let i = 0; i < refs.length; i++) {
+    let list = byFile.get(refs[i].file);
+    if (!list) byFile.set(refs[i].file, (list = []));
     list.push(i);
   }
   for (const [file, indexes] of byFile) {
-    const read = await reader.read(paths[file], indexes.map((i) => ({ offset: refs.offset(i), length: refs.length(i) })));
+    const read = await reader.read(paths[file], indexes.map((i) => refs[i]));
     indexes.forEach((docIndex, k) => (texts[docIndex] = read[k]));
   }
   return texts;
