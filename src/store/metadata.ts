@@ -8,6 +8,7 @@
 import type { Kysely } from 'kysely';
 import { toEpochMs } from '../sources/opensearch/fields.js';
 import { analyzeText } from '../sources/store/text-analysis.js';
+import { insertRows } from './insert-rows.js';
 import type { Database } from './schema.js';
 
 export const METADATA_VALUE_LIMIT = 512;
@@ -106,9 +107,6 @@ export function termText(text: string): string {
   return Array.from(clean).slice(0, TERM_LIMIT).join('');
 }
 
-/** Rows per INSERT of terms: 3 parameters each, well under every dialect's limit. */
-const TERM_BATCH = 500;
-
 /** A stored `runs.metadata`: its object, `{}` when it is not one. */
 export function parseMetadata(text: string): Record<string, unknown> {
   const value: unknown = JSON.parse(text);
@@ -123,20 +121,12 @@ export async function writeRunTerms(trx: Kysely<Database>, runId: number, metada
   }
   // From the stored JSON, as the reader parses it (a Date or undefined in the parsed input is not indexed).
   const metadata = parseMetadata(metadataJson);
-  const terms = metadataTerms(metadata);
-  for (let i = 0; i < terms.length; i += TERM_BATCH) {
-    await trx
-      .insertInto('run_terms')
-      .values(terms.slice(i, i + TERM_BATCH).map((t) => ({ run_id: runId, field: t.field, term: t.term })))
-      .execute();
-  }
-  const times = metadataTimes(metadata);
-  for (let i = 0; i < times.length; i += TERM_BATCH) {
-    await trx
-      .insertInto('run_times')
-      .values(times.slice(i, i + TERM_BATCH).map((t) => ({ run_id: runId, field: t.field, time_ms: t.timeMs })))
-      .execute();
-  }
+  const terms: unknown[] = [];
+  for (const t of metadataTerms(metadata)) terms.push(runId, t.field, t.term);
+  await insertRows(trx, 'run_terms', ['run_id', 'field', 'term'], terms);
+  const times: unknown[] = [];
+  for (const t of metadataTimes(metadata)) times.push(runId, t.field, t.timeMs);
+  await insertRows(trx, 'run_times', ['run_id', 'field', 'time_ms'], times);
 }
 
 /**

@@ -15,6 +15,7 @@ import { NotFoundError, UserError } from '../util/errors.js';
 import { recordDocumentCollections } from './document-collections.js';
 import { deleteRunTestResults, recomputeTestAggregates } from './tests.js';
 import { flattenMetadata, indexedValue, writeRunTerms } from './metadata.js';
+import { insertRows } from './insert-rows.js';
 import { CopyRows } from './pg-copy.js';
 import { noteRunChanged } from './run-changes.js';
 import type { Database, RunsTable } from './schema.js';
@@ -109,9 +110,6 @@ export interface DocumentOrder {
   inserted(): void;
 }
 
-/** Rows per INSERT: large enough to amortise statement preparation, within every dialect's parameter limit. */
-const DOCUMENT_BATCH = 1000;
-
 /**
  * Writes a run inside the caller's transaction — a `store.writeTransaction`, so that daemons see the new
  * data version. Idempotent by uuid: an existing run keeps its internal
@@ -169,13 +167,9 @@ export async function writeRun(trx: Db, run: NewRun, documents: NewDocument[] = 
     id = await insertRunRow(trx, row);
   }
   noteRunChanged(trx, id);
-  const flat = Object.entries(flattenMetadata(run.metadata));
-  for (let i = 0; i < flat.length; i += DOCUMENT_BATCH) {
-    await trx
-      .insertInto('run_metadata')
-      .values(flat.slice(i, i + DOCUMENT_BATCH).map(([key, value]) => ({ run_id: id, key, value: indexedValue(value) })))
-      .execute();
-  }
+  const metadataRows: unknown[] = [];
+  for (const [key, value] of Object.entries(flattenMetadata(run.metadata))) metadataRows.push(id, key, indexedValue(value));
+  await insertRows(trx, 'run_metadata', ['run_id', 'key', 'value'], metadataRows);
   await writeRunTerms(trx, id, row.metadata, existing !== undefined);
   await (existing ? replaceDocuments(trx, id, documents, order) : insertDocuments(trx, id, documents, order));
   return { id, outcome: existing ? 'replaced' : 'created' };
@@ -214,16 +208,12 @@ async function insertDocuments(trx: Db, runId: number, documents: NewDocument[],
 }
 
 async function insertDocumentRows(trx: Db, runId: number, documents: NewDocument[]): Promise<void> {
-  for (let i = 0; i < documents.length; i += DOCUMENT_BATCH) {
-    const batch = documents.slice(i, i + DOCUMENT_BATCH);
-    const parameters: unknown[] = [];
-    for (const d of batch) parameters.push(runId, d.collection, d.timestampMs, d.metricName, d.body);
-    // Kysely builds and compiles the statement once per batch size; later batches only bind new values
-    // (building a 1 000-row INSERT tree per batch cost more than SQLite's own work).
-    const template = documentInsertTemplate(trx, batch.length);
-    await trx.executeQuery({ ...template, parameters });
-  }
+  const values: unknown[] = [];
+  for (const d of documents) values.push(runId, d.collection, d.timestampMs, d.metricName, d.body);
+  await insertRows(trx, 'documents', DOCUMENT_COLUMNS, values);
 }
+
+const DOCUMENT_COLUMNS = ['run_id', 'collection', 'timestamp_ms', 'metric_name', 'body'];
 
 /** Documents per COPY: one statement for a usual run, and a few MB of COPY text at most for a huge one. */
 const COPY_BATCH = 10_000;
@@ -238,22 +228,6 @@ async function insertDocumentsCopy(trx: Db, runId: number, documents: NewDocumen
     for (const d of documents.slice(i, i + COPY_BATCH)) rows.push([runId, d.collection, d.timestampMs, d.metricName, d.body]);
     await trx.executeQuery(CompiledQuery.raw('copy documents (run_id, collection, timestamp_ms, metric_name, body) from stdin', [rows]));
   }
-}
-
-const documentInsertTemplates = new WeakMap<object, Map<number, CompiledQuery>>();
-
-function documentInsertTemplate(trx: Db, rows: number): CompiledQuery {
-  // Keyed by the executor's adapter, so each dialect gets its own SQL.
-  const key = trx.getExecutor().adapter;
-  let byRows = documentInsertTemplates.get(key);
-  if (!byRows) documentInsertTemplates.set(key, (byRows = new Map()));
-  let template = byRows.get(rows);
-  if (!template) {
-    const placeholder = { run_id: 0, collection: '', timestamp_ms: 0, metric_name: '', body: '' };
-    template = trx.insertInto('documents').values(new Array(rows).fill(placeholder)).compile();
-    byRows.set(rows, template);
-  }
-  return template;
 }
 
 export interface RunFilter {

@@ -13,6 +13,7 @@ import * as m0011 from './0011_experiment_attempts.js';
 import * as m0012 from './0012_run_terms.js';
 import * as m0013 from './0013_alerts.js';
 import * as m0014 from './0014_run_times.js';
+import * as m0016 from './0016_terms_without_rowid.js';
 
 type Up = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
 
@@ -31,6 +32,7 @@ const ALL: Record<string, Up> = {
   '0012_run_terms': m0012.up,
   '0013_alerts': m0013.up,
   '0014_run_times': m0014.up,
+  '0016_terms_without_rowid': m0016.up,
 };
 
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
