@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { RunGroups } from './run-groups.js';
+
+describe('RunGroups', () => {
+  it('gives back each run its documents in input order, interleaved and past the spool chunk (4096 records)', () => {
+    const groups = new RunGroups();
+    const runs = ['a', 'b', 'c'];
+    // 3 × 3000 documents, round robin (a segment per document), then 10 more of run b together.
+    for (let d = 0; d < 9010; d++) {
+      const uuid = d < 9000 ? runs[d % 3] : 'b';
+      groups.addDocument(uuid, { line: d + 1, offset: d * 100, length: 50 + (d % 7), timestampMs: d % 5 === 0 ? null : 1000 - d, metricName: d % 2 ? `m${d % 4}` : null, collection: `c${d % 3}` });
+    }
+    groups.fail('c', 'bad line', { file: 'f', line: 7 });
+    groups.fail('c', 'second problem', { file: 'f', line: 8 });
+    expect(groups.size).toBe(3);
+    expect(groups.documentCount).toBe(9010);
+    const b = groups.run(1);
+    expect(b).toMatchObject({ uuid: 'b', firstLine: 2, documentCount: 3010, firstCollection: 'c1', earliestTimestampMs: 1000 - 9009 });
+    const docs = groups.documents(b);
+    const expected = [...Array.from({ length: 3000 }, (_, k) => 3 * k + 1), ...Array.from({ length: 10 }, (_, k) => 9000 + k)];
+    expect(docs.map((d) => d.offset)).toEqual(expected.map((d) => d * 100));
+    expect(docs.map((d) => [d.length, d.timestampMs, d.metricName, d.collection])).toEqual(
+      expected.map((d) => [50 + (d % 7), d % 5 === 0 ? null : 1000 - d, d % 2 ? `m${d % 4}` : null, `c${d % 3}`]),
+    );
+    expect(groups.run(2).error).toEqual({ message: 'bad line', place: { file: 'f', line: 7 } });
+    groups.close();
+  });
+
+  it('refuses a second metadata document of a run, naming the first one\'s line', () => {
+    const groups = new RunGroups();
+    groups.setMetadataRef('r', 3, { offset: 10, length: 20 }, { file: 'f', line: 3 }, { collection: 'perf_scale_ci', timestampMs: 5 });
+    groups.setMetadataRef('r', 9, { offset: 90, length: 20 }, { file: 'f', line: 9 });
+    expect(groups.run(0)).toMatchObject({ metadataRef: { file: 0, offset: 10, length: 20 }, metadataCollection: 'perf_scale_ci', timestampMs: 5, documentCount: 0 });
+    expect(groups.run(0).error?.message).toBe('run r has a second metadata document (the first is at line 3)');
+    groups.close();
+  });
+});
