@@ -153,6 +153,7 @@ async function analyzeOnce(
 
   let rows = table.rows;
   let raw: RawChangePoint[];
+  const acknowledged: RawChangePoint[] = [];
   if (algorithm === 'cmr') {
     rows = collapseForCmr(rows, table.columns);
     raw = filterDirectionOnly(cmrChangePoints(rows, table.columns), table.columns);
@@ -170,7 +171,7 @@ async function analyzeOnce(
     const correlations = new Map(
       test.metrics.filter((m) => m.correlation).flatMap((m) => m.series.map((s) => [s.column, { column: m.correlation as string, context: m.context }] as const)),
     );
-    raw = filterHunter({ changePoints: hunterChangePoints(rows, table.columns), rows, columns: table.columns, correlations, acks });
+    raw = filterHunter({ changePoints: hunterChangePoints(rows, table.columns), rows, columns: table.columns, correlations, acks, acknowledged });
   }
   const changePoints = raw.map((cp) => toReportChangePoint(cp, rows)).sort((a, b) => a.index - b.index || a.column.localeCompare(b.column));
   const shown = new Set(rows.map((r) => r.uuid));
@@ -182,6 +183,7 @@ async function analyzeOnce(
     regressions: groupRegressions(rows, changePoints, table.columns),
     noData: false,
     acks: acks.filter((a) => shown.has(a.uuid)),
+    acknowledged: acknowledged.map((cp) => ({ uuid: rows[cp.index].uuid, column: cp.column })),
   };
 }
 
