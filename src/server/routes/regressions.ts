@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../../store/connect.js';
-import { regressionRecord, REGRESSION_STATUSES } from '../../alerts/index.js';
+import { regressionRecord, REGRESSION_STATUSES, unackRegression } from '../../alerts/index.js';
 import { NotFoundError, UserError } from '../../util/errors.js';
 import { intParam, limitParam, rejectUnknown, single, type Query } from '../params.js';
 
@@ -55,16 +55,9 @@ export function regressionsRoutes(app: FastifyInstance, store: Store): void {
   app.post('/api/v1/regressions/:id/unack', { config: { access: 'ack' } }, async (request) => {
     const { id, reason } = ackRequest(request.params, request.body);
     const by = request.token!.name;
-    return store.writeTransaction(async (trx) => {
-      const row = await trx.selectFrom('regressions').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!row) throw new NotFoundError(`no regression with id ${id}`, { field: 'id' });
-      if (row.status !== 'acknowledged') throw new UserError(`regression ${id} is not acknowledged (it is ${row.status})`, { field: 'id' }, 409);
-      await trx.deleteFrom('acks').where('run_uuid', '=', row.run_uuid).where('test_name', '=', row.test_name).where('metric', '=', row.metric).execute();
-      const change = { status: 'open', status_reason: reason.trim(), status_by: by, status_ms: Date.now() };
-      await trx.updateTable('regressions').set(change).where('id', '=', id).execute();
-      request.log.info({ regression: id, by, reason }, 'regression un-acknowledged');
-      return { regression: regressionRecord({ ...row, ...change }), unack: { reason, by, created: new Date(change.status_ms).toISOString() } };
-    });
+    const regression = await unackRegression(store, id, reason, by);
+    request.log.info({ regression: id, by, reason }, 'regression un-acknowledged');
+    return { regression, unack: { reason, by, created: regression.statusChanged } };
   });
 }
 
