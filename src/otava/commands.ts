@@ -14,7 +14,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { UserError, errorMessage } from '../util/errors.js';
 import { parseDateTime } from '../util/time.js';
 import { changePointGroups, type OtavaAnalysisOptions } from './analysis.js';
-import { readOtavaConfig, selectTests, type OtavaConfig, type PostgresSettings } from './config.js';
+import { selectTests, type OtavaConfig, type PostgresSettings } from './config.js';
+import { parseOtavaConfigText } from './config-source.js';
 import { formatReport, type ReportFormat } from './report.js';
 import { importSeries, metricNames, type DataSelector, type ImportContext } from './series.js';
 
@@ -44,15 +45,7 @@ export async function loadOtavaConfig(configFile: string | undefined, io: OtavaI
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !configFile && candidates.length > 1) continue;
       throw new UserError(`cannot read the configuration (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { file });
     }
-    const { parse } = await import('yaml');
-    let document: unknown;
-    try {
-      // the alias limit refuses "billion laughs" documents instead of expanding them
-      document = parse(text, { maxAliasCount: 100 });
-    } catch (err) {
-      throw new UserError(`not valid YAML: ${(err as Error).message.split('\n')[0]}`, { file });
-    }
-    return readOtavaConfig(document, file);
+    return parseOtavaConfigText(text, file);
   }
   throw new UserError('no configuration: give --config-file FILE or set OTAVA_CONFIG');
 }
