@@ -88,7 +88,7 @@ export interface ServiceSettings {
   graphiteUrl?: string;
 }
 
-function importContext(config: OtavaConfig, args: ServiceSettings, io: OtavaIo): ImportContext {
+export function importContext(config: OtavaConfig, args: ServiceSettings, io: OtavaIo): ImportContext {
   return { cwd: io.cwd, postgres: { ...config.postgres, ...definedOnly(args.postgres) }, graphiteUrl: args.graphiteUrl || config.graphiteUrl };
 }
 
