@@ -230,7 +230,7 @@ export function openApiDocument(): OpenApiDocument {
           security: needs('ack'),
           parameters: [path('id', 'the regression id')],
           requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['reason'], properties: { reason: { type: 'string' } }, additionalProperties: false, description: "who acknowledged is the token's name; a body's `by` is refused" } } } },
-          responses: { '200': json(OBJ, 'the regression and the ack'), '400': error('no reason, bad id'), ...WRITE_ERRORS, '404': error('no such regression') },
+          responses: { '200': json(OBJ, 'the regression and the ack'), '400': error('no reason, bad id'), ...WRITE_ERRORS, '404': error('no such regression'), '409': error('the regression is resolved') },
         },
       },
       // Alerts (issue 15): watches, channels, lifecycle, the outbox.

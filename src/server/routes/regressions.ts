@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../../store/connect.js';
-import { regressionRecord, REGRESSION_STATUSES, unackRegression } from '../../alerts/index.js';
-import { NotFoundError, UserError } from '../../util/errors.js';
+import { ackRegression, regressionRecord, REGRESSION_STATUSES, unackRegression } from '../../alerts/index.js';
+import { UserError } from '../../util/errors.js';
 import { intParam, limitParam, rejectUnknown, single, type Query } from '../params.js';
 
 export { REGRESSION_STATUSES, type RegressionRecord } from '../../alerts/index.js';
@@ -34,21 +34,12 @@ export function regressionsRoutes(app: FastifyInstance, store: Store): void {
     const { id, reason } = ackRequest(request.params, request.body);
     // The route needs a token of scope ack: who acknowledged is that token, whatever a body would claim.
     const ackedBy = request.token!.name;
-    return store.writeTransaction(async (trx) => {
-      const row = await trx.selectFrom('regressions').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!row) throw new NotFoundError(`no regression with id ${id}`, { field: 'id' });
-      const createdMs = Date.now();
-      await trx
-        .insertInto('acks')
-        .values({ run_uuid: row.run_uuid, test_name: row.test_name, metric: row.metric, reason: reason.trim(), acked_by: ackedBy, created_ms: createdMs })
-        .execute();
-      const change = { status: 'acknowledged', status_reason: reason.trim(), status_by: ackedBy, status_ms: createdMs };
-      await trx.updateTable('regressions').set(change).where('id', '=', id).execute();
-      return {
-        regression: regressionRecord({ ...row, ...change }),
-        ack: { runUuid: row.run_uuid, testName: row.test_name, metric: row.metric, reason: reason.trim(), ackedBy, created: new Date(createdMs).toISOString() },
-      };
-    });
+    // The CLI's rules (src/alerts/lifecycle.ts): a resolved regression is not acknowledged (409).
+    const regression = await ackRegression(store, id, reason, ackedBy);
+    return {
+      regression,
+      ack: { runUuid: regression.runUuid, testName: regression.testName, metric: regression.metric, reason, ackedBy, created: regression.statusChanged },
+    };
   });
 
   // Un-acknowledge: the acks rows of the regression's run, test and metric go, so later analyses report it again.
