@@ -26,8 +26,28 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       },
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (document) => withoutUnusedSchemas(jsonSchemaTransformObject(document)),
   });
+}
+
+
+/**
+ * The transform writes every named schema twice (as read and as written: `Run`, `RunInput`); only those
+ * the paths refer to, directly or through each other, stay.
+ */
+function withoutUnusedSchemas<T extends ReturnType<typeof jsonSchemaTransformObject>>(document: T): T {
+  // An OpenAPI 3 document (the Swagger 2 type of the union has no components).
+  const doc = document as { paths?: unknown; components?: { schemas?: Record<string, unknown> } };
+  const schemas = doc.components?.schemas ?? {};
+  const used = new Set<string>();
+  let frontier = JSON.stringify(doc.paths ?? {});
+  for (;;) {
+    const found = [...frontier.matchAll(/"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]).filter((name) => !used.has(name) && name in schemas);
+    if (!found.length) break;
+    for (const name of found) used.add(name);
+    frontier = JSON.stringify(found.map((name) => schemas[name]));
+  }
+  return { ...doc, components: { ...doc.components, schemas: Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name))) } } as T;
 }
 
 /** `GET /openapi.json`: the document, built once (the routes do not change after start). */

@@ -73,11 +73,10 @@ export const requiredText = (description: string) => z.string().min(1).meta({ de
 /** An optional text parameter. */
 export const optionalText = (description: string) => z.string().meta({ description }).optional();
 
-/** A repeatable text parameter: one value or several → a list. */
+/** A repeatable text parameter: one value or several → a list (documented as a list: `?test=a&test=b`). */
 export function manyText(description: string) {
   return z
-    .union([z.string(), z.array(z.string())])
-    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .preprocess((v) => (v === undefined || Array.isArray(v) ? v : [v]), z.array(z.string()))
     .meta({ type: 'array', items: { type: 'string' }, description })
     .optional();
 }

@@ -50,11 +50,13 @@ type AccessErrors = { 401?: Answer<typeof ErrorBody>; 403?: Answer<typeof ErrorB
 /**
  * Declares a route once. Its access adds the answers the token check gives (401 for reads — unless the
  * daemon runs with --read-public — and 401/403 for routes of a scope) and the OpenAPI `security`; routes
- * that read parameters or a body answer 400 for bad ones. Each answer the route gives otherwise is in
- * `schema.response`.
+ * that read parameters or a body answer 400 for bad ones; every route but the public ones refuses unknown
+ * query parameters. Each answer the route gives otherwise is in `schema.response`.
  */
 export function route<const M extends Method, const U extends string, const S extends RouteSchema>(method: M, url: U, access: Access, schema: S) {
-  const reads = schema.querystring !== undefined || schema.params !== undefined || schema.body !== undefined;
+  // Routes of the API refuse query parameters they do not read, even when they read none.
+  const querystring = schema.querystring ?? (access === 'public' ? undefined : z.strictObject({}));
+  const reads = querystring !== undefined || schema.params !== undefined || schema.body !== undefined;
   const byAccess: AccessErrors =
     access === 'public' ? {} : access === 'read' ? { 401: error('no valid token (and the daemon is not --read-public)') } : { 401: error('missing, unknown or revoked token'), 403: error(`the token has another scope than ${access} (admin may do everything)`) };
   return {
@@ -63,6 +65,7 @@ export function route<const M extends Method, const U extends string, const S ex
     config: { access },
     schema: {
       ...schema,
+      ...(querystring ? { querystring: querystring as S['querystring'] & z.ZodType } : {}),
       security: access === 'public' ? [] : [{ bearer: access === 'read' ? [] : [access] }],
       // Typed as if every route could give the three (a handler never returns them; they are thrown).
       response: { ...(reads ? { 400: error('a bad parameter or body (named in `place.field`)') } : {}), ...byAccess, ...schema.response } as Omit<AccessAnswers, keyof S['response']> & S['response'],
