@@ -17,3 +17,4 @@ benchmarks.push((await import('./report.js')).reportBenchmark);
 benchmarks.push((await import('./experiment.js')).experimentBenchmark);
 benchmarks.push((await import('./scale.js')).scaleBenchmark);
 benchmarks.push((await import('./dashboard.js')).dashboardBenchmark);
+benchmarks.push((await import('./alerts.js')).alertsBenchmark);
