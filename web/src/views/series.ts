@@ -1,12 +1,14 @@
 /**
  * One test's metric(s) over time: uPlot line with change points marked (acked ones dashed grey), the
  * before/after means as steps, hover with run uuid / value / version / build, click to the run, drag to zoom
- * (kept in the URL), pan buttons, linear/log y-axis, several metrics overlaid, CSV download.
+ * (kept in the URL), pan buttons, linear/log y-axis, several metrics overlaid or one metric split by a run
+ * metadata key (one coloured line per value, see ../split.ts), CSV download.
  */
 import { api, ApiError, type Params, type RegressionRecord, type SeriesAnswer } from '../api.js';
 import { axis, chartWidth, cssVar, followWidth, PALETTE, uPlot } from '../chart.js';
 import { csvField, download, empty, errorBox, extLink, fmtNumber, fmtTime, h, loading, table } from '../dom.js';
 import { href, replaceQuery, type Route } from '../router.js';
+import { runMetadata, splitPoints, type Split } from '../split.js';
 
 const PASS_THROUGH = ['version', 'lookback', 'since', 'metadata-index', 'benchmark-index'] as const;
 const HEIGHT = 380;
@@ -26,6 +28,8 @@ export async function seriesView(el: HTMLElement, route: Route): Promise<(() => 
   const test = q.get('test') ?? '';
   const metrics = q.getAll('metric').flatMap((m) => m.split(',')).map((m) => m.trim()).filter(Boolean);
   let config = q.get('config') ?? '';
+  const splitKey = (q.get('split') ?? '').trim();
+  const splitValues = (q.get('values') ?? '').split(',').map((v) => v.trim()).filter(Boolean);
   const extra: Params = Object.fromEntries(PASS_THROUGH.map((k) => [k, q.get(k) ?? undefined]));
   el.append(h('h1', {}, 'Series', test ? `: ${test}` : ''));
   const body = h('div', {});
@@ -43,7 +47,7 @@ export async function seriesView(el: HTMLElement, route: Route): Promise<(() => 
     body.append(errorBox((err as Error).message));
     return;
   }
-  el.insertBefore(seriesForm(configs, { config, test, metric: metrics.join(','), ...Object.fromEntries(PASS_THROUGH.map((k) => [k, q.get(k) ?? ''])) }), body);
+  el.insertBefore(seriesForm(configs, { config, test, metric: metrics.join(','), split: splitKey, values: splitValues.join(','), ...Object.fromEntries(PASS_THROUGH.map((k) => [k, q.get(k) ?? ''])) }), body);
   if (!configs.length) {
     body.append(empty('The daemon has no analysis configs, so it cannot draw series.', 'perfhound serve --config-dir ./configs'));
     return;
@@ -55,10 +59,16 @@ export async function seriesView(el: HTMLElement, route: Route): Promise<(() => 
   const stop = loading(body, 'series');
   const started = performance.now();
   let answers: SeriesAnswer[];
+  let split: SplitBy | undefined;
   try {
     if (!config) config = await findConfig(configs, test, metrics[0], extra);
     answers = await (early ?? seriesOf(config));
     if (!q.get('config')) replaceQuery({ config });
+    if (splitKey && answers[0].points.length) {
+      const values = await runMetadata(answers[0].points, splitKey);
+      split = { key: splitKey, values, split: splitPoints(values, splitKey, splitValues) };
+      if (values.every((v) => v === undefined)) answers[0].warnings = [`no run of this series has metadata ${splitKey}: the runs list (#/runs) shows their keys`, ...answers[0].warnings];
+    }
   } catch (err) {
     body.replaceChildren(errorBox((err as Error).message));
     return;
@@ -72,7 +82,8 @@ export async function seriesView(el: HTMLElement, route: Route): Promise<(() => 
   }
   // Without the regressions the chart still draws; nothing is styled as acked.
   const acked = await (earlyAcked && metrics[0] === main.metric ? earlyAcked : ackedOf(main.metric));
-  return drawSeries(body, answers, { acked, log: q.get('log') === '1', from: q.get('from'), to: q.get('to'), run: q.get('run'), started });
+  if (split && metrics.length > 1) main.warnings = [`split by ${split.key}: only the first metric (${main.metric}) is drawn`, ...main.warnings];
+  return drawSeries(body, split ? [main] : answers, { acked, split, log: q.get('log') === '1', from: q.get('from'), to: q.get('to'), run: q.get('run'), started });
 }
 
 /** The first config that has the test (and metric): regressions do not name their config. */
@@ -96,6 +107,8 @@ function seriesForm(configs: string[], values: Record<string, string>): HTMLForm
     h('label', {}, 'Config ', h('select', { name: 'config' }, h('option', { value: '' }, '(find it)'), configs.map((c) => h('option', { value: c, selected: c === values.config }, c)))),
     input('test', 'Test'),
     input('metric', 'Metrics', 'a,b overlays'),
+    input('split', 'Split by metadata', 'platform'),
+    input('values', 'Values', 'AWS,GCP (default: all)'),
     input('since', 'Since', 'YYYY-MM-DD'),
     input('lookback', 'Lookback', '30d'),
     input('version', 'Version'),
@@ -112,9 +125,24 @@ function seriesForm(configs: string[], values: Record<string, string>): HTMLForm
   return form;
 }
 
+/** One metric split by a run metadata key: each point's value of the key and the lines they make. */
+interface SplitBy {
+  key: string;
+  values: (string | undefined)[];
+  split: Split;
+}
+
+/** A line of the chart: a metric, or one metadata value's points of the metric. */
+interface Line {
+  label: string;
+  values: (number | null)[];
+  scale: 'y' | 'y2';
+}
+
 interface DrawOptions {
   /** Acknowledged regressions of the metric: analyses honour acks, so these are no change points of the answer. */
   acked: RegressionRecord[];
+  split: SplitBy | undefined;
   log: boolean;
   from: string | null;
   to: string | null;
@@ -133,6 +161,10 @@ function drawSeries(body: HTMLElement, answers: SeriesAnswer[], o: DrawOptions):
     const byUuid = new Map(a.points.map((p) => [p.uuid, num(p.value)]));
     return points.map((p) => byUuid.get(p.uuid) ?? null);
   });
+  const split = o.split;
+  const lines: Line[] = split
+    ? split.split.lines.map((l, k) => ({ label: `${l.label} (${l.count})`, values: ys[0].map((v, i) => (split.split.lineOf[i] === k ? v : null)), scale: 'y' }))
+    : answers.map((a, i) => ({ label: a.metric, values: ys[i], scale: i === 0 ? 'y' : 'y2' }));
   // The before/after means as steps: segment k's level is the mean after change point k−1.
   const cps = [...main.changePoints].sort((a, b) => a.index - b.index);
   const steps: (number | null)[] = new Array<number | null>(points.length).fill(null);
@@ -181,19 +213,20 @@ function drawSeries(body: HTMLElement, answers: SeriesAnswer[], o: DrawOptions):
   const mutedColor = cssVar('--muted', '#888');
   const series: uPlot.Series[] = [
     {},
-    ...answers.map((a, i) => ({ label: a.metric, stroke: PALETTE[i % PALETTE.length], width: 1.5, scale: i === 0 ? 'y' : 'y2', points: { show: points.length < 400, size: 4 }, spanGaps: true })),
-    { label: 'mean (before/after)', stroke: accent, width: 2, dash: [6, 3], paths: uPlot.paths.stepped!({ align: 1 }), points: { show: false } },
+    ...lines.map((l, i) => ({ label: l.label, stroke: PALETTE[i % PALETTE.length], width: 1.5, scale: l.scale, points: { show: points.length < 400, size: 4 }, spanGaps: true })),
+    // The means' steps only when there is a change point: else the legend would name an empty line.
+    ...(cps.length ? [{ label: 'mean (before/after)', stroke: accent, width: 2, dash: [6, 3], paths: uPlot.paths.stepped!({ align: 1 }), points: { show: false } }] : []),
   ];
-  const data: uPlot.AlignedData = [xs, ...ys, steps];
+  const data: uPlot.AlignedData = [xs, ...lines.map((l) => l.values), ...(cps.length ? [steps] : [])];
   const highlight = o.run ? index.get(o.run) : undefined;
   let downAt: [number, number] | null = null;
   const opts: uPlot.Options = {
     width: chartWidth(body),
     height: 380,
-    title: `${main.test} — ${answers.map((a) => a.metric).join(', ')}`,
+    title: `${main.test} — ${split ? `${main.metric} by ${split.key}` : answers.map((a) => a.metric).join(', ')}`,
     series,
     scales: { x: { time: true }, y: { distr: o.log ? 3 : 1 }, y2: { distr: o.log ? 3 : 1 } },
-    axes: [axis(), axis({ scale: 'y', size: 70 }), ...(answers.length > 1 ? [axis({ scale: 'y2', side: 1, grid: { show: false } })] : [])],
+    axes: [axis(), axis({ scale: 'y', size: 70 }), ...(lines.some((l) => l.scale === 'y2') ? [axis({ scale: 'y2', side: 1, grid: { show: false } })] : [])],
     cursor: { drag: { x: true, y: false }, focus: { prox: 16 } },
     legend: { show: true },
     hooks: {
@@ -234,6 +267,7 @@ function drawSeries(body: HTMLElement, answers: SeriesAnswer[], o: DrawOptions):
             h('span', { className: 'mono' }, p.uuid),
             ` · ${fmtTime(p.timestamp)} · `,
             ...answers.map((a, k) => h('span', {}, `${a.metric} = ${fmtNumber(ys[k][i])} `)),
+            split ? h('span', { className: 'split-value' }, `· ${split.key} = ${split.values[i] ?? '–'} `) : '',
             p.version ? `· ${p.version} ` : '',
             ...(p.buildUrl ? ['· ', extLink(p.buildUrl, 'build')] : []),
           );
@@ -276,10 +310,10 @@ function drawSeries(body: HTMLElement, answers: SeriesAnswer[], o: DrawOptions):
     window.dispatchEvent(new HashChangeEvent('hashchange'));
   });
   controls.querySelector('#csv')!.addEventListener('click', () => {
-    const header = ['timestamp', 'uuid', 'version', 'buildUrl', ...answers.map((a) => a.metric), 'changepoint'];
+    const header = ['timestamp', 'uuid', 'version', 'buildUrl', ...(split ? [split.key] : []), ...answers.map((a) => a.metric), 'changepoint'];
     const cpSet = new Set(cps.map((c) => c.index));
-    const lines = points.map((p, i) => [p.timestamp, p.uuid, p.version, p.buildUrl, ...ys.map((y) => y[i]), cpSet.has(i) ? 'true' : ''].map(csvField).join(','));
-    download(`${main.test}-${answers.map((a) => a.metric).join('+')}.csv`, [header.join(','), ...lines].join('\n') + '\n');
+    const rows = points.map((p, i) => [p.timestamp, p.uuid, p.version, p.buildUrl, ...(split ? [split.values[i]] : []), ...ys.map((y) => y[i]), cpSet.has(i) ? 'true' : ''].map(csvField).join(','));
+    download(`${main.test}-${answers.map((a) => a.metric).join('+')}${split ? `-by-${split.key}` : ''}.csv`, [header.join(','), ...rows].join('\n') + '\n');
   });
   const detach = followWidth(plot, body, HEIGHT);
   return () => {
