@@ -17,13 +17,18 @@ declare global {
   interface Window {
     /** The chart on the page, for tests and the curious (console). */
     perfhoundPlot?: uPlot;
+    /** Milliseconds from the view's start (its requests) to the first frame with the chart drawn. */
     perfhoundRenderMs?: number;
+    /** Of it, from the answers parsed to that frame: the page's own work on the data (transforms, uPlot). */
+    perfhoundDrawMs?: number;
   }
 }
 
 const num = (v: number | string | null): number | null => (typeof v === 'number' ? v : null);
 
 export async function seriesView(el: HTMLElement, route: Route): Promise<(() => void) | void> {
+  const started = performance.now();
+  window.perfhoundRenderMs = window.perfhoundDrawMs = undefined;
   const q = route.query;
   const test = q.get('test') ?? '';
   const metrics = q.getAll('metric').flatMap((m) => m.split(',')).map((m) => m.trim()).filter(Boolean);
@@ -57,13 +62,15 @@ export async function seriesView(el: HTMLElement, route: Route): Promise<(() => 
     return;
   }
   const stop = loading(body, 'series');
-  const started = performance.now();
   let answers: SeriesAnswer[];
   let split: SplitBy | undefined;
   try {
     if (!config) config = await findConfig(configs, test, metrics[0], extra);
     answers = await (early ?? seriesOf(config));
-    if (!q.get('config')) replaceQuery({ config });
+    if (!q.get('config')) {
+      replaceQuery({ config });
+      el.querySelector<HTMLSelectElement>('select[name=config]')!.value = config;
+    }
     if (splitKey && answers[0].points.length) {
       const values = await runMetadata(answers[0].points, splitKey);
       split = { key: splitKey, values, split: splitPoints(values, splitKey, splitValues) };
@@ -83,7 +90,7 @@ export async function seriesView(el: HTMLElement, route: Route): Promise<(() => 
   // Without the regressions the chart still draws; nothing is styled as acked.
   const acked = await (earlyAcked && metrics[0] === main.metric ? earlyAcked : ackedOf(main.metric));
   if (split && metrics.length > 1) main.warnings = [`split by ${split.key}: only the first metric (${main.metric}) is drawn`, ...main.warnings];
-  return drawSeries(body, split ? [main] : answers, { acked, split, log: q.get('log') === '1', from: q.get('from'), to: q.get('to'), run: q.get('run'), started });
+  return drawSeries(body, split ? [main] : answers, { acked, split, log: q.get('log') === '1', from: q.get('from'), to: q.get('to'), run: q.get('run'), started, answered: performance.now() });
 }
 
 /** The first config that has the test (and metric): regressions do not name their config. */
@@ -139,6 +146,28 @@ interface Line {
   scale: 'y' | 'y2';
 }
 
+/**
+ * The means' steps as one horizontal stroke per level (a level runs up to the next level's first point):
+ * a few segments where uPlot's stepped path would dash tens of thousands of them.
+ */
+const levelPaths: uPlot.Series.PathBuilder = (u, seriesIdx, idx0, idx1) => {
+  const xs = u.data[0];
+  const ys = u.data[seriesIdx];
+  const path = new Path2D();
+  let start = idx0;
+  for (let i = idx0; i <= idx1; i++) {
+    if (i < idx1 && ys[i + 1] === ys[i]) continue;
+    const level = ys[i];
+    if (level !== null && level !== undefined) {
+      const y = u.valToPos(level, 'y', true);
+      path.moveTo(u.valToPos(xs[start], 'x', true), y);
+      path.lineTo(u.valToPos(xs[Math.min(i + 1, idx1)], 'x', true), y);
+    }
+    start = i + 1;
+  }
+  return { stroke: path };
+};
+
 interface DrawOptions {
   /** Acknowledged regressions of the metric: analyses honour acks, so these are no change points of the answer. */
   acked: RegressionRecord[];
@@ -148,13 +177,15 @@ interface DrawOptions {
   to: string | null;
   run: string | null;
   started: number;
+  answered: number;
 }
 
 function drawSeries(body: HTMLElement, answers: SeriesAnswer[], o: DrawOptions): () => void {
   const main = answers[0];
   const points = main.points;
   const xs = points.map((p) => Date.parse(p.timestamp) / 1000);
-  const index = new Map(points.map((p, i) => [p.uuid, i]));
+  // Run uuid → point, only for what needs it (acked regressions, a highlighted run): 20 000 entries are not free.
+  const index = o.acked.length || o.run ? new Map(points.map((p, i) => [p.uuid, i])) : new Map<string, number>();
   // Other metrics aligned on the main metric's runs.
   const ys = answers.map((a) => {
     if (a === main) return points.map((p) => num(p.value));
@@ -213,9 +244,9 @@ function drawSeries(body: HTMLElement, answers: SeriesAnswer[], o: DrawOptions):
   const mutedColor = cssVar('--muted', '#888');
   const series: uPlot.Series[] = [
     {},
-    ...lines.map((l, i) => ({ label: l.label, stroke: PALETTE[i % PALETTE.length], width: 1.5, scale: l.scale, points: { show: points.length < 400, size: 4 }, spanGaps: true })),
+    ...lines.map((l, i) => ({ label: l.label, stroke: PALETTE[i % PALETTE.length], width: points.length > 2000 ? 1 : 1.5, scale: l.scale, points: { show: points.length < 400, size: 4 }, spanGaps: true })),
     // The means' steps only when there is a change point: else the legend would name an empty line.
-    ...(cps.length ? [{ label: 'mean (before/after)', stroke: accent, width: 2, dash: [6, 3], paths: uPlot.paths.stepped!({ align: 1 }), points: { show: false } }] : []),
+    ...(cps.length ? [{ label: 'mean (before/after)', stroke: accent, width: 2, dash: [6, 3], paths: levelPaths, points: { show: false } }] : []),
   ];
   const data: uPlot.AlignedData = [xs, ...lines.map((l) => l.values), ...(cps.length ? [steps] : [])];
   const highlight = o.run ? index.get(o.run) : undefined;
@@ -287,7 +318,11 @@ function drawSeries(body: HTMLElement, answers: SeriesAnswer[], o: DrawOptions):
   const plot = new uPlot(opts, data, holder);
   window.perfhoundPlot = plot;
   if (o.from && o.to) plot.setScale('x', { min: Number(o.from), max: Number(o.to) });
-  window.perfhoundRenderMs = performance.now() - o.started;
+  // uPlot draws in a microtask; the frame after it is the one a person sees.
+  requestAnimationFrame(() => {
+    window.perfhoundRenderMs = performance.now() - o.started;
+    window.perfhoundDrawMs = performance.now() - o.answered;
+  });
   holder.dataset.points = String(points.length);
 
   plot.over.addEventListener('mousedown', (e) => (downAt = [e.clientX, e.clientY]));
