@@ -170,7 +170,7 @@ export async function runView(el: HTMLElement, route: Route): Promise<void> {
     const docs = Object.entries(run.documents ?? {});
     body.replaceChildren(
       h('dl', { className: 'facts' }, facts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
-      run.passes !== null ? h('p', {}, h('a', { href: href(['health'], { meta: '' }) }, 'Test health'), ' · ', h('a', { href: `/api/v1/runs/${encodeURIComponent(uuid)}/subunit` }, 'subunit stream of this run')) : '',
+      run.passes !== null ? h('p', {}, h('a', { href: href(['health'], { meta: typeof run.metadata?.build_name === 'string' ? `build_name=${run.metadata.build_name}` : undefined }) }, 'Test health of its job'), ' · ', h('a', { href: `/api/v1/runs/${encodeURIComponent(uuid)}/subunit` }, 'subunit stream of this run')) : '',
       h('h2', {}, 'Metadata'),
       metadata.length ? table(['Key', 'Value'], metadata.map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)])) : empty('This run has no metadata.'),
       h('h2', {}, 'Documents'),
