@@ -53,11 +53,21 @@ ensure_chromium() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y chromium   # with its recommended fonts
 }
 
+# Otava's graphite tests (test/otava/otava-graphite.integration.test.ts) start Debian's carbon-cache and
+# graphite-web on loopback, each with its own configuration in a temporary folder.
+ensure_graphite() {
+  if command -v carbon-cache >/dev/null 2>&1 && command -v graphite-manage >/dev/null 2>&1; then return; fi
+  log "installing graphite-carbon and graphite-web"
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends graphite-carbon graphite-web
+}
+
 ensure_postgres
 ensure_mariadb
 ensure_prometheus
 ensure_ssh_tools
 ensure_chromium
+ensure_graphite
 
 log "installing dependencies"
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi

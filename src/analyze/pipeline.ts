@@ -117,7 +117,7 @@ async function acksFor(test: AnalysisTest, options: AnalysisOptions, deps: Analy
   const fromFiles = filterAcks(options.acks ?? [], {
     version: typeof version === 'string' ? version : undefined,
     test: typeof benchmark === 'string' ? benchmark : undefined,
-  }).map((a) => ({ uuid: a.uuid, metric: a.metric }));
+  }).map((a) => ({ uuid: a.uuid, metric: a.metric, ...(a.reason !== undefined ? { reason: a.reason } : {}) }));
   const fromStore = deps.store ? await storeAcks(deps.store, test.name) : [];
   return [...fromFiles, ...fromStore];
 }
@@ -171,7 +171,16 @@ async function analyzeOnce(
     raw = filterHunter({ changePoints: hunterChangePoints(rows, table.columns), rows, columns: table.columns, correlations, acks });
   }
   const changePoints = raw.map((cp) => toReportChangePoint(cp, rows)).sort((a, b) => a.index - b.index || a.column.localeCompare(b.column));
-  return { ...base, columns: table.columns, rows, changePoints, regressions: groupRegressions(rows, changePoints, table.columns), noData: false };
+  const shown = new Set(rows.map((r) => r.uuid));
+  return {
+    ...base,
+    columns: table.columns,
+    rows,
+    changePoints,
+    regressions: groupRegressions(rows, changePoints, table.columns),
+    noData: false,
+    acks: acks.filter((a) => shown.has(a.uuid)),
+  };
 }
 
 /** A missing value never blanks detection silently: the runs left out of each series are named. */

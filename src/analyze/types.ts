@@ -134,6 +134,8 @@ export interface TestReport {
   /** No runs or no metric values matched: Orion's exit 3. */
   noData: boolean;
   warnings: string[];
+  /** The acknowledgements applied to runs of this table (drawn by `--viz`; CMR and anomaly detection ignore them). */
+  acks?: { uuid: string; metric?: string; reason?: string }[];
 }
 
 export interface AnalysisReport {

@@ -54,6 +54,8 @@ interface AnalyzeFlags {
   report?: string;
   convertTinyurl?: boolean;
   tinyurlUrl: string;
+  viz?: boolean;
+  interactive?: boolean;
 }
 
 export function registerAnalyze(program: Command): void {
@@ -92,6 +94,8 @@ export function registerAnalyze(program: Command): void {
     .option('--jobs <n>', `store: tests analysed in parallel on worker threads (a number, or "auto" = min(cores, tests, ${MAX_JOBS}))`, '1')
     .option('--convert-tinyurl', 'shorten build URLs through TinyURL (a failure keeps them long, with a warning)')
     .addOption(new Option('--tinyurl-url <url>', "TinyURL's api-create endpoint").env('PERFHOUND_TINYURL_URL').default(DEFAULT_TINYURL_API))
+    .option('-i, --interactive', 'a wizard: asks for the source, test, metadata, metrics and algorithm, writes the config and prints the command')
+    .option('--viz', "also write each test's interactive chart page, <base>_<test>_viz.html (self-contained: works offline)")
     .option('--report <files>', "standalone: Orion's regression summary over saved JSON outputs (comma list), no data source; exit 2 on a regression")
     .option('--orion-compat', "Orion's behaviour where perfhound deliberately differs (docs/orion-differences.md): an exact version field selects nothing, a test-level direction is ignored")
     .addHelpText('after', '\nExit codes: 0 no regression, 1 error, 2 regression found, 3 no data.\nDeliberate differences from Orion, and the flags restoring its behaviour: docs/orion-differences.md');
@@ -132,6 +136,7 @@ function lowerCaseEnv(flags: AnalyzeFlags): void {
 
 async function analyzeCommand(flags: AnalyzeFlags): Promise<number> {
   lowerCaseEnv(flags);
+  if (flags.interactive) return (await import('./interactive.js')).runWizard({ input: process.stdin, err: process.stderr, out: process.stdout }, { db: flags.db });
   if (flags.report !== undefined) return standaloneReport(splitList(flags.report));
   if (!flags.config) throw new UserError('--config FILE is required', { field: '--config' });
   const algorithm = chooseAlgorithm(flags);
@@ -195,6 +200,7 @@ async function analyzeCommand(flags: AnalyzeFlags): Promise<number> {
         const test = shorten ? await shortenBuildUrls(analysed, shorten) : analysed;
         process.stdout.write((written === 0 ? parts.head : '') + parts.test(test, written++));
         await saveFiles(test, format, flags, options);
+        if (flags.viz) await saveViz(test, flags.saveOutputPath);
       },
     });
   } finally {
@@ -228,6 +234,14 @@ async function saveFiles(test: TestReport, format: Format, flags: AnalyzeFlags, 
   if (format === 'junit') await save(`${base}_${test.name}.xml`, junitOf(test), '--save-output-path');
   else if (format === 'text') await save(`${base}_table_${test.name}.txt`, formatTestText(test, { ...options, collapse: false }), '--save-output-path');
   await save(`${withoutExtension(flags.saveDataPath)}-${test.name}.csv`, formatTestCsv(test), '--save-data-path');
+}
+
+/** `--viz`: Orion's `{base}_{test}_viz.html`, uPlot read from node_modules once per process. */
+let vizAssets: Promise<import('../output/viz.js').VizAssets> | undefined;
+async function saveViz(test: TestReport, saveOutputPath: string): Promise<void> {
+  const { formatTestViz, loadVizAssets } = await import('../output/viz.js');
+  vizAssets ??= loadVizAssets();
+  await save(`${withoutExtension(saveOutputPath)}_${test.name}_viz.html`, formatTestViz(test, await vizAssets), '--save-output-path');
 }
 
 async function save(path: string, text: string, flag: string): Promise<void> {

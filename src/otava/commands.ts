@@ -83,11 +83,20 @@ export interface AnalyzeArgs {
   since?: string;
   until?: string;
   last?: number;
+  /** graphite tests: only these of run, branch, version, commit (`--attrs`) */
+  attrs?: string[];
   postgres: PostgresSettings;
+  /** `--graphite-url` or $GRAPHITE_ADDRESS (either wins over the configuration's `graphite: {url}`) */
+  graphiteUrl?: string;
 }
 
-function importContext(config: OtavaConfig, args: { postgres: PostgresSettings }, io: OtavaIo): ImportContext {
-  return { cwd: io.cwd, postgres: { ...config.postgres, ...definedOnly(args.postgres) } };
+export interface ServiceSettings {
+  postgres: PostgresSettings;
+  graphiteUrl?: string;
+}
+
+function importContext(config: OtavaConfig, args: ServiceSettings, io: OtavaIo): ImportContext {
+  return { cwd: io.cwd, postgres: { ...config.postgres, ...definedOnly(args.postgres) }, graphiteUrl: args.graphiteUrl || config.graphiteUrl };
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {
@@ -105,6 +114,7 @@ export async function otavaAnalyze(args: AnalyzeArgs, io: OtavaIo): Promise<numb
     branch: args.branch || io.env.BRANCH || undefined,
     metrics: args.metrics,
     last: args.last,
+    attributes: args.attrs,
   };
   const options: OtavaAnalysisOptions = { windowLen: args.window, maxPvalue: args.pValue, minMagnitude: args.magnitude };
   const context = importContext(config, args, io);
@@ -144,11 +154,11 @@ export async function otavaListGroups(configFile: string | undefined, io: OtavaI
   return 0;
 }
 
-export async function otavaListMetrics(configFile: string | undefined, testName: string, postgres: PostgresSettings, io: OtavaIo): Promise<number> {
+export async function otavaListMetrics(configFile: string | undefined, testName: string, services: ServiceSettings, io: OtavaIo): Promise<number> {
   const config = await loadOtavaConfig(configFile, io);
   const test = config.tests.get(testName);
   if (!test) throw new UserError(`no test named "${testName}"`);
-  for (const name of await metricNames(test, importContext(config, { postgres }, io))) io.out(name + '\n');
+  for (const name of await metricNames(test, importContext(config, services, io))) io.out(name + '\n');
   return 0;
 }
 
@@ -156,15 +166,21 @@ export async function otavaListMetrics(configFile: string | undefined, testName:
  * `otava validate`: every test's metric names are unique across tests, and every test's data imports
  * (the last 365 days); an empty metric is a warning. Exit 1 when anything is invalid.
  */
-export async function otavaValidate(configFile: string | undefined, postgres: PostgresSettings, io: OtavaIo): Promise<number> {
+export async function otavaValidate(configFile: string | undefined, services: ServiceSettings, io: OtavaIo): Promise<number> {
   const config = await loadOtavaConfig(configFile, io);
-  const context = importContext(config, { postgres }, io);
+  const context = importContext(config, services, io);
   const now = io.now ?? new Date();
   const seen = new Set<string>();
   let valid = true;
   for (const [name, test] of config.tests) {
     io.err(`INFO: Checking ${name}\n`);
-    const names = test.type === 'json' ? (await metricNames(test, context).catch(() => [])).map((m) => `${name}.${m}`) : await metricNames(test, context).catch(() => []);
+    // Otava's fully qualified names: json `test.metric`, graphite `prefix.suffix`
+    const names =
+      test.type === 'json'
+        ? (await metricNames(test, context).catch(() => [])).map((m) => `${name}.${m}`)
+        : test.type === 'graphite'
+          ? test.metrics.map((m) => `${test.prefix}.${m.suffix}`)
+          : await metricNames(test, context).catch(() => []);
     for (const metric of names) {
       if (seen.has(metric)) {
         valid = false;
