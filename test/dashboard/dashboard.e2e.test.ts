@@ -197,6 +197,19 @@ describe('the web dashboard in Chromium', () => {
       await page.waitForFunction((x) => Number((document.querySelector('.hover')?.getAttribute('data-uuid') ?? 'run--1').slice(4)) > x, n * f - 400);
     }
     await shot(page, 'series-20000');
+    // By keyboard: every run can be reached, though dozens share a pixel; Enter opens it.
+    await page.focus('#series-chart');
+    const keyed = async (key: string, times = 1) => {
+      for (let i = 0; i < times; i++) await page.keyboard.press(key);
+      return page.getAttribute('.hover', 'data-uuid');
+    };
+    expect(await keyed('End')).toBe(`run-${n - 1}`);
+    expect(await keyed('ArrowLeft', 3)).toBe(`run-${n - 4}`);
+    expect(await keyed('Home')).toBe('run-0');
+    expect(await keyed('ArrowRight')).toBe('run-1');
+    expect(await keyed('PageDown')).toBe(`run-${1 + n / 10}`);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((u) => location.hash === `#/run/${u}`, `run-${1 + n / 10}`);
     expect(page.errors).toEqual([]);
   });
 

@@ -207,7 +207,7 @@ function drawSeries(body: HTMLElement, answers: SeriesAnswer[], o: DrawOptions):
     }
   }
   const info = h('div', { className: 'hover', 'aria-live': 'polite' }, 'Hover the chart for a run; click to open it; drag to zoom.');
-  const holder = h('div', { className: 'chart', id: 'series-chart' });
+  const holder = h('div', { className: 'chart', id: 'series-chart', tabindex: 0, 'aria-label': 'chart: ← → step through the runs (Page Up/Down, Home/End), Enter opens the run' });
   const controls = h(
     'div',
     { className: 'chart-controls' },
@@ -250,6 +250,20 @@ function drawSeries(body: HTMLElement, answers: SeriesAnswer[], o: DrawOptions):
   ];
   const data: uPlot.AlignedData = [xs, ...lines.map((l) => l.values), ...(cps.length ? [steps] : [])];
   const highlight = o.run ? index.get(o.run) : undefined;
+  /** The point picked with the keyboard (many points share a pixel: the cursor alone cannot step through them). */
+  let keyed: number | undefined;
+  const showPoint = (i: number) => {
+    const p = points[i];
+    info.replaceChildren(
+      h('span', { className: 'mono' }, p.uuid),
+      ` · ${fmtTime(p.timestamp)} · `,
+      ...answers.map((a, k) => h('span', {}, `${a.metric} = ${fmtNumber(ys[k][i])} `)),
+      split ? h('span', { className: 'split-value' }, `· ${split.key} = ${split.values[i] ?? '–'} `) : '',
+      p.version ? `· ${p.version} ` : '',
+      ...(p.buildUrl ? ['· ', extLink(p.buildUrl, 'build')] : []),
+    );
+    info.dataset.uuid = p.uuid;
+  };
   let downAt: [number, number] | null = null;
   const opts: uPlot.Options = {
     width: chartWidth(body),
@@ -291,18 +305,8 @@ function drawSeries(body: HTMLElement, answers: SeriesAnswer[], o: DrawOptions):
       ],
       setCursor: [
         (u) => {
-          const i = u.cursor.idx;
-          if (i === null || i === undefined) return;
-          const p = points[i];
-          info.replaceChildren(
-            h('span', { className: 'mono' }, p.uuid),
-            ` · ${fmtTime(p.timestamp)} · `,
-            ...answers.map((a, k) => h('span', {}, `${a.metric} = ${fmtNumber(ys[k][i])} `)),
-            split ? h('span', { className: 'split-value' }, `· ${split.key} = ${split.values[i] ?? '–'} `) : '',
-            p.version ? `· ${p.version} ` : '',
-            ...(p.buildUrl ? ['· ', extLink(p.buildUrl, 'build')] : []),
-          );
-          info.dataset.uuid = p.uuid;
+          const i = keyed ?? u.cursor.idx;
+          if (i !== null && i !== undefined) showPoint(i);
         },
       ],
       setScale: [
@@ -330,6 +334,27 @@ function drawSeries(body: HTMLElement, answers: SeriesAnswer[], o: DrawOptions):
     const moved = downAt && Math.hypot(e.clientX - downAt[0], e.clientY - downAt[1]) > 4;
     const i = plot.cursor.idx;
     if (!moved && i !== null && i !== undefined) location.hash = href(['run', points[i].uuid]);
+  });
+  plot.over.addEventListener('mousemove', () => (keyed = undefined));
+  // The keyboard does what hovering and clicking do.
+  holder.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && keyed !== undefined) {
+      location.hash = href(['run', points[keyed].uuid]);
+      return;
+    }
+    const from = keyed ?? plot.cursor.idx ?? points.length;
+    const step = Math.max(1, Math.round(points.length / 10));
+    const to = ({ ArrowLeft: from - 1, ArrowRight: from + 1, PageUp: from - step, PageDown: from + step, Home: 0, End: points.length - 1 } as Record<string, number>)[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    keyed = Math.min(points.length - 1, Math.max(0, to));
+    const { min, max } = plot.scales.x;
+    // A run outside the zoomed range: move the range to it (its width kept).
+    if (min !== undefined && max !== undefined && (xs[keyed] < min || xs[keyed] > max)) {
+      const shift = xs[keyed] < min ? xs[keyed] - min : xs[keyed] - max;
+      plot.setScale('x', { min: min + shift, max: max + shift });
+    }
+    plot.setCursor({ left: plot.valToPos(xs[keyed], 'x'), top: plot.bbox.height / devicePixelRatio / 2 });
   });
   const pan = (dir: number) => {
     const { min, max } = plot.scales.x;
