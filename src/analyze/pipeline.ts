@@ -76,7 +76,9 @@ function inThisThread(deps: AnalysisDeps): TestAnalyzer {
 
 /** One test, including the §3.4 widening when a change point lands in the first rows. */
 export async function analyzeTest(test: AnalysisTest, options: AnalysisOptions, deps: AnalysisDeps, warn: (m: string) => void): Promise<TestReport> {
-  const { after, before } = timeWindow({ lookback: options.lookback, since: options.since, now: options.now });
+  const window = timeWindow({ lookback: options.lookback, since: options.since, now: options.now });
+  const after = options.after ?? window.after;
+  const before = window.before;
   const discovery: DiscoveryOptions = {
     metadataIndex: options.metadataIndex || test.metadataIndex,
     benchmarkIndex: options.benchmarkIndex || test.benchmarkIndex,

@@ -4,6 +4,7 @@
  * `src/output/`; nothing here prints.
  */
 import type { AckEntry, AnalysisConfig, AnalysisTest, Direction } from '../config/index.js';
+import type { GitHubContext } from '../integrations/github.js';
 import type { Source } from '../sources/types.js';
 import type { Store } from '../store/connect.js';
 
@@ -39,6 +40,8 @@ export interface AnalysisOptions {
   acks?: AckEntry[];
   /** `--no-ack`: apply no ack at all (files or store). */
   noAck?: boolean;
+  /** An explicit lower time bound replacing `--lookback` (PR mode: when the pull request was opened). */
+  after?: Date;
   /** "Now" for `--lookback` without `--since` (tests). */
   now?: Date;
 }
@@ -93,6 +96,8 @@ export interface ReportRow {
   attributes: Record<string, unknown>;
   /** The pull requests of the run's payload (Sippy), Orion's JSON `prs`. */
   prs?: string[];
+  /** `--github-repos`, at change point rows: releases and commits since the previous run (Orion's `github_context`). */
+  githubContext?: GitHubContext;
 }
 
 /** A change point that survived the filters. */
@@ -119,6 +124,10 @@ export interface RegressionGroup {
   previousVersion?: string;
   buildUrl?: string;
   metrics: { name: string; value: number | null; percentageChange: number; labels: string[] }[];
+  /** The changed run's pull requests, or with `--sippy-pr-search` those between the two payloads (integrations.ts). */
+  prs?: string[];
+  /** `--github-repos`: releases and commits between the previous run and this one. */
+  githubContext?: GitHubContext;
 }
 
 export interface TestReport {

@@ -17,11 +17,12 @@ import { UserError } from '../util/errors.js';
 import { setLogLevel } from '../util/log.js';
 import { addDbOption, assertDatabaseExists, parseInteger, parseOutput, parsePositiveInt } from './common.js';
 import { EXIT_NO_DATA, EXIT_OK, EXIT_REGRESSION } from './exit-codes.js';
+import { addIntegrationOptions, prepareIntegrations, type IntegrationFlags } from './analyze-integrations.js';
 
 const FORMATS = ['text', 'json', 'junit', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
 
-interface AnalyzeFlags {
+interface AnalyzeFlags extends IntegrationFlags {
   config?: string;
   hunterAnalyze?: boolean;
   cmr?: boolean;
@@ -99,6 +100,7 @@ export function registerAnalyze(program: Command): void {
     .option('--report <files>', "standalone: Orion's regression summary over saved JSON outputs (comma list), no data source; exit 2 on a regression")
     .option('--orion-compat', "Orion's behaviour where perfhound deliberately differs (docs/orion-differences.md): an exact version field selects nothing, a test-level direction is ignored")
     .addHelpText('after', '\nExit codes: 0 no regression, 1 error, 2 regression found, 3 no data.\nDeliberate differences from Orion, and the flags restoring its behaviour: docs/orion-differences.md');
+  addIntegrationOptions(cmd);
   addDbOption(cmd).action(async (flags: AnalyzeFlags, command: Command) => {
     if (command.optsWithGlobals().debug) setLogLevel('debug');
     process.exitCode = await analyzeCommand(flags);
@@ -178,6 +180,10 @@ async function analyzeCommand(flags: AnalyzeFlags): Promise<number> {
     process.stderr.write('No algorithm configured: nothing analysed (choose --hunter-analyze, --cmr or --anomaly-detection). Terminating test\n');
     return EXIT_OK;
   }
+  const warn = (m: string) => process.stderr.write(`warning: ${m}\n`);
+  // Sippy, GitHub, Jira and PR mode (analyze-integrations.ts): failures there are warnings.
+  const integrations = await prepareIntegrations(flags, config, inputVars, warn);
+  analysisOptions.acks = [...acks, ...integrations.acks];
   if (chooseSourceKind(selection) === 'store') assertDatabaseExists(flags.db);
   const opened = await openSource(selection);
   // Only the store is read from worker threads: each opens its own connection to the same database.
@@ -188,16 +194,14 @@ async function analyzeCommand(flags: AnalyzeFlags): Promise<number> {
   // test too; an error half-way leaves the output cut short, and exit code 1 says so.
   let written = 0;
   let report: AnalysisReport;
-  const warn = (m: string) => process.stderr.write(`warning: ${m}\n`);
   const shorten = flags.convertTinyurl ? tinyUrlShortener(flags.tinyurlUrl, warn) : undefined;
   try {
+    const deps = { source: opened.source, store: opened.store, analyzeTests, warn };
+    if (integrations.pr) return await integrations.pr.run(analysisOptions, deps, { format, text: options, saveOutputPath: flags.saveOutputPath, saveDataPath: flags.saveDataPath });
     report = await runAnalysis(config, analysisOptions, {
-      source: opened.source,
-      store: opened.store,
-      analyzeTests,
-      warn,
+      ...deps,
       onTest: async (analysed) => {
-        const test = shorten ? await shortenBuildUrls(analysed, shorten) : analysed;
+        const test = await integrations.enrich(shorten ? await shortenBuildUrls(analysed, shorten) : analysed);
         process.stdout.write((written === 0 ? parts.head : '') + parts.test(test, written++));
         await saveFiles(test, format, flags, options);
         if (flags.viz) await saveViz(test, flags.saveOutputPath);
