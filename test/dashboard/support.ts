@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { createToken } from '../../src/auth/tokens.js';
 import { buildServer } from '../../src/server/app.js';
 import { openStore, type Store } from '../../src/store/connect.js';
@@ -38,6 +38,8 @@ export interface Dashboard {
   ackToken: string;
   /** token of scope ingest (may not ack) */
   ingestToken: string;
+  /** An API answer of the daemon (the test fails unless it is a 200). */
+  get<T>(path: string): Promise<T>;
   /** A fresh page (own storage) in UTC, errors of the page collected in `errors`. */
   page(options?: { dark?: boolean }): Promise<Page & { errors: string[] }>;
 }
@@ -51,6 +53,7 @@ export function useDashboard(): Dashboard {
     const configs = join(dir, 'configs');
     mkdirSync(configs);
     copyFileSync(join(ROOT, 'data', 'demo', 'config.yaml'), join(configs, 'demo.yaml'));
+    copyFileSync(join(ROOT, 'test', 'fixtures', 'dashboard', 'compare.yaml'), join(configs, 'compare.yaml'));
     d.store = await openStore(`sqlite:${join(dir, 'store.db')}`);
     await loadDemoStore(d.store);
     d.ackToken = (await createToken(d.store.db, { name: 'reviewer', scope: 'ack' })).token;
@@ -61,6 +64,11 @@ export function useDashboard(): Dashboard {
     if (!address || typeof address === 'string') throw new Error('no port');
     d.base = `http://127.0.0.1:${address.port}`;
     d.browser = await chromium.launch({ executablePath: CHROMIUM });
+    d.get = async <T>(path: string) => {
+      const res = await fetch(d.base + path);
+      expect(res.status, path).toBe(200);
+      return (await res.json()) as T;
+    };
     d.page = async (options = {}) => {
       const context = await d.browser.newContext({ viewport: { width: 1280, height: 860 }, timezoneId: 'UTC', locale: 'en-US', colorScheme: options.dark ? 'dark' : 'light', acceptDownloads: true });
       const page = (await context.newPage()) as Page & { errors: string[] };
