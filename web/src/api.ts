@@ -139,11 +139,3 @@ export const api = {
   experiments: () => get<Reply<typeof experiments.listExperiments>>('/api/v1/experiments'),
   experiment: (name: string) => get<ExperimentDetail>(`/api/v1/experiments/${encodeURIComponent(name)}`),
 };
-
-/** One run's test results (`GET /api/v1/runs/{uuid}/tests`): counts by status class and the tests, slowest first. */
-export interface RunTestsAnswer {
-  counts: { pass: number; fail: number; skip: number; other: number };
-  tests: { test_id: string; status: string; start_us: number | null; stop_us: number | null; duration_s: number | null }[];
-}
-
-export const runTests = (uuid: string, params: { status?: string; limit?: number }) => get<RunTestsAnswer>(`/api/v1/runs/${encodeURIComponent(uuid)}/tests`, params);

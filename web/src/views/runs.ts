@@ -1,5 +1,5 @@
 /** Runs: a list with metadata filters and a time range, and one run's page (metadata, documents, results, report). */
-import { api, ApiError, runTests, type RunTestsAnswer } from '../api.js';
+import { api, ApiError, type RunTestsAnswer } from '../api.js';
 import { empty, errorBox, extLink, fmtNumber, fmtTime, h, loading, table } from '../dom.js';
 import { href, type Route } from '../router.js';
 
@@ -150,7 +150,7 @@ export async function runView(el: HTMLElement, route: Route): Promise<void> {
   const stop = loading(body, 'the run');
   // The three requests go out together; the page is drawn when the run is there.
   const { status, limit } = testFilter(route.query);
-  const tests = runTests(uuid, { status: status || undefined, limit });
+  const tests = api.runTests(uuid, { status: status || undefined, limit });
   const report = reportLink(uuid);
   tests.catch(() => undefined);
   try {
