@@ -77,3 +77,12 @@ npm run lint
 
 log "tests"
 npm test
+
+# A test that writes into the checkout (for instance `analyze` without a save path writes Orion's default
+# output_*/data-* files into the working directory) leaves files that end up committed: fail instead.
+stray=$(git ls-files --others --exclude-standard 2>/dev/null || true)
+if [ -n "$stray" ]; then
+  log "tests left files in the checkout (send them to a temporary folder):"
+  printf '%s\n' "$stray" >&2
+  exit 1
+fi

@@ -2,7 +2,7 @@
  * The three ways Orion finds change points in a test's table (reference/orion.md §3.2, §3.5, §3.6), each
  * returning raw change points per analysed column before any filtering.
  */
-import { analyzeSeries } from '../detect/analyze.js';
+import { fullAnalysis, type SeriesDetector } from './incremental.js';
 import { isolationForestOutliers } from './isolation-forest.js';
 import type { ColumnInfo, ReportRow } from './types.js';
 
@@ -20,13 +20,14 @@ export interface RawChangePoint {
  * Otava-exact mode; one with gaps in perfhound mode, which leaves the missing runs out (Otava would let
  * one NaN silence every window containing it) — the caller warns, naming them.
  */
-export function hunterChangePoints(rows: readonly ReportRow[], columns: readonly ColumnInfo[]): RawChangePoint[] {
+export function hunterChangePoints(rows: readonly ReportRow[], columns: readonly ColumnInfo[], test = '', detect: SeriesDetector = fullAnalysis): RawChangePoint[] {
   const out: RawChangePoint[] = [];
+  const uuids = rows.map((r) => r.uuid);
   for (const column of columns) {
     if (column.isMetadata) continue;
     const values = rows.map((r) => finiteOrNull(r.values[column.name]));
     const mode = values.includes(null) ? 'perfhound' : 'otava';
-    for (const cp of analyzeSeries(values, { mode }).changePoints) {
+    for (const cp of detect({ test, column: column.name, mode }, uuids, values).changePoints) {
       out.push({
         column: column.name,
         index: cp.index,

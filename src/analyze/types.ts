@@ -3,10 +3,11 @@
  * call {@link runAnalysis} (pipeline.ts) and hand the {@link AnalysisReport} to a formatter in
  * `src/output/`; nothing here prints.
  */
-import type { AckEntry, AnalysisConfig, AnalysisTest, Direction } from '../config/index.js';
+import type { AckEntry, AnalysisConfig, AnalysisTest, Direction, RunThreshold } from '../config/index.js';
 import type { GitHubContext } from '../integrations/github.js';
 import type { Source } from '../sources/types.js';
 import type { Store } from '../store/connect.js';
+import type { SeriesDetector } from './incremental.js';
 
 /** Which algorithm decides the change points (Orion's three mutually exclusive flags). */
 export type Algorithm = 'hunter' | 'cmr' | 'anomaly';
@@ -44,6 +45,12 @@ export interface AnalysisOptions {
   after?: Date;
   /** "Now" for `--lookback` without `--since` (tests). */
   now?: Date;
+  /**
+   * `--threshold …`: the per-run threshold of metrics whose config names none. With one, each test's
+   * newest run is judged against the runs before it; a crossing on the bad side is reported as a change
+   * point at that run, beside E-divisive's.
+   */
+  runThreshold?: RunThreshold;
 }
 
 export interface AnalysisDeps {
@@ -65,6 +72,11 @@ export interface AnalysisDeps {
    * thread). `analyzeInWorkers` (parallel.ts) spreads them over worker threads.
    */
   analyzeTests?: TestAnalyzer;
+  /**
+   * E-divisive over one column (default: a full analysis). A watch passes its `SeriesMemory`'s, which
+   * appends new runs to the state kept from its last analysis when that gives the same answer.
+   */
+  detectSeries?: SeriesDetector;
 }
 
 /** Analyses tests, yielding each report in the order of `tests`; warnings go to `warn` before their report. */
@@ -77,6 +89,8 @@ export interface ColumnInfo {
   labels: string[];
   direction: Direction;
   threshold: number;
+  /** The metric's per-run threshold (config `threshold` mapping), if any. */
+  runThreshold?: RunThreshold;
   /** `type: metadata`: shown as an attribute, never analysed. */
   isMetadata: boolean;
 }

@@ -17,6 +17,7 @@ import { UserError } from '../util/errors.js';
 import { setLogLevel } from '../util/log.js';
 import { addDbOption, assertDatabaseExists, parseInteger, parseOutput, parsePositiveInt } from './common.js';
 import { EXIT_NO_DATA, EXIT_OK, EXIT_REGRESSION } from './exit-codes.js';
+import { addThresholdOptions, PREFIXED, thresholdFromFlags } from './threshold-flags.js';
 import { addIntegrationOptions, prepareIntegrations, type IntegrationFlags } from './analyze-integrations.js';
 
 const FORMATS = ['text', 'json', 'junit', 'csv'] as const;
@@ -102,7 +103,8 @@ export function registerAnalyze(program: Command): void {
     .option('--report <files>', "standalone: Orion's regression summary over saved JSON outputs (comma list), no data source; exit 2 on a regression")
     .option('--no-record', 'store: analyse without writing (the regressions found are not recorded)')
     .option('--filter', "accepted for Orion's scripts and ignored, as Orion ignores it")
-    .option('--orion-compat', "Orion's behaviour where perfhound deliberately differs (docs/orion-differences.md): an exact version field selects nothing, a test-level direction is ignored")
+    .option('--orion-compat', "Orion's behaviour where perfhound deliberately differs (docs/orion-differences.md): an exact version field selects nothing, a test-level direction is ignored");
+  addThresholdOptions(cmd, PREFIXED)
     .addHelpText('after', '\nExit codes: 0 no regression, 1 error, 2 regression found, 3 no data.\nDeliberate differences from Orion, and the flags restoring its behaviour: docs/orion-differences.md');
   addIntegrationOptions(cmd);
   addDbOption(cmd).action(async (flags: AnalyzeFlags, command: Command) => {
@@ -178,6 +180,7 @@ async function analyzeCommand(flags: AnalyzeFlags): Promise<number> {
     display: splitList(flags.display),
     acks,
     noAck: flags.ack === false,
+    runThreshold: thresholdFromFlags(flags as unknown as Record<string, unknown>, PREFIXED),
   };
   if (!algorithm) {
     // Orion: "No algorithm configured", nothing analysed, exit 0.

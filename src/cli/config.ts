@@ -53,7 +53,7 @@ async function loadOtava(file: string): Promise<OtavaConfig | undefined> {
   const text = await readFile(file, 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
   const { isOtavaLayout, parseOtavaConfigText } = await import('../otava/config-source.js');
-  return (await isOtavaLayout(text)) ? parseOtavaConfigText(text, file) : undefined;
+  return isOtavaLayout(text) ? parseOtavaConfigText(text, file) : undefined;
 }
 
 async function load(file: string, flags: ConfigFlags): Promise<AnalysisConfig> {

@@ -14,6 +14,9 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+// Static, not import(): bundled (scripts/build-cli.mjs), a dynamic import of this CommonJS package gives
+// its default export alone.
+import { stringify } from 'yaml';
 
 export interface WizardIo {
   input: Readable;
@@ -177,7 +180,6 @@ export async function runWizard(io: WizardIo, defaults: { db?: string } = {}): P
       if (!existsSync(resolve(io.cwd ?? '.', file))) break;
       if ((await asker.ask(`${file} exists: overwrite it? (y, n)`, { fallback: 'n', check: checkChoice(['y', 'n']) })) === 'y') break;
     }
-    const { stringify } = await import('yaml');
     await writeFile(resolve(io.cwd ?? '.', file), stringify(configDocument(test, metadata, metrics)));
     asker.say(`Wrote ${file}. The equivalent command:`);
     const words = ['perfhound', 'analyze', '--config', file, ALGORITHMS[algorithm], ...sourceFlags];

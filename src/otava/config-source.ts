@@ -4,10 +4,12 @@
  * template points at the test). Also tells an Otava layout (`tests` as a mapping) from an Orion one.
  *
  * @example
- * const config = await parseOtavaConfigText(readFileSync('otava.yaml', 'utf8'), 'otava.yaml');
+ * const config = parseOtavaConfigText(readFileSync('otava.yaml', 'utf8'), 'otava.yaml');
  * // a bad direction → "otava.yaml:7: test my.test: field metrics.p99.direction: direction must be 1 or -1 (got 2)"
  */
-import type { Document, LineCounter } from 'yaml';
+// Static, not import(): bundled (scripts/build-cli.mjs), a dynamic import of this CommonJS package gives
+// its default export alone.
+import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import { formatPlace, UserError } from '../util/errors.js';
 import { readOtavaConfig, type OtavaConfig } from './config.js';
 
@@ -17,9 +19,8 @@ interface Source {
   lineOf(path: string[]): number | undefined;
 }
 
-async function parseSource(text: string, file: string): Promise<Source> {
-  const { parseDocument, LineCounter: Counter } = await import('yaml');
-  const counter = new Counter();
+function parseSource(text: string, file: string): Source {
+  const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter });
   const first = doc.errors[0];
   if (first) throw new UserError(`not valid YAML: ${first.message.split('\n')[0]}`, { file, line: first.linePos?.[0]?.line });
@@ -54,8 +55,8 @@ function pathOf(error: UserError): string[] {
 }
 
 /** Reads Otava configuration text; an error names file, line, test and key. */
-export async function parseOtavaConfigText(text: string, file: string): Promise<OtavaConfig> {
-  const source = await parseSource(text, file);
+export function parseOtavaConfigText(text: string, file: string): OtavaConfig {
+  const source = parseSource(text, file);
   try {
     return readOtavaConfig(source.value, file);
   } catch (err) {
@@ -67,8 +68,7 @@ export async function parseOtavaConfigText(text: string, file: string): Promise<
 }
 
 /** An Otava layout: a mapping whose `tests` is a mapping (Orion's is a list). Text that is not YAML (a Jinja template) is not. */
-export async function isOtavaLayout(text: string): Promise<boolean> {
-  const { isMap, parseDocument } = await import('yaml');
+export function isOtavaLayout(text: string): boolean {
   // Only the node tree is looked at: turning a Jinja template into values would warn about its `{{ … }}` keys.
   const doc = parseDocument(text, { logLevel: 'silent' });
   return doc.errors.length === 0 && isMap(doc.contents) && isMap(doc.contents.get('tests'));
