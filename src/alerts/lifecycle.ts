@@ -4,7 +4,7 @@
  * notified for a period. An ack is also a row of `acks`, which every analysis reads, so the change point is
  * no longer reported.
  */
-import { insertSilence, type SilenceRow } from '../store/alerts.js';
+import { activeSilences, insertSilence, type SilenceRow } from '../store/alerts.js';
 import type { Store } from '../store/connect.js';
 import { NotFoundError, UserError } from '../util/errors.js';
 
@@ -68,8 +68,8 @@ export async function listRegressions(store: Store, filter: { status?: string; t
   if (filter.test !== undefined) q = q.where('test_name', '=', filter.test);
   if (filter.metric !== undefined) q = q.where('metric', '=', filter.metric);
   const rows = await q.orderBy('timestamp_ms', 'desc').orderBy('id', 'desc').limit(filter.limit ?? 1000).execute();
-  const silences = await store.db.selectFrom('silences').selectAll().where('until_ms', '>', Date.now()).execute();
-  return rows.map((r) => regressionRecord(r, silences.map((s) => ({ id: s.id, testName: s.test_name, metric: s.metric, untilMs: s.until_ms, reason: s.reason, silencedBy: s.silenced_by, createdMs: s.created_ms }))));
+  const silences = await activeSilences(store.db, Date.now());
+  return rows.map((r) => regressionRecord(r, silences));
 }
 
 function reasonOf(reason: unknown): string {
@@ -90,6 +90,42 @@ export async function ackRegression(store: Store, id: number, reason: unknown, b
     await trx.updateTable('regressions').set(change).where('id', '=', id).execute();
     return regressionRecord({ ...row, ...change });
   });
+}
+
+/**
+ * Un-acknowledges a regression: the `acks` rows of its run, test and metric go, so later analyses report it
+ * again, and it is open again with who and why in its status fields. Only an acknowledged one (409 else).
+ */
+export async function unackRegression(store: Store, id: number, reason: unknown, by: string): Promise<RegressionRecord> {
+  const why = reasonOf(reason);
+  return store.writeTransaction(async (trx) => {
+    const row = await trx.selectFrom('regressions').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new NotFoundError(`no regression with id ${id}`, { field: 'id' });
+    if (row.status !== 'acknowledged') throw new UserError(`regression ${id} is not acknowledged (it is ${row.status})`, { field: 'id' }, 409);
+    await trx.deleteFrom('acks').where('run_uuid', '=', row.run_uuid).where('test_name', '=', row.test_name).where('metric', '=', row.metric).execute();
+    const change = { status: 'open', status_reason: why, status_by: by, status_ms: Date.now() };
+    await trx.updateTable('regressions').set(change).where('id', '=', id).execute();
+    return regressionRecord({ ...row, ...change });
+  });
+}
+
+/** One regression with the acknowledgements that silence it (the `acks` rows of its run, test and metric). */
+export async function showRegression(store: Store, id: number): Promise<RegressionRecord & { acks: { reason: string; by: string | null; created: string }[] }> {
+  const row = await store.db.selectFrom('regressions').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFoundError(`no regression with id ${id}`, { field: 'id' });
+  const silences = await activeSilences(store.db, Date.now());
+  const acks = await store.db
+    .selectFrom('acks')
+    .selectAll()
+    .where('run_uuid', '=', row.run_uuid)
+    .where((eb) => eb.or([eb('test_name', '=', row.test_name), eb('test_name', 'is', null)]))
+    .where((eb) => eb.or([eb('metric', '=', row.metric), eb('metric', 'is', null)]))
+    .orderBy('created_ms')
+    .execute();
+  return {
+    ...regressionRecord(row, silences),
+    acks: acks.map((a) => ({ reason: a.reason, by: a.acked_by, created: iso(a.created_ms) })),
+  };
 }
 
 /** Resolves a regression by hand. */

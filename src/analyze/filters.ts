@@ -22,6 +22,8 @@ export interface FilterInput {
   /** Correlation settings by column. */
   correlations: Map<string, { column: string; context: number }>;
   acks: readonly AckKey[];
+  /** When given, receives the change points an ack removed that direction and threshold would have kept. */
+  acknowledged?: RawChangePoint[];
 }
 
 export function isWrongDirection(cp: RawChangePoint, column: ColumnInfo): boolean {
@@ -38,9 +40,13 @@ export function filterHunter(input: FilterInput): RawChangePoint[] {
     const column = byName.get(cp.column);
     if (!column) return false;
     if (isWrongDirection(cp, column)) return false;
-    if (acked(cp)) return false;
     const change = Math.abs((cp.meanBefore - cp.meanAfter) / cp.meanBefore) * 100;
-    return !(column.threshold > change);
+    const aboveThreshold = !(column.threshold > change);
+    if (acked(cp)) {
+      if (aboveThreshold) input.acknowledged?.push(cp);
+      return false;
+    }
+    return aboveThreshold;
   });
   return basic.filter((cp) => {
     const correlation = input.correlations.get(cp.column);

@@ -155,6 +155,7 @@ async function analyzeOnce(
 
   let rows = table.rows;
   let raw: RawChangePoint[];
+  const acknowledged: RawChangePoint[] = [];
   if (algorithm === 'cmr') {
     rows = collapseForCmr(rows, table.columns);
     raw = filterDirectionOnly(cmrChangePoints(rows, table.columns), table.columns);
@@ -172,7 +173,7 @@ async function analyzeOnce(
     const correlations = new Map(
       test.metrics.filter((m) => m.correlation).flatMap((m) => m.series.map((s) => [s.column, { column: m.correlation as string, context: m.context }] as const)),
     );
-    raw = filterHunter({ changePoints: hunterChangePoints(rows, table.columns, test.name, deps.detectSeries), rows, columns: table.columns, correlations, acks });
+    raw = filterHunter({ changePoints: hunterChangePoints(rows, table.columns, test.name, deps.detectSeries), rows, columns: table.columns, correlations, acks, acknowledged });
   }
   raw.push(...runThresholdCrossings(table.rows, rows, table.columns, options.runThreshold, acks, raw));
   const changePoints = raw.map((cp) => toReportChangePoint(cp, rows)).sort((a, b) => a.index - b.index || a.column.localeCompare(b.column));
@@ -185,6 +186,7 @@ async function analyzeOnce(
     regressions: groupRegressions(rows, changePoints, table.columns),
     noData: false,
     acks: acks.filter((a) => shown.has(a.uuid)),
+    acknowledged: acknowledged.map((cp) => ({ uuid: rows[cp.index].uuid, column: cp.column })),
   };
 }
 

@@ -159,6 +159,8 @@ export interface TestReport {
   warnings: string[];
   /** The acknowledgements applied to runs of this table (drawn by `--viz`; CMR and anomaly detection ignore them). */
   acks?: { uuid: string; metric?: string; reason?: string }[];
+  /** The change points an ack silenced (they would be regressions otherwise): said, never hidden silently. */
+  acknowledged?: { uuid: string; column: string }[];
 }
 
 export interface AnalysisReport {

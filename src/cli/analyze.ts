@@ -58,6 +58,8 @@ interface AnalyzeFlags extends IntegrationFlags {
   tinyurlUrl: string;
   viz?: boolean;
   interactive?: boolean;
+  /** false with --no-record. */
+  record?: boolean;
 }
 
 export function registerAnalyze(program: Command): void {
@@ -99,6 +101,8 @@ export function registerAnalyze(program: Command): void {
     .option('-i, --interactive', 'a wizard: asks for the source, test, metadata, metrics and algorithm, writes the config and prints the command')
     .option('--viz', "also write each test's interactive chart page, <base>_<test>_viz.html (self-contained: works offline)")
     .option('--report <files>', "standalone: Orion's regression summary over saved JSON outputs (comma list), no data source; exit 2 on a regression")
+    .option('--no-record', 'store: analyse without writing (the regressions found are not recorded)')
+    .option('--filter', "accepted for Orion's scripts and ignored, as Orion ignores it")
     .option('--orion-compat', "Orion's behaviour where perfhound deliberately differs (docs/orion-differences.md): an exact version field selects nothing, a test-level direction is ignored");
   addThresholdOptions(cmd, PREFIXED)
     .addHelpText('after', '\nExit codes: 0 no regression, 1 error, 2 regression found, 3 no data.\nDeliberate differences from Orion, and the flags restoring its behaviour: docs/orion-differences.md');
@@ -199,7 +203,7 @@ async function analyzeCommand(flags: AnalyzeFlags): Promise<number> {
   let report: AnalysisReport;
   const shorten = flags.convertTinyurl ? tinyUrlShortener(flags.tinyurlUrl, warn) : undefined;
   try {
-    const deps = { source: opened.source, store: opened.store, analyzeTests, warn };
+    const deps = { source: opened.source, store: opened.store, analyzeTests, warn, recordRegressions: flags.record !== false };
     if (integrations.pr) return await integrations.pr.run(analysisOptions, deps, { format, text: options, saveOutputPath: flags.saveOutputPath, saveDataPath: flags.saveDataPath });
     report = await runAnalysis(config, analysisOptions, {
       ...deps,
@@ -214,8 +218,17 @@ async function analyzeCommand(flags: AnalyzeFlags): Promise<number> {
     await opened.close();
   }
   process.stdout.write((written === 0 ? parts.head : '') + parts.tail(report.tests.length));
+  sayAcknowledged(report.tests);
   if (report.regression) return EXIT_REGRESSION;
   return report.noData ? EXIT_NO_DATA : EXIT_OK;
+}
+
+/** The change points acks silenced are said (stderr, so stdout stays Orion's), never hidden silently. */
+function sayAcknowledged(tests: TestReport[]): void {
+  const acked = tests.flatMap((t) => (t.acknowledged ?? []).map((a) => `${t.name} ${a.column} at ${a.uuid}`));
+  if (acked.length === 0) return;
+  const n = acked.length === 1 ? '1 regression' : `${acked.length} regressions`;
+  process.stderr.write(`${n} acknowledged, not reported (--no-ack reports them): ${acked.join('; ')}\n`);
 }
 
 function formatParts(format: Format, options: { collapse?: boolean; columnGroupSize: number }, testCount: number): ReportParts {

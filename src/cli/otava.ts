@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { UserError } from '../util/errors.js';
 import type { PostgresSettings } from '../otava/config.js';
-import type { OtavaIo, ServiceSettings } from '../otava/commands.js';
+import type { AnalyzeArgs, OtavaIo, ServiceSettings } from '../otava/commands.js';
 import { GRAPHITE_ATTRIBUTES } from '../otava/graphite-import.js';
 
 interface ServiceFlags {
@@ -68,6 +68,37 @@ function postgresSettings(flags: ServiceFlags): PostgresSettings {
   };
 }
 
+/** The flags of the commands that analyse (analyze, regressions): Otava's selection and analysis options. */
+function withAnalysisOptions(cmd: Command): Command {
+  return withServiceOptions(cmd)
+    .option('-P, --p-value <p>', 'maximum p-value of a change point', '0.001')
+    .option('-M, --magnitude <m>', 'minimum magnitude of a change point (max of |new/old − 1|, |old/new − 1|)', '0.0')
+    .option('--window <n>', 'points analysed at once', '50')
+    .option('--branch [name]', 'CSV: rows of this branch column value; postgres: %{BRANCH} in the query; graphite: %{BRANCH} in the prefix ($BRANCH)')
+    .option('--metrics <list>', "a comma-separated subset of the test's metrics")
+    .option('--since <date>', 'start of the time span (YYYY-MM-DD[ HH:MM:SS], epoch seconds, "10 weeks ago"; default a year ago)')
+    .option('--until <date>', 'end of the time span, exclusive (default now)')
+    .option('--last <n>', 'only the last N points after the time filter')
+    .option('--attrs <list>', 'graphite tests: a comma-separated subset of the attributes run, branch, version, commit');
+}
+
+function analysisArgs(tests: string[], flags: AnalyzeFlags): Omit<AnalyzeArgs, 'output'> {
+  return {
+    configFile: flags.configFile,
+    tests,
+    pValue: number(flags.pValue, '-P', (n) => n >= 0 && n <= 1, 'a number in [0, 1]'),
+    magnitude: number(flags.magnitude, '-M', (n) => n >= 0, 'a number ≥ 0'),
+    window: number(flags.window, '--window', (n) => Number.isInteger(n) && n >= 2, 'an integer ≥ 2'),
+    branch: typeof flags.branch === 'string' ? flags.branch : undefined,
+    metrics: flags.metrics?.split(','),
+    since: flags.since,
+    until: flags.until,
+    last: flags.last === undefined ? undefined : number(flags.last, '--last', Number.isInteger, 'an integer'),
+    attrs: flags.attrs === undefined ? undefined : attributeList(flags.attrs),
+    ...services(flags),
+  };
+}
+
 function io(): OtavaIo {
   return { cwd: process.cwd(), env: process.env, out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 }
@@ -88,42 +119,26 @@ export function registerOtava(program: Command): void {
         '\n\nExamples:\n  perfhound otava analyze my.test --config-file otava.yaml --since "30 days ago"\n  perfhound otava list-tests nightly --config-file otava.yaml',
     );
 
-  withServiceOptions(otava.command('analyze'))
+  withAnalysisOptions(otava.command('analyze'))
     .description('change points of tests or test groups, printed as Otava prints them')
     .argument('<tests...>', 'test or group names')
     .addOption(new Option('--output <format>', 'report format').choices(['log', 'json', 'regressions_only']).default('log'))
-    .option('-P, --p-value <p>', 'maximum p-value of a change point', '0.001')
-    .option('-M, --magnitude <m>', 'minimum magnitude of a change point (max of |new/old − 1|, |old/new − 1|)', '0.0')
-    .option('--window <n>', 'points analysed at once', '50')
-    .option('--branch [name]', 'CSV: rows of this branch column value; postgres: %{BRANCH} in the query; graphite: %{BRANCH} in the prefix ($BRANCH)')
-    .option('--metrics <list>', 'a comma-separated subset of the test\'s metrics')
-    .option('--since <date>', 'start of the time span (YYYY-MM-DD[ HH:MM:SS], epoch seconds, "10 weeks ago"; default a year ago)')
-    .option('--until <date>', 'end of the time span, exclusive (default now)')
-    .option('--last <n>', 'only the last N points after the time filter')
-    .option('--attrs <list>', 'graphite tests: a comma-separated subset of the attributes run, branch, version, commit')
     .addHelpText('after', '\nExamples:\n  perfhound otava analyze my.test --config-file otava.yaml --output regressions_only -P 0.01 --window 30\n  perfhound otava analyze my.graphite.test --config-file otava.yaml --graphite-url http://graphite.example:8080/ --branch main --attrs run,commit')
     .action(async (tests: string[], flags: AnalyzeFlags) => {
       const { otavaAnalyze } = await import('../otava/commands.js');
-      finish(
-        await otavaAnalyze(
-          {
-            configFile: flags.configFile,
-            tests,
-            output: flags.output,
-            pValue: number(flags.pValue, '-P', (n) => n >= 0 && n <= 1, 'a number in [0, 1]'),
-            magnitude: number(flags.magnitude, '-M', (n) => n >= 0, 'a number ≥ 0'),
-            window: number(flags.window, '--window', (n) => Number.isInteger(n) && n >= 2, 'an integer ≥ 2'),
-            branch: typeof flags.branch === 'string' ? flags.branch : undefined,
-            metrics: flags.metrics?.split(','),
-            since: flags.since,
-            until: flags.until,
-            last: flags.last === undefined ? undefined : number(flags.last, '--last', Number.isInteger, 'an integer'),
-            attrs: flags.attrs === undefined ? undefined : attributeList(flags.attrs),
-            ...services(flags),
-          },
-          io(),
-        ),
-      );
+      finish(await otavaAnalyze({ ...analysisArgs(tests, flags), output: flags.output }, io()));
+    });
+
+  withAnalysisOptions(otava.command('regressions'))
+    .description("Hunter's (Otava ≤ 0.7) regressions: each metric's stable range at --since against the one at the end (of --branch)")
+    .argument('<tests...>', 'test or group names')
+    .addHelpText(
+      'after',
+      '\nRemoved in Otava 0.8 (analyze --output regressions_only replaces it); kept for the scripts that still call it.\n\nExamples:\n  perfhound otava regressions my.test --config-file otava.yaml --since "4 weeks ago"\n  perfhound otava regressions nightly --config-file otava.yaml --branch feature-x',
+    )
+    .action(async (tests: string[], flags: AnalyzeFlags) => {
+      const { otavaRegressions } = await import('../otava/regressions.js');
+      finish(await otavaRegressions(analysisArgs(tests, flags), io()));
     });
 
   withServiceOptions(otava.command('list-tests'))

@@ -1,14 +1,14 @@
 import { userInfo } from 'node:os';
 import { Option, type Command } from 'commander';
-import { ackRegression, listRegressions, resolveRegression, silenceMetric, type RegressionRecord } from '../alerts/index.js';
+import { ackRegression, listRegressions, resolveRegression, showRegression, silenceMetric, unackRegression, type RegressionRecord } from '../alerts/index.js';
 import { parseLookback } from '../config/index.js';
 import { renderTable } from '../output/table.js';
 import { UserError } from '../util/errors.js';
 import { addDbOption, parsePositiveInt, printJson, withStore } from './common.js';
 
-/** `perfhound regressions list|ack|resolve|silence`: the lifecycle of recorded regressions. */
+/** `perfhound regressions list|show|ack|unack|resolve|silence`: the lifecycle of recorded regressions (the API's rules). */
 export function registerRegressions(program: Command): void {
-  const regressions = program.command('regressions').description('recorded regressions: list, acknowledge, resolve, silence a metric');
+  const regressions = program.command('regressions').description('recorded regressions: list, show, acknowledge, un-acknowledge, resolve, silence a metric');
 
   const list = regressions
     .command('list')
@@ -23,6 +23,17 @@ export function registerRegressions(program: Command): void {
     const rows = await withStore(flags.db, (store) => listRegressions(store, { status: flags.status, test: flags.test, metric: flags.metric, limit }));
     if (flags.output === 'json') printJson(rows);
     else process.stdout.write(regressionsTable(rows) + '\n');
+  });
+
+  const show = regressions
+    .command('show')
+    .description('one regression: its change, status history fields and the acks silencing it')
+    .argument('<id>', 'the regression id (regressions list)')
+    .addOption(new Option('--output <format>', 'table or json').choices(['table', 'json']).default('table'));
+  addDbOption(show).action(async (id: string, flags: { db?: string; output: string }) => {
+    const r = await withStore(flags.db, (store) => showRegression(store, parseId(id)));
+    if (flags.output === 'json') printJson(r);
+    else process.stdout.write(regressionDetails(r));
   });
 
   const by = () => process.env.PERFHOUND_USER ?? userInfo().username;
@@ -40,6 +51,7 @@ export function registerRegressions(program: Command): void {
     });
   };
   changeCommand('ack', 'acknowledge a regression: analyses stop reporting it', ackRegression, 'acknowledged', 'the regression id (regressions list)');
+  changeCommand('unack', 'un-acknowledge a regression: its acks go, analyses report it again', unackRegression, 'open again', 'the regression id');
   changeCommand('resolve', 'resolve a regression by hand', resolveRegression, 'resolved', 'the regression id');
 
   const silence = regressions
@@ -65,6 +77,25 @@ export function registerRegressions(program: Command): void {
 function parseId(text: string): number {
   if (!/^[1-9]\d{0,15}$/.test(text)) throw new UserError(`a regression id is a positive whole number (got "${text}")`, { field: 'id' });
   return Number(text);
+}
+
+function regressionDetails(r: Awaited<ReturnType<typeof showRegression>>): string {
+  const lines: [string, string][] = [
+    ['id', String(r.id)],
+    ['test', r.testName],
+    ['metric', r.metric + (r.silenced ? ' (silenced)' : '')],
+    ['run', r.runUuid],
+    ['time', r.timestamp],
+    ['change', r.percentageChange === null ? '' : `${r.percentageChange.toFixed(1)}%`],
+    ['mean before', r.meanBefore === null ? '' : String(r.meanBefore)],
+    ['mean after', r.meanAfter === null ? '' : String(r.meanAfter)],
+    ['p-value', r.pvalue === null ? '' : String(r.pvalue)],
+    ['status', r.status + (r.statusChanged ? ` since ${r.statusChanged}` : '') + (r.statusBy ? ` by ${r.statusBy}` : '') + (r.statusReason ? `: ${r.statusReason}` : '')],
+    ['first seen', r.firstSeen],
+    ['last seen', r.lastSeen],
+    ...r.acks.map((a): [string, string] => ['ack', `${a.created}${a.by ? ` by ${a.by}` : ''}: ${a.reason}`]),
+  ];
+  return lines.map(([k, v]) => `${(k + ':').padEnd(13)}${v}`).join('\n') + '\n';
 }
 
 function regressionsTable(rows: RegressionRecord[]): string {

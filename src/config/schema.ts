@@ -204,7 +204,7 @@ export const KNOWN_TEST_KEYS = new Set(Object.keys(testSchema.shape));
 
 export const topLevelSchema = z.looseObject(
   {
-    tests: z.array(z.record(z.string(), z.unknown(), { error: 'must be a mapping' }), { error: 'must be a list of tests' }),
+    tests: z.array(z.record(z.string(), z.unknown(), { error: 'must be a mapping' }), { error: 'must be a list of tests (an Otava config, tests as a mapping, is read by perfhound otava)' }),
     parentConfig: optionalString,
     metricsFile: optionalString,
     jira_url: optionalString,

@@ -11,13 +11,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-// Static, not import(): bundled (scripts/build-cli.mjs), a dynamic import of this CommonJS package gives
-// its default export alone.
-import { parse } from 'yaml';
 import { UserError, errorMessage } from '../util/errors.js';
 import { parseDateTime } from '../util/time.js';
 import { changePointGroups, type OtavaAnalysisOptions } from './analysis.js';
-import { readOtavaConfig, selectTests, type OtavaConfig, type PostgresSettings } from './config.js';
+import { selectTests, type OtavaConfig, type PostgresSettings } from './config.js';
+import { parseOtavaConfigText } from './config-source.js';
 import { formatReport, type ReportFormat } from './report.js';
 import { importSeries, metricNames, type DataSelector, type ImportContext } from './series.js';
 
@@ -47,14 +45,7 @@ export async function loadOtavaConfig(configFile: string | undefined, io: OtavaI
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !configFile && candidates.length > 1) continue;
       throw new UserError(`cannot read the configuration (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { file });
     }
-    let document: unknown;
-    try {
-      // the alias limit refuses "billion laughs" documents instead of expanding them
-      document = parse(text, { maxAliasCount: 100 });
-    } catch (err) {
-      throw new UserError(`not valid YAML: ${(err as Error).message.split('\n')[0]}`, { file });
-    }
-    return readOtavaConfig(document, file);
+    return parseOtavaConfigText(text, file);
   }
   throw new UserError('no configuration: give --config-file FILE or set OTAVA_CONFIG');
 }
@@ -97,7 +88,7 @@ export interface ServiceSettings {
   graphiteUrl?: string;
 }
 
-function importContext(config: OtavaConfig, args: ServiceSettings, io: OtavaIo): ImportContext {
+export function importContext(config: OtavaConfig, args: ServiceSettings, io: OtavaIo): ImportContext {
   return { cwd: io.cwd, postgres: { ...config.postgres, ...definedOnly(args.postgres) }, graphiteUrl: args.graphiteUrl || config.graphiteUrl };
 }
 

@@ -21,4 +21,13 @@ describe('--help', () => {
     }
     expect(missing).toEqual([]);
   });
+
+  it("of perfhound says detect's exit code as it is: 0 even when it finds change points", async () => {
+    const help = await runCli(['--help']);
+    const line = help.stdout.split('\n').find((l) => /^\s+2\s/.test(l));
+    expect(line).toMatch(/detect and otava analyze exit 0 whatever they find/);
+    const detect = await runCli(['detect', 'test/fixtures/changepoints/cases/upstream_sample.csv', '-o', 'json']);
+    expect(Object.values(JSON.parse(detect.stdout) as Record<string, unknown[]>).flat().length).toBeGreaterThan(0);
+    expect(detect.code).toBe(0);
+  });
 });

@@ -23,8 +23,13 @@ describe('ingest bulk when no collection is a run collection', () => {
     expect(r.stderr).toContain('--metadata-collection');
     expect(r.stderr).toMatch(/12 document\(s\) of orion-integration-test-data recognised as run metadata/);
     const show = await runCli(['runs', 'show', CHANGED_RUN, '--db', db, '--output', 'json']);
-    const run = JSON.parse(show.stdout) as { metadata: Record<string, unknown>; timestamp_ms?: number; timestampMs?: number };
+    const run = JSON.parse(show.stdout) as { metadata: Record<string, unknown> };
     expect(run.metadata.ocpVersion).toBe('4.20.0-0.nightly-2026-01-15-195655');
+    // The runs (and their times) are those of an ingest that names the metadata index.
+    const named = `sqlite:${join(mkdtempSync(join(tmpdir(), 'bulk-meta-')), 'p.db')}`;
+    await runCli(['ingest', 'bulk', 'test/fixtures/opensearch/bulk.ndjson', '--db', named, '--metadata-collection', 'orion-integration-test-data']);
+    const runs = async (url: string) => (await runCli(['runs', 'list', '--db', url, '--output', 'json'])).stdout;
+    expect(JSON.parse(await runs(db))).toEqual(JSON.parse(await runs(named)));
   });
 
   it('no warning when --metadata-collection names the index', async () => {

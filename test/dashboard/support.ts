@@ -11,15 +11,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
-import { runAnalysis } from '../../src/analyze/index.js';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { createToken } from '../../src/auth/tokens.js';
-import { loadAnalysisConfig } from '../../src/config/index.js';
-import { loadDemo } from '../../src/demo/load.js';
 import { buildServer } from '../../src/server/app.js';
-import { StoreSource } from '../../src/sources/store/index.js';
 import { openStore, type Store } from '../../src/store/connect.js';
-import { ingestSeries } from '../test-results/series.js';
+import { loadDemoStore } from '../support/demo-store.js';
+
+export { loadDemoStore };
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -31,15 +29,6 @@ export function buildBundle(): void {
   execFileSync(process.execPath, [join(ROOT, 'web', 'build.mjs')], { stdio: 'inherit' });
 }
 
-/** Loads the demo data set and records its regressions (as `perfhound demo`), then the subunit fixtures. */
-export async function loadDemoStore(store: Store): Promise<void> {
-  await loadDemo(store);
-  const config = await loadAnalysisConfig(join(ROOT, 'data', 'demo', 'config.yaml'), { env: {} });
-  const source = new StoreSource(store, { metadataCollection: 'perf_scale_ci*', benchmarkCollection: 'ripsaw-kube-burner*' });
-  await runAnalysis(config, { metadataIndex: 'perf_scale_ci*', benchmarkIndex: 'ripsaw-kube-burner*' }, { source, store, warn: () => {} });
-  await ingestSeries(store);
-}
-
 export interface Dashboard {
   base: string;
   app: FastifyInstance;
@@ -49,6 +38,8 @@ export interface Dashboard {
   ackToken: string;
   /** token of scope ingest (may not ack) */
   ingestToken: string;
+  /** An API answer of the daemon (the test fails unless it is a 200). */
+  get<T>(path: string): Promise<T>;
   /** A fresh page (own storage) in UTC, errors of the page collected in `errors`. */
   page(options?: { dark?: boolean }): Promise<Page & { errors: string[] }>;
 }
@@ -62,6 +53,7 @@ export function useDashboard(): Dashboard {
     const configs = join(dir, 'configs');
     mkdirSync(configs);
     copyFileSync(join(ROOT, 'data', 'demo', 'config.yaml'), join(configs, 'demo.yaml'));
+    copyFileSync(join(ROOT, 'test', 'fixtures', 'dashboard', 'compare.yaml'), join(configs, 'compare.yaml'));
     d.store = await openStore(`sqlite:${join(dir, 'store.db')}`);
     await loadDemoStore(d.store);
     d.ackToken = (await createToken(d.store.db, { name: 'reviewer', scope: 'ack' })).token;
@@ -72,6 +64,11 @@ export function useDashboard(): Dashboard {
     if (!address || typeof address === 'string') throw new Error('no port');
     d.base = `http://127.0.0.1:${address.port}`;
     d.browser = await chromium.launch({ executablePath: CHROMIUM });
+    d.get = async <T>(path: string) => {
+      const res = await fetch(d.base + path);
+      expect(res.status, path).toBe(200);
+      return (await res.json()) as T;
+    };
     d.page = async (options = {}) => {
       const context = await d.browser.newContext({ viewport: { width: 1280, height: 860 }, timezoneId: 'UTC', locale: 'en-US', colorScheme: options.dark ? 'dark' : 'light', acceptDownloads: true });
       const page = (await context.newPage()) as Page & { errors: string[] };

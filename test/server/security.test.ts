@@ -96,6 +96,21 @@ describe('acks', () => {
     expect(body<{ ack: { ackedBy: string } }>(ok).ack.ackedBy).toBe('test-ack');
     expect((await d.store.db.selectFrom('acks').select('acked_by').execute()).map((r) => r.acked_by)).toEqual(['test-ack']);
   });
+
+  it('follow the CLI\'s rules: a resolved regression is not acknowledged (409 here, exit 1 there), nothing written', async () => {
+    await d.store.db
+      .insertInto('regressions')
+      .values({ test_name: 't', metric: 'm', run_uuid: 'r2', timestamp_ms: 1, percentage_change: 10, mean_before: 1, mean_after: 2, pvalue: 0.01, status: 'resolved', first_seen_ms: 1, last_seen_ms: 1 })
+      .execute();
+    const id = Number((await d.store.db.selectFrom('regressions').select('id').where('run_uuid', '=', 'r2').executeTakeFirstOrThrow()).id);
+    const api = await d.app.inject({ method: 'POST', url: `/api/v1/regressions/${id}/ack`, headers: d.auth('ack'), payload: { reason: 'x' } });
+    expect(api.statusCode).toBe(409);
+    expect(body<{ error: string }>(api).error).toContain(`regression ${id} is resolved already`);
+    const cli = await runCli(['regressions', 'ack', String(id), '--reason', 'x', '--db', d.url]);
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toContain(`regression ${id} is resolved already`);
+    expect(await d.store.db.selectFrom('acks').selectAll().where('run_uuid', '=', 'r2').execute()).toEqual([]);
+  });
 });
 
 describe('bad parameters are 4xx, never 500', () => {

@@ -6,7 +6,8 @@ export function cssVar(name: string, fallback: string): string {
   return v || fallback;
 }
 
-export const PALETTE = ['#2f6fdf', '#d9822b', '#2ba84a', '#b84fd1', '#c23b3b', '#17a2b8'];
+/** Line colours, readable on the light and the dark background; as many as a split draws lines (split.ts). */
+export const PALETTE = ['#2f6fdf', '#d9822b', '#2ba84a', '#b84fd1', '#c23b3b', '#17a2b8', '#a0784a', '#d6338a'];
 
 export function axis(extra: Partial<uPlot.Axis> = {}): uPlot.Axis {
   const fg = cssVar('--fg', '#222');

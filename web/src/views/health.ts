@@ -7,6 +7,16 @@ import { api, type TestRate } from '../api.js';
 import { axis, chartWidth, cssVar, followWidth, uPlot } from '../chart.js';
 import { empty, errorBox, fmtNumber, fmtTime, h, loading, table } from '../dom.js';
 import { href, type Route } from '../router.js';
+import { bucketLabel, bucketSeconds, bucketStep, thin } from '../buckets.js';
+
+const RESOLUTIONS = ['hour', 'day', 'week'];
+
+declare global {
+  interface Window {
+    /** The runs-per-bucket chart on the page, for tests. */
+    perfhoundBars?: uPlot;
+  }
+}
 
 const testLink = (name: string, extra: Record<string, string> = {}) => h('a', { href: href(['test'], { name, ...extra }), className: 'mono' }, name);
 const pct = (r: number | string) => (typeof r === 'number' ? `${fmtNumber(r * 100, 3)} %` : '–');
@@ -18,7 +28,7 @@ export async function healthView(el: HTMLElement, route: Route): Promise<(() => 
     'form',
     { className: 'filters', 'aria-label': 'filters' },
     h('label', {}, 'Group by key ', h('input', { name: 'key', value: f.key, size: 12 })),
-    h('label', {}, 'Per ', h('select', { name: 'resolution' }, ['hour', 'day'].map((r) => h('option', { value: r, selected: r === f.resolution }, r)))),
+    h('label', {}, 'Per ', h('select', { name: 'resolution' }, RESOLUTIONS.map((r) => h('option', { value: r, selected: r === f.resolution }, r)))),
     h('label', {}, 'Only runs with ', h('input', { name: 'meta', value: f.meta, placeholder: 'key=value', size: 22 })),
     h('label', {}, 'Since ', h('input', { name: 'since', type: 'date', value: f.since })),
     h('label', {}, 'Until ', h('input', { name: 'until', type: 'date', value: f.until })),
@@ -42,7 +52,7 @@ export async function healthView(el: HTMLElement, route: Route): Promise<(() => 
     ]);
     stop();
     if (!byKey.buckets.length && !rates.tests.length) {
-      body.replaceChildren(empty(`No test runs${f.meta || f.since || f.until ? ' match these filters' : ' yet'}.`, 'perfhound ingest-tests --format subunit STREAM --run-meta build_name=JOB'));
+      body.replaceChildren(empty(`No test runs${f.meta || f.since || f.until ? ' match these filters' : ' yet'}.`, 'perfhound ingest subunit STREAM --run-meta build_name=JOB'));
       return;
     }
     // Per key value: runs, passed, failed over the whole period.
@@ -58,7 +68,7 @@ export async function healthView(el: HTMLElement, route: Route): Promise<(() => 
     const failing = rates.tests.filter((t) => t.failures > 0).sort((a, b) => b.failureRate - a.failureRate || a.test.localeCompare(b.test));
     body.replaceChildren(
       h('h2', {}, `Runs per ${f.key} per ${f.resolution}`),
-      chart,
+      byKey.buckets.length ? chart : empty(`No test run has metadata ${f.key}: group by another key (the runs page shows their keys).`),
       table(['Value', 'Runs', 'Passed', 'Failed', 'Failure rate'], [...perValue].map(([v, s]) => [v, s.runs, s.passed, s.failed, pct(s.runs ? s.failed / s.runs : 0)]), `Runs by ${f.key}`),
       h('h2', {}, 'Failure rate per test'),
       failing.length ? rateTable(failing.slice(0, 50), 'failure-rates', `${failing.length} tests failed at least once (of ${rates.tests.length})`) : empty('No test failed in this period.'),
@@ -73,7 +83,7 @@ export async function healthView(el: HTMLElement, route: Route): Promise<(() => 
       never.tests.length ? h('details', {}, h('summary', {}, 'list them'), h('ul', { className: 'columns' }, never.tests.map((t) => h('li', {}, testLink(t.test))))) : '',
     );
     (body.querySelector('#failure-rates') ?? body).setAttribute('data-count', String(failing.length));
-    return barChart(chart, byKey.buckets);
+    if (byKey.buckets.length) return barChart(chart, byKey.buckets, f.resolution);
   } catch (err) {
     stop();
     body.replaceChildren(errorBox((err as Error).message));
@@ -91,8 +101,14 @@ function rateTable(tests: TestRate[], id: string, caption: string): HTMLTableEle
 }
 
 /** Passed and failed runs per bucket, as bars (summed over the key's values). */
-function barChart(holder: HTMLElement, buckets: { bucket: string; groups: Record<string, { passed: number; failed: number }> }[]): () => void {
-  const xs = buckets.map((b) => Date.parse(b.bucket.length === 10 ? b.bucket : `${b.bucket}Z`) / 1000);
+function barChart(holder: HTMLElement, buckets: { bucket: string; groups: Record<string, { passed: number; failed: number }> }[], resolution: string): () => void {
+  const xs = buckets.map((b) => bucketSeconds(b.bucket));
+  // Labelled by the buckets themselves (not uPlot's clock ticks), and half a bucket of room at each end so
+  // the first and last bars are whole.
+  const labels = new Map(buckets.map((b, i) => [xs[i], bucketLabel(b.bucket, resolution)]));
+  const widest = Math.max(...[...labels.values()].flatMap((l) => l.split('\n').map((line) => line.length)));
+  const half = bucketStep(resolution) / 2;
+  const label = (x: number) => labels.get(x) ?? '';
   const passed = buckets.map((b) => Object.values(b.groups).reduce((n, g) => n + g.passed, 0));
   const failed = buckets.map((b) => Object.values(b.groups).reduce((n, g) => n + g.failed, 0));
   const good = cssVar('--good', '#2ba84a');
@@ -103,18 +119,23 @@ function barChart(holder: HTMLElement, buckets: { bucket: string; groups: Record
       width: chartWidth(holder),
       height: 220,
       // Stacked: all runs in red, the passed ones drawn over them in green, so red is the failed part.
-      series: [{}, { label: 'runs (failed in red)', stroke: bad, fill: bad, paths: bars, points: { show: false } }, { label: 'passed runs', stroke: good, fill: good, paths: bars, points: { show: false } }],
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
-      axes: [axis(), axis({ size: 40 })],
+      series: [{ label: resolution, value: (_u, x) => label(x).replace('\n', ' ') }, { label: 'runs (failed in red)', stroke: bad, fill: bad, paths: bars, points: { show: false } }, { label: 'passed runs', stroke: good, fill: good, paths: bars, points: { show: false } }],
+      scales: { x: { time: true, range: () => [xs[0] - half, xs[xs.length - 1] + half] }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+      axes: [
+        axis({ splits: (u) => thin(xs, Math.floor(u.bbox.width / devicePixelRatio / (widest * 7 + 24))), values: (_u, splits) => splits.map(label) }),
+        axis({ size: 40 }),
+      ],
     },
     [xs, passed.map((p, i) => p + failed[i]), passed],
     holder,
   );
   holder.dataset.buckets = String(buckets.length);
+  window.perfhoundBars = plot;
   const detach = followWidth(plot, holder, 220);
   return () => {
     detach();
     plot.destroy();
+    if (window.perfhoundBars === plot) window.perfhoundBars = undefined;
   };
 }
 
