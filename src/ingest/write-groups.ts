@@ -35,6 +35,7 @@ const BATCH_MS = 500;
  * Re-running an interrupted ingest rewrites the same runs (writes are idempotent by uuid).
  */
 export async function writeGroups(store: Store, groups: RunGroups, report: IngestReport, options: WriteGroupsOptions): Promise<void> {
+  groups.endFirstPass();
   for (const e of groups.orphanErrors) report.errors.push(placeMessage(e.message, e.place));
   const total = groups.size;
   let done = 0;
