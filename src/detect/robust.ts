@@ -23,6 +23,7 @@
  * neighbours are re-evaluated (Otava recomputes only one of them, leaving stale statistics).
  */
 import { numpyMean, numpyStd } from './numpy-sum.js';
+import { medianInPlace, medianOf, rankSumPvalue } from './order-stats.js';
 import { changeMagnitude, pooledTTestPValue, toChangePoint } from './ttest.js';
 import type { ChangePoint, ChangePointExplanation } from './types.js';
 
@@ -65,12 +66,6 @@ export interface RobustComparison {
   lineRss: number;
 }
 
-function median(values: Float64Array): number {
-  const sorted = Float64Array.from(values).sort();
-  const n = sorted.length;
-  return n % 2 ? sorted[n >> 1] : (sorted[(n >> 1) - 1] + sorted[n >> 1]) / 2;
-}
-
 /** σ from first differences (steps barely move it): 1.4826·MAD(Δx)/√2, mean |Δx| when most Δx are 0. */
 export function differenceNoise(x: ArrayLike<number>): number {
   const n = x.length;
@@ -81,31 +76,35 @@ export function differenceNoise(x: ArrayLike<number>): number {
     diffs[i - 1] = Math.abs(x[i] - x[i - 1]);
     sum += diffs[i - 1];
   }
-  const mad = median(diffs);
+  const mad = medianInPlace(diffs, n - 1);
   return (mad > 0 ? MAD_TO_SIGMA * mad : (MEAN_AD_TO_SIGMA * sum) / (n - 1)) / Math.SQRT2;
 }
 
-/** Running median of width LOCAL (truncated at the ends). */
+/** Running median of width LOCAL (truncated at the ends): a sorted window, one value out and one in per step. */
 function runningMedian(x: ArrayLike<number>): Float64Array {
   const n = x.length;
   const out = new Float64Array(n);
   const half = LOCAL >> 1;
-  const buf = new Float64Array(LOCAL);
-  for (let i = 0; i < n; i++) {
-    const lo = Math.max(0, i - half);
-    const hi = Math.min(n, i + half + 1);
-    let k = 0;
-    for (let j = lo; j < hi; j++) {
-      // insertion sort of at most LOCAL values
-      const v = x[j];
-      let at = k++;
-      while (at > 0 && buf[at - 1] > v) {
-        buf[at] = buf[at - 1];
-        at--;
-      }
-      buf[at] = v;
+  const window = new Float64Array(LOCAL);
+  let k = 0;
+  const insert = (v: number) => {
+    let at = k++;
+    while (at > 0 && window[at - 1] > v) {
+      window[at] = window[at - 1];
+      at--;
     }
-    out[i] = k % 2 ? buf[k >> 1] : (buf[(k >> 1) - 1] + buf[k >> 1]) / 2;
+    window[at] = v;
+  };
+  const remove = (v: number) => {
+    let at = 0;
+    while (window[at] !== v) at++;
+    for (k--; at < k; at++) window[at] = window[at + 1];
+  };
+  for (let j = 0; j < Math.min(n, half); j++) insert(x[j]);
+  for (let i = 0; i < n; i++) {
+    if (i - half - 1 >= 0) remove(x[i - half - 1]);
+    if (i + half < n) insert(x[i + half]);
+    out[i] = k % 2 ? window[k >> 1] : (window[(k >> 1) - 1] + window[k >> 1]) / 2;
   }
   return out;
 }
@@ -218,40 +217,6 @@ export class RobustSeries {
   }
 }
 
-/**
- * Two-sided Mann–Whitney (Wilcoxon rank-sum) p-value of `x[a:b)` vs `x[b:c)`, normal approximation with
- * the tie correction: distribution-free, so a mixture or skewed noise cannot fake significance.
- */
-export function rankSumPvalue(x: ArrayLike<number>, a: number, b: number, c: number): number {
-  const n1 = b - a;
-  const n2 = c - b;
-  const n = n1 + n2;
-  const order = Array.from({ length: n }, (_, i) => a + i).sort((i, j) => x[i] - x[j]);
-  let rankSum1 = 0;
-  let ties = 0;
-  for (let i = 0; i < n; ) {
-    let j = i;
-    while (j + 1 < n && x[order[j + 1]] === x[order[i]]) j++;
-    const rank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) if (order[k] < b) rankSum1 += rank;
-    const t = j - i + 1;
-    ties += t * t * t - t;
-    i = j + 1;
-  }
-  const u = rankSum1 - (n1 * (n1 + 1)) / 2;
-  const variance = ((n1 * n2) / 12) * (n + 1 - ties / (n * (n - 1)));
-  if (!(variance > 0)) return u === (n1 * n2) / 2 ? 1 : 0;
-  const z = Math.abs(u - (n1 * n2) / 2) / Math.sqrt(variance);
-  return erfc(z / Math.SQRT2);
-}
-
-/** Complementary error function (Numerical Recipes' erfcc, relative error < 1.2e-7). */
-function erfc(x: number): number {
-  const t = 1 / (1 + 0.5 * Math.abs(x));
-  const r = t * Math.exp(-x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886187 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
-  return x >= 0 ? r : 2 - r;
-}
-
 /** The first rule a comparison fails, or null when it is kept. */
 export function failedRule(s: RobustComparison, options: RobustOptions, ranks?: number): string | null {
   if (s.n1 < options.minSegment || s.n2 < options.minSegment) return `fewer than ${options.minSegment} points on one side`;
@@ -274,10 +239,6 @@ export function keptRule(options: RobustOptions): string {
   );
 }
 
-function sortedMedian(x: ArrayLike<number>, from: number, to: number): number {
-  return median(Float64Array.from({ length: to - from }, (_, i) => x[from + i]));
-}
-
 function toRobustChangePoint(x: ArrayLike<number>, a: number, index: number, c: number, qhat: number, s: RobustComparison, rule: string): ChangePoint {
   const scratch = new Float64Array(c - a);
   const meanBefore = numpyMean(x, a, index);
@@ -291,8 +252,8 @@ function toRobustChangePoint(x: ArrayLike<number>, a: number, index: number, c: 
   });
   const explanation: ChangePointExplanation = {
     rule,
-    medianBefore: sortedMedian(x, a, index),
-    medianAfter: sortedMedian(x, index, c),
+    medianBefore: medianOf(x, a, index),
+    medianAfter: medianOf(x, index, c),
     robustMeanBefore: s.robustMean1,
     robustMeanAfter: s.robustMean2,
     noise: s.noise,
