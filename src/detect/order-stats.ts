@@ -73,14 +73,16 @@ export function medianOf(x: ArrayLike<number>, from: number, to: number): number
  * the tie correction: distribution-free, so a mixture or skewed noise cannot fake significance.
  */
 export function rankSumPvalue(x: ArrayLike<number>, a: number, b: number, c: number): number {
-  const n1 = b - a;
-  const n2 = c - b;
-  const n = n1 + n2;
-  const v = scratchOf(n);
+  const v = scratchOf(c - a);
   copyInto(x, a, c, v, 0);
-  const left = v.subarray(0, n1).sort();
-  const right = v.subarray(n1, n).sort();
-  // Merge the sorted sides; a run of equal values (from either side) shares the mean of its ranks.
+  return rankSumOfSorted(v.subarray(0, b - a).sort(), v.subarray(b - a, c - a).sort());
+}
+
+/** The rank-sum p-value of two samples given sorted: merged in one pass, a run of equal values sharing the mean of its ranks. */
+export function rankSumOfSorted(left: Float64Array, right: Float64Array): number {
+  const n1 = left.length;
+  const n2 = right.length;
+  const n = n1 + n2;
   let rankSum1 = 0;
   let ties = 0;
   let i = 0;
@@ -92,8 +94,7 @@ export function rankSumPvalue(x: ArrayLike<number>, a: number, b: number, c: num
     const fromRight = j;
     while (j < n2 && right[j] === value) j++;
     const inLeft = i - fromLeft;
-    const inRight = j - fromRight;
-    const t = inLeft + inRight;
+    const t = inLeft + j - fromRight;
     // ranks (i + j − t + 1) … (i + j): their mean, exact in binary floating point (a half-integer)
     rankSum1 += inLeft * (i + j - t + (t + 1) / 2);
     ties += t * t * t - t;
@@ -103,6 +104,54 @@ export function rankSumPvalue(x: ArrayLike<number>, a: number, b: number, c: num
   if (!(variance > 0)) return u === (n1 * n2) / 2 ? 1 : 0;
   const z = Math.abs(u - (n1 * n2) / 2) / Math.sqrt(variance);
   return erfc(z / Math.SQRT2);
+}
+
+/**
+ * Sorted copies of the segments of one series, kept while a merge runs: the rank test of a change point
+ * needs its two segments sorted, each segment is shared by two neighbouring change points, and when a
+ * change point goes its two segments merge in one linear pass instead of a new sort.
+ */
+export class SortedSegments {
+  /** by start, then end */
+  private readonly cache = new Map<number, Map<number, Float64Array>>();
+
+  constructor(private readonly x: ArrayLike<number>) {}
+
+  get(from: number, to: number): Float64Array {
+    let byEnd = this.cache.get(from);
+    if (byEnd === undefined) this.cache.set(from, (byEnd = new Map()));
+    let sorted = byEnd.get(to);
+    if (sorted !== undefined) return sorted;
+    for (const [mid, left] of byEnd) {
+      const right = mid < to ? this.cache.get(mid)?.get(to) : undefined;
+      if (right !== undefined) {
+        sorted = mergeSorted(left, right);
+        break;
+      }
+    }
+    if (sorted === undefined) {
+      sorted = new Float64Array(to - from);
+      copyInto(this.x, from, to, sorted, 0);
+      sorted.sort();
+    }
+    byEnd.set(to, sorted);
+    return sorted;
+  }
+
+  rankSumPvalue(a: number, b: number, c: number): number {
+    return rankSumOfSorted(this.get(a, b), this.get(b, c));
+  }
+}
+
+function mergeSorted(left: Float64Array, right: Float64Array): Float64Array {
+  const out = new Float64Array(left.length + right.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < left.length && j < right.length) out[k++] = left[i] <= right[j] ? left[i++] : right[j++];
+  while (i < left.length) out[k++] = left[i++];
+  while (j < right.length) out[k++] = right[j++];
+  return out;
 }
 
 /** Complementary error function (Numerical Recipes' erfcc, relative error < 1.2e-7). */
