@@ -22,7 +22,7 @@ import { filterDirectionOnly, filterHunter, type AckKey } from './filters.js';
 import { recordRegressions, storeAcks } from './record.js';
 import { discoverRuns, type DiscoveryOptions } from './runs.js';
 import { buildTable } from './table.js';
-import type { Algorithm, AnalysisDeps, AnalysisOptions, AnalysisReport, RegressionGroup, ReportChangePoint, ReportRow, TestAnalyzer, TestReport } from './types.js';
+import type { Algorithm, AnalysisDeps, AnalysisOptions, AnalysisReport, ColumnInfo, RegressionGroup, ReportChangePoint, ReportRow, TestAnalyzer, TestReport } from './types.js';
 
 export const DEFAULT_LOOKBACK_SIZE = 10_000;
 export const DEFAULT_ANOMALY_WINDOW = 5;
@@ -170,7 +170,8 @@ async function analyzeOnce(
     );
     raw = filterHunter({ changePoints: hunterChangePoints(rows, table.columns), rows, columns: table.columns, correlations, acks });
   }
-  const changePoints = raw.map((cp) => toReportChangePoint(cp, rows)).sort((a, b) => a.index - b.index || a.column.localeCompare(b.column));
+  const filters = (cp: RawChangePoint) => filtersPassed(algorithm, table.columns.find((c) => c.name === cp.column), test.metrics.find((m) => m.correlation && m.series.some((s) => s.column === cp.column)));
+  const changePoints = raw.map((cp) => toReportChangePoint(cp, rows, filters(cp))).sort((a, b) => a.index - b.index || a.column.localeCompare(b.column));
   return { ...base, columns: table.columns, rows, changePoints, regressions: groupRegressions(rows, changePoints, table.columns), noData: false };
 }
 
@@ -184,7 +185,16 @@ function warnMissingValues(testName: string, rows: readonly ReportRow[], columns
   }
 }
 
-function toReportChangePoint(cp: RawChangePoint, rows: readonly ReportRow[]): ReportChangePoint {
+/** What Orion's filters checked before keeping a change point (the second half of its explanation). */
+function filtersPassed(algorithm: Algorithm, column: ColumnInfo | undefined, correlated: { correlation?: string; context: number } | undefined): string {
+  const direction = column?.direction === 1 ? 'an increase' : column?.direction === -1 ? 'a decrease' : 'either way';
+  if (algorithm !== 'hunter') return `kept: ${direction} is a regression (direction ${column?.direction ?? 0})`;
+  const checks = [`${direction} is a regression (direction ${column?.direction ?? 0})`, `change ≥ threshold ${column?.threshold ?? 0} %`, 'not acknowledged'];
+  if (correlated?.correlation) checks.push(`${correlated.correlation} changed within ${correlated.context} runs`);
+  return `kept: ${checks.join(', ')}`;
+}
+
+function toReportChangePoint(cp: RawChangePoint, rows: readonly ReportRow[], filters: string): ReportChangePoint {
   return {
     column: cp.column,
     index: cp.index,
@@ -194,6 +204,7 @@ function toReportChangePoint(cp: RawChangePoint, rows: readonly ReportRow[]): Re
     pvalue: cp.pvalue,
     percentageChange: ((cp.meanAfter - cp.meanBefore) / cp.meanBefore) * 100,
     forwardChangePercent: cp.forwardChangePercent,
+    explanation: { ...cp.explanation, rule: `${cp.explanation.rule}; ${filters}` },
   };
 }
 

@@ -15,10 +15,15 @@
  * 3. **effect against the series' own noise**: |Δ winsorised means| ≥ `minEffect`·σ;
  * 4. Otava's relative magnitude rule (`min_magnitude`, default 0);
  * 5. **a step, not a trend**: two flat segments fit the (winsorised) data better than one straight line,
- *    and a run of same-direction steps that one line fits as well (BIC) is reported once, at its first.
+ *    and a run of same-direction steps that one line fits as well (BIC) is reported once, at its first;
+ * 6. **a short bump is one finding**: two neighbouring change points at most a window apart that go up and
+ *    back (or down and back) are kept only when the bump's inside differs from the rest of its segment
+ *    with a t-test corrected for every interval that short there (a burst of extremes is not two changes).
  *
  * Survivors are moved to their best split between their neighbours, and the best split of each segment
- * between survivors joins them when it passes every rule (corrected for all positions of the segment).
+ * between survivors joins them when it passes every rule (corrected for all positions of the segment), and
+ * so does the segment's best bump, which the split step misses (its first test in a window compares whole
+ * halves, one of which holds both the step and its reversal).
  * Failing change points are removed one at a time, weakest (largest corrected p) first, and both
  * neighbours are re-evaluated (Otava recomputes only one of them, leaving stale statistics).
  */
