@@ -21,11 +21,14 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },
-  // The layering of DEVELOPERS.md: cli/server → analyze/ingest/test-analytics/output/auth/experiment → config → sources/store/detect → util.
+  // The layering of DEVELOPERS.md: cli/server → analyze/ingest/test-analytics/output/auth/experiment → config → sources/store/detect → util;
+  // integrations (HTTP clients) → util only.
   // A module may import only from its own folder and the layers below it.
-  layer('src/util/**', ['config', 'sources', 'store', 'detect', 'analyze', 'ingest', 'test-analytics', 'output', 'auth', 'cli', 'server', 'demo', 'report', 'experiment', 'alerts']),
-  layer('src/{sources,store,detect}/**', ['config', 'analyze', 'ingest', 'test-analytics', 'output', 'cli', 'server', 'demo', 'report', 'experiment', 'alerts']),
-  layer('src/config/**', ['analyze', 'ingest', 'test-analytics', 'output', 'cli', 'server', 'demo', 'report', 'experiment', 'alerts']),
+  layer('src/util/**', ['config', 'sources', 'store', 'detect', 'analyze', 'ingest', 'test-analytics', 'output', 'auth', 'cli', 'server', 'demo', 'report', 'experiment', 'alerts', 'integrations']),
+  // HTTP clients of Sippy, GitHub and Jira (issue 14): over util only, under analyze/output/cli.
+  layer('src/integrations/**', ['config', 'sources', 'store', 'detect', 'analyze', 'ingest', 'test-analytics', 'output', 'auth', 'cli', 'server', 'demo', 'report', 'experiment', 'alerts']),
+  layer('src/{sources,store,detect}/**', ['config', 'analyze', 'ingest', 'test-analytics', 'output', 'cli', 'server', 'demo', 'report', 'experiment', 'alerts', 'integrations']),
+  layer('src/config/**', ['analyze', 'ingest', 'test-analytics', 'output', 'cli', 'server', 'demo', 'report', 'experiment', 'alerts', 'integrations']),
   layer('src/{analyze,ingest,test-analytics,output,auth,experiment}/**', ['cli', 'server', 'demo', 'alerts']),
   // Alerts (issue 15) run analyses after ingests: over analyze, under cli/server.
   layer('src/alerts/**', ['cli', 'server', 'demo']),

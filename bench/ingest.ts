@@ -36,7 +36,7 @@ export async function writeKubeBurnerBulk(path: string, docs: number): Promise<v
   await once(out, 'finish');
 }
 
-function ingestInChild(file: string, db: string): { seconds: number; cpuSeconds: number; maxRssMb: number; stdout: string } {
+export function ingestInChild(file: string, db: string): { seconds: number; cpuSeconds: number; maxRssMb: number; stdout: string } {
   const cli = resolve('dist-bench/src/cli/main.js');
   const script = `const t=process.hrtime.bigint();import(${JSON.stringify(cli)}).then(m=>m.main(['node','perfhound','ingest','bulk',${JSON.stringify(file)},'--db',${JSON.stringify(db)}])).then(()=>{const u=process.resourceUsage();console.error('BENCH',Number(process.hrtime.bigint()-t)/1e9,u.maxRSS,(u.userCPUTime+u.systemCPUTime)/1e6)})`;
   const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', maxBuffer: 1 << 26 });

@@ -17,3 +17,5 @@ benchmarks.push((await import('./report.js')).reportBenchmark);
 benchmarks.push((await import('./experiment.js')).experimentBenchmark);
 benchmarks.push((await import('./scale.js')).scaleBenchmark);
 benchmarks.push((await import('./dashboard.js')).dashboardBenchmark);
+benchmarks.push((await import('./alerts.js')).alertsBenchmark);
+benchmarks.push((await import('./startup.js')).startupBenchmark);

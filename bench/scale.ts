@@ -1,24 +1,39 @@
 /**
- * Analysis cost against unrelated runs (issue 17): one test of 20 metrics × 200 runs, analysed in a SQLite
- * store that also holds N unrelated runs of the same metadata collection (other benchmarks, same platform),
- * for each N of `PERFHOUND_BENCH_SCALE` (default `0,20000,50000`; the issue's 500 000 takes long to build).
- * Unrelated runs carry metadata only: their documents are never read (the `(run_id, collection)` index),
- * so leaving them out changes the store's size, not what an analysis reads. Prints the analysis CPU time
- * (median of 5, in this process) and the RSS growth per store size, and the build rate.
+ * `npm run bench -- scale` (issue 17): what unrelated data costs one test, on SQLite and PostgreSQL.
+ *
+ * - Analysis: one test of 20 metrics × 200 runs in a store that also holds N unrelated runs of the same
+ *   metadata collection (20 documents each), for each N of `PERFHOUND_BENCH_SCALE` (default `0,20000`; the
+ *   issue's `0,100000,500000` takes long to build). The store grows from one size to the next; each
+ *   analysis runs in a child process (bench/scale-child.ts): CPU time (median of 5) and peak RSS.
+ * - Daemon, on the largest store: `perfhound serve` with the test's config; after an ingest, 32 clients
+ *   ask for the test's 20 series for `PERFHOUND_BENCH_SECONDS` (default 20) s: p50/p99, errors, RSS.
+ *   Twice: after an ingest of an unrelated run (the answers stay valid), and after an ingest of a new run
+ *   of the test (every series recomputed).
+ * - Ingest: a bulk file of `PERFHOUND_BENCH_SCALE_INGEST` runs (default 250 000) of 20 documents each, by the
+ *   CLI in a child process: runs/s, CPU, peak RSS.
+ *
+ * `PERFHOUND_BENCH_SCALE_DIALECTS` (default `sqlite,postgres`) picks the databases.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { once as onceEvent } from 'node:events';
+import { Agent } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { analyzeTest } from '../src/analyze/index.js';
-import { parseAnalysisConfig } from '../src/config/index.js';
-import { StoreSource } from '../src/sources/store/index.js';
+import { join, resolve } from 'node:path';
 import { openStore, type Store } from '../src/store/connect.js';
 import { writeRun, type NewDocument } from '../src/store/runs.js';
+import type { DialectName } from '../src/store/url.js';
+import { createTestDatabase } from '../test/support/create-database.js';
+import { freePort } from '../test/support/free-port.js';
+import { ingestInChild } from './ingest.js';
 import type { Benchmark } from './registry.js';
+import { cpuMs, once, rssMb, startDaemon, waitHealthy, type Call } from './server.js';
 
 const METRICS = 20;
 const RUNS = 200;
+const DOCS = 20;
 const BATCH = 2000;
+const CLIENTS = 32;
 const base = Date.UTC(2025, 0, 1);
 
 function metadataOf(uuid: string, benchmark: string, i: number): Record<string, unknown> {
@@ -30,65 +45,163 @@ function metadataOf(uuid: string, benchmark: string, i: number): Record<string, 
   };
 }
 
-async function build(store: Store, unrelated: number): Promise<number> {
-  const started = performance.now();
-  for (let from = 0; from < unrelated; from += BATCH) {
+function documentsOf(uuid: string, ts: number, value: (m: number) => number, metrics: number): NewDocument[] {
+  return Array.from({ length: metrics }, (_, m) => ({
+    collection: 'ripsaw-kube-burner', timestampMs: ts, metricName: `metric-${m}`,
+    body: JSON.stringify({ uuid, timestamp: new Date(ts).toISOString(), metricName: `metric-${m}`, value: value(m) }),
+  }));
+}
+
+/** The analysed test's run r (a shift half way, so detection finds something). */
+async function writeTargetRun(store: Store, r: number): Promise<void> {
+  const uuid = `t-${r}`;
+  const ts = base + r * 3_600_000;
+  await store.writeTransaction((trx) => writeRun(trx, { uuid, timestampMs: ts, source: 'bench', collection: 'perf_scale_ci', metadata: metadataOf(uuid, 'target', r) }, documentsOf(uuid, ts, (m) => (r >= RUNS / 2 ? 13 : 10) + Math.sin(r * 7 + m) * 0.3, METRICS)), { runsOnly: true });
+}
+
+/** Unrelated runs from..to-1 (other benchmarks of the same collection), 20 documents each. */
+async function writeUnrelated(store: Store, from: number, to: number): Promise<void> {
+  for (let start = from; start < to; start += BATCH) {
     await store.transaction(async (trx) => {
-      for (let i = from; i < Math.min(unrelated, from + BATCH); i++) {
+      for (let i = start; i < Math.min(to, start + BATCH); i++) {
         const uuid = `u-${i}`;
-        await writeRun(trx, { uuid, timestampMs: base + i * 60_000, source: 'bench', collection: 'perf_scale_ci', metadata: metadataOf(uuid, `other-${i % 50}`, i) });
+        const ts = base + i * 60_000;
+        await writeRun(trx, { uuid, timestampMs: ts, source: 'bench', collection: 'perf_scale_ci', metadata: metadataOf(uuid, `other-${i % 50}`, i) }, documentsOf(uuid, ts, (m) => m + (i % 7), DOCS));
       }
     });
   }
-  await store.transaction(async (trx) => {
-    for (let r = 0; r < RUNS; r++) {
-      const uuid = `t-${r}`;
-      const ts = base + r * 3_600_000;
-      const documents: NewDocument[] = Array.from({ length: METRICS }, (_, m) => ({
-        collection: 'ripsaw-kube-burner', timestampMs: ts, metricName: `metric-${m}`,
-        body: JSON.stringify({ uuid, timestamp: new Date(ts).toISOString(), metricName: `metric-${m}`, value: (r >= RUNS / 2 ? 13 : 10) + Math.sin(r * 7 + m) * 0.3 }),
-      }));
-      await writeRun(trx, { uuid, timestampMs: ts, source: 'bench', collection: 'perf_scale_ci', metadata: metadataOf(uuid, 'target', r) }, documents);
-    }
-  });
-  return (unrelated + RUNS) / ((performance.now() - started) / 1000);
 }
 
 const CONFIG = ['tests:', '  - name: target', '    metadata:', '      benchmark.keyword: target', '      platform: AWS', '      networkType: OVNKubernetes', '    metrics:',
   ...Array.from({ length: METRICS }, (_, m) => [`      - name: m${m}`, `        metricName.keyword: metric-${m}`, '        metric_of_interest: value'].join('\n'))].join('\n') + '\n';
 
+function analyseInChild(url: string, configFile: string): { cpu: number[]; rows: number; maxRssMb: number } {
+  const child = spawnSync(process.execPath, [resolve('dist-bench/bench/scale-child.js'), url, configFile], { encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`analysis failed: ${child.stderr.slice(-2000)}`);
+  return JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as { cpu: number[]; rows: number; maxRssMb: number };
+}
+
+/** 32 clients asking for the test's 20 series (round robin) for `seconds`: p50/p99, errors, the daemon's RSS and CPU. */
+async function seriesLoad(port: number, pid: number, seconds: number): Promise<string> {
+  const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
+  const calls: Call[] = Array.from({ length: METRICS }, (_, m) => ({ method: 'GET', path: `/api/v1/series?config=scale&test=target&metric=m${m}_value` }));
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  let peakRss = rssMb(pid);
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(pid))), 200);
+  const cpuBefore = cpuMs(pid);
+  const end = performance.now() + seconds * 1000;
+  let next = 0;
+  const client = async () => {
+    while (performance.now() < end) {
+      const t = performance.now();
+      let status = 0;
+      try {
+        status = await once(agent, port, calls[next++ % calls.length]);
+      } catch {
+        status = -1;
+      }
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      latencies.push(performance.now() - t);
+    }
+  };
+  await Promise.all(Array.from({ length: CLIENTS }, client));
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, rssMb(pid));
+  const cpu = cpuMs(pid) - cpuBefore;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))].toFixed(0);
+  const errors = latencies.length - (statuses.get(200) ?? 0);
+  const codes = [...statuses].filter(([s]) => s !== 200).map(([s, n]) => `${s}×${n}`).join(' ');
+  return `${latencies.length} requests  p50 ${q(0.5)} ms  p99 ${q(0.99)} ms  errors ${errors}${codes ? ` (${codes})` : ''}  daemon CPU ${cpu} ms  peak RSS ${peakRss.toFixed(0)} MB`;
+}
+
+async function daemonUnderLoad(url: string, configDir: string, store: Store, unrelated: number): Promise<void> {
+  const seconds = Number(process.env.PERFHOUND_BENCH_SECONDS ?? 20);
+  const port = await freePort();
+  const daemon: ChildProcess = startDaemon(url, port, configDir);
+  try {
+    await waitHealthy(port);
+    const warm = new Agent({ keepAlive: true });
+    for (let m = 0; m < METRICS; m++) await once(warm, port, { method: 'GET', path: `/api/v1/series?config=scale&test=target&metric=m${m}_value` });
+    warm.destroy();
+    await writeUnrelated(store, unrelated, unrelated + 1);
+    // writeUnrelated is the bench's bulk loader (no version bump): an ingest bumps, as this does.
+    await store.writeTransaction(async () => undefined, { runsOnly: true });
+    console.log(`  daemon, ${CLIENTS} clients after an ingest of an unrelated run:  ${await seriesLoad(port, daemon.pid!, seconds)}`);
+    await writeTargetRun(store, RUNS);
+    console.log(`  daemon, ${CLIENTS} clients after an ingest of a run of the test: ${await seriesLoad(port, daemon.pid!, seconds)}`);
+  } finally {
+    const exited = new Promise((r) => daemon.once('exit', r));
+    daemon.kill('SIGTERM');
+    await exited;
+  }
+}
+
+async function analysisBySize(dialect: DialectName, sizes: number[], dir: string): Promise<void> {
+  const db = await createTestDatabase(dialect);
+  const store = await openStore(db.url);
+  try {
+    for (let r = 0; r < RUNS; r++) await writeTargetRun(store, r);
+    let stored = 0;
+    for (const size of sizes) {
+      const started = performance.now();
+      await writeUnrelated(store, stored, size);
+      const built = size > stored ? `built ${((size - stored) / ((performance.now() - started) / 1000)).toFixed(0)} runs/s; ` : '';
+      stored = Math.max(stored, size);
+      const { cpu, rows, maxRssMb } = analyseInChild(db.url, join(dir, 'scale.yaml'));
+      cpu.sort((a, b) => a - b);
+      console.log(`${dialect.padEnd(8)} unrelated runs ${String(size).padStart(7)}: analysis CPU ${cpu[2].toFixed(0)} ms (median of 5), peak RSS ${maxRssMb.toFixed(0)} MB, rows ${rows}; ${built}load ${loadavg()[0].toFixed(1)}`);
+    }
+    if (process.env.PERFHOUND_BENCH_SCALE_DAEMON !== '0') await daemonUnderLoad(db.url, dir, store, stored);
+  } finally {
+    await store.close();
+    await db.drop();
+  }
+}
+
+/** A bulk file of `runs` runs: a metadata document and 20 documents each. */
+async function writeSmallRuns(path: string, runs: number): Promise<void> {
+  const out = createWriteStream(path);
+  for (let r = 0; r < runs; r++) {
+    const uuid = `small-${r}`;
+    const ts = new Date(base + r * 60_000).toISOString();
+    let chunk = '{"index":{"_index":"perf_scale_ci"}}\n' + JSON.stringify(metadataOf(uuid, `small-${r % 50}`, r)) + '\n';
+    for (let d = 0; d < DOCS; d++) chunk += '{"index":{"_index":"ripsaw-kube-burner"}}\n' + JSON.stringify({ uuid, timestamp: ts, metricName: `metric-${d}`, value: d + (r % 13) }) + '\n';
+    if (!out.write(chunk)) await onceEvent(out, 'drain');
+  }
+  out.end();
+  await onceEvent(out, 'finish');
+}
+
 export const scaleBenchmark: Benchmark = {
   name: 'scale',
-  description: 'one test (20 metrics × 200 runs) analysed beside N unrelated runs (PERFHOUND_BENCH_SCALE=N,…)',
+  description: 'one test (20 metrics × 200 runs) beside N unrelated runs (PERFHOUND_BENCH_SCALE=N,…), the daemon after an ingest, ingest of small runs (PERFHOUND_BENCH_SCALE_INGEST)',
   async run() {
-    const sizes = (process.env.PERFHOUND_BENCH_SCALE ?? '0,20000,50000').split(',').map(Number);
-    const config = await parseAnalysisConfig(CONFIG, { file: 'scale.yaml', allowIncludes: false, env: {} });
-    const test = config.tests[0];
-    for (const size of sizes) {
-      const dir = mkdtempSync(join(tmpdir(), 'perfhound-bench-scale-'));
-      const store = await openStore(`sqlite:${join(dir, 'db.sqlite')}`);
-      try {
-        const rate = await build(store, size);
-        const cpu: number[] = [];
-        let rssGrowth = 0;
-        let points = 0;
-        for (let i = 0; i < 5; i++) {
-          (globalThis as { gc?: () => void }).gc?.();
-          const rss = process.memoryUsage().rss;
-          const before = process.cpuUsage();
-          const source = new StoreSource(store, { metadataCollection: 'perf_scale_ci*' });
-          const report = await analyzeTest(test, { nodeCount: true }, { source, store, recordRegressions: false }, () => undefined);
-          const used = process.cpuUsage(before);
-          cpu.push((used.user + used.system) / 1000);
-          rssGrowth = Math.max(rssGrowth, process.memoryUsage().rss - rss);
-          points = report.rows.length;
+    // An empty list skips the analyses (and the daemon).
+    const sizes = (process.env.PERFHOUND_BENCH_SCALE ?? '0,20000').split(',').filter(Boolean).map(Number).sort((a, b) => a - b);
+    const dialects = (process.env.PERFHOUND_BENCH_SCALE_DIALECTS ?? 'sqlite,postgres').split(',') as DialectName[];
+    const ingestRuns = Number(process.env.PERFHOUND_BENCH_SCALE_INGEST ?? 250_000);
+    const dir = mkdtempSync(join(tmpdir(), 'perfhound-bench-scale-'));
+    try {
+      writeFileSync(join(dir, 'scale.yaml'), CONFIG);
+      if (sizes.length) for (const dialect of dialects) await analysisBySize(dialect, sizes, dir);
+      if (ingestRuns > 0) {
+        const file = join(dir, 'small.ndjson');
+        await writeSmallRuns(file, ingestRuns);
+        for (const dialect of dialects) {
+          const db = await createTestDatabase(dialect);
+          try {
+            const r = ingestInChild(file, db.url);
+            console.log(`${dialect.padEnd(8)} ingest of ${ingestRuns} runs × ${DOCS} documents: ${(ingestRuns / r.seconds).toFixed(0)} runs/s (${r.seconds.toFixed(1)} s, ingest CPU ${r.cpuSeconds.toFixed(1)} s: ${(ingestRuns / r.cpuSeconds).toFixed(0)} runs per CPU s), peak RSS ${r.maxRssMb.toFixed(0)} MB; load ${loadavg()[0].toFixed(1)}`);
+          } finally {
+            await db.drop();
+          }
         }
-        cpu.sort((a, b) => a - b);
-        console.log(`unrelated runs ${size}: analysis CPU ${cpu[2].toFixed(0)} ms (median of 5), RSS +${(rssGrowth / 2 ** 20).toFixed(0)} MB, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB, rows ${points}; built ${rate.toFixed(0)} runs/s; load ${loadavg()[0].toFixed(2)}`);
-      } finally {
-        await store.close();
-        rmSync(dir, { recursive: true, force: true });
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   },
 };

@@ -62,32 +62,32 @@ const ANALYZE_CONFIG =
   Array.from({ length: ANALYZE_METRICS }, (_, m) => `      - name: m${m}\n        metricName: m${m}\n        metric_of_interest: value\n`).join('');
 
 
-function startDaemon(db: string, port: number, configDir: string): ChildProcess {
+export function startDaemon(db: string, port: number, configDir: string): ChildProcess {
   const cli = resolve('dist-bench/src/cli/main.js');
   const args = ['serve', '--db', db, '--port', String(port), '--config-dir', configDir, '--read-public', '--log-level', 'warn'];
   const script = `import(${JSON.stringify(cli)}).then((m) => m.main(['node', 'perfhound', ...${JSON.stringify(args)}]))`;
   return spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
-function rssMb(pid: number): number {
+export function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
 /** CPU time (user + system) the process has used so far, ms (/proc/<pid>/stat, clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
+export function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   // utime and stime are fields 14 and 15 of stat; index 11 and 12 after the command name.
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-interface Call {
+export interface Call {
   method: 'GET' | 'POST';
   path: string;
   body?: string;
 }
 
-function once(agent: Agent, port: number, call: Call): Promise<number> {
+export function once(agent: Agent, port: number, call: Call): Promise<number> {
   return new Promise((ok, fail) => {
     const req = request({ host: '127.0.0.1', port, agent, method: call.method, path: call.path, headers: call.body ? { 'content-type': 'application/json' } : {} }, (res) => {
       res.resume();
@@ -98,7 +98,7 @@ function once(agent: Agent, port: number, call: Call): Promise<number> {
   });
 }
 
-async function waitHealthy(port: number): Promise<void> {
+export async function waitHealthy(port: number): Promise<void> {
   const agent = new Agent({ keepAlive: false });
   for (let i = 0; i < 300; i++) {
     try {

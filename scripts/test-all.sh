@@ -53,11 +53,21 @@ ensure_chromium() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y chromium   # with its recommended fonts
 }
 
+# Otava's graphite tests (test/otava/otava-graphite.integration.test.ts) start Debian's carbon-cache and
+# graphite-web on loopback, each with its own configuration in a temporary folder.
+ensure_graphite() {
+  if command -v carbon-cache >/dev/null 2>&1 && command -v graphite-manage >/dev/null 2>&1; then return; fi
+  log "installing graphite-carbon and graphite-web"
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends graphite-carbon graphite-web
+}
+
 ensure_postgres
 ensure_mariadb
 ensure_prometheus
 ensure_ssh_tools
 ensure_chromium
+ensure_graphite
 
 log "installing dependencies"
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
@@ -67,3 +77,12 @@ npm run lint
 
 log "tests"
 npm test
+
+# A test that writes into the checkout (for instance `analyze` without a save path writes Orion's default
+# output_*/data-* files into the working directory) leaves files that end up committed: fail instead.
+stray=$(git ls-files --others --exclude-standard 2>/dev/null || true)
+if [ -n "$stray" ]; then
+  log "tests left files in the checkout (send them to a temporary folder):"
+  printf '%s\n' "$stray" >&2
+  exit 1
+fi

@@ -4,7 +4,8 @@
  * settings are checked when it is saved — a bad URL or a missing secret is refused then, not at send time.
  * Routing rules (tests, metrics, labels; `*` matches any characters) choose which regressions it hears of.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { UserError } from '../util/errors.js';
 import { noticeLines, noticeSubject, type Notice } from './notice.js';
 
@@ -35,6 +36,8 @@ export interface EmailSettings {
   password?: string;
   from: string;
   to: string[];
+  /** PEM certificates of the CAs the server's certificate may chain to (beside the system's). */
+  ca?: string;
 }
 
 export interface ChannelSpec {
@@ -76,6 +79,8 @@ function settingsOf(kind: ChannelKind, s: Record<string, unknown>): Record<strin
       if (!to.length) throw new UserError('to is required (one or more e-mail addresses)', { field: 'to' });
       const settings: EmailSettings = { host: text(s.host, 'host'), port, secure: bool(s.secure, 'secure', port === 465), starttls: bool(s.starttls, 'starttls', false), from: address(s.from, 'from'), to };
       if (user !== undefined) Object.assign(settings, { user, password });
+      const ca = trustedCa(s);
+      if (ca !== undefined) settings.ca = ca;
       return settings as unknown as Record<string, unknown>;
     }
   }
@@ -91,6 +96,39 @@ export function validateRoutes(value: unknown): Routes {
     if (list.length) routes[key] = list as string[];
   }
   return routes;
+}
+
+/**
+ * `ca` (PEM text) or `caFile` (a PEM file, read now: the channel keeps the certificates, so a daemon on
+ * another machine trusts the same): every certificate in it must parse.
+ */
+function trustedCa(s: Record<string, unknown>): string | undefined {
+  if (s.ca !== undefined && s.caFile !== undefined) throw new UserError('give ca or caFile, not both', { field: 'caFile' });
+  let pem: string;
+  let field = 'ca';
+  if (s.caFile !== undefined) {
+    field = 'caFile';
+    const path = text(s.caFile, field);
+    try {
+      pem = readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new UserError(`cannot read the CA file ${path}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`, { field });
+    }
+  } else if (s.ca !== undefined) {
+    pem = text(s.ca, field);
+  } else {
+    return undefined;
+  }
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) throw new UserError('holds no PEM certificate (-----BEGIN CERTIFICATE-----)', { field });
+  for (const block of blocks) {
+    try {
+      new X509Certificate(block);
+    } catch (err) {
+      throw new UserError(`a certificate does not parse: ${(err as Error).message}`, { field });
+    }
+  }
+  return blocks.join('\n') + '\n';
 }
 
 function text(value: unknown, field: string): string {
@@ -132,6 +170,7 @@ export function publicSettings(kind: string, settings: Record<string, unknown>):
   const shown = { ...settings };
   if ('secret' in shown) shown.secret = '***';
   if ('password' in shown) shown.password = '***';
+  if (typeof shown.ca === 'string') shown.ca = `${(shown.ca.match(/BEGIN CERTIFICATE/g) ?? []).length} PEM certificate(s)`;
   if (kind === 'slack' && typeof shown.url === 'string') shown.url = shown.url.replace(/\/services\/.*/, '/services/***');
   return shown;
 }
@@ -205,6 +244,7 @@ async function sendMail(s: EmailSettings, notice: Notice, timeoutMs: number): Pr
     secure: s.secure,
     requireTLS: s.starttls,
     auth: s.user !== undefined ? { user: s.user, pass: s.password } : undefined,
+    ...(s.ca !== undefined ? { tls: { ca: s.ca } } : {}),
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,

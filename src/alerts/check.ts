@@ -1,32 +1,24 @@
 /**
  * The CI gate (Bencher's thresholds beside change points): one new run — a pull request's — is compared
- * with the last N runs before it, metric by metric, with a per-point threshold of `src/detect/thresholds.ts`
- * (`t_test`, `z_score`, `iqr`, `percentage`, `static`). A metric's Orion direction says which side is bad:
- * 1 an increase, -1 a decrease, 0 both.
+ * with the last N runs before it, metric by metric, with the metric's per-run threshold (its config's
+ * `threshold` mapping, else the one given by flags): `t_test`, `z_score`, `iqr`, `percentage`, `static`
+ * (`src/analyze/run-threshold.ts`).
  */
-import { runAnalysis, type AnalysisOptions } from '../analyze/index.js';
-import type { AnalysisConfig } from '../config/index.js';
-import { evaluateThreshold, type ThresholdSpec } from '../detect/index.js';
+import { judgeRun, runAnalysis, type AnalysisOptions } from '../analyze/index.js';
+import type { AnalysisConfig, RunThreshold } from '../config/index.js';
+import { RUN_THRESHOLD_TESTS } from '../config/index.js';
 import type { Source } from '../sources/types.js';
 import type { Store } from '../store/connect.js';
 import { NotFoundError, UserError } from '../util/errors.js';
 
-export const THRESHOLD_KINDS = ['t_test', 'z_score', 'iqr', 'percentage', 'static'] as const;
+export const THRESHOLD_KINDS = RUN_THRESHOLD_TESTS;
 export type ThresholdKind = (typeof THRESHOLD_KINDS)[number];
-
-export interface GateSpec {
-  kind: ThresholdKind;
-  /** t_test: confidence (default 0.99); z_score: max z (3); iqr: multiplier (1.5); percentage: percent (10). */
-  value?: number;
-  lower?: number;
-  upper?: number;
-  /** History runs before the checked one (default 30). */
-  window?: number;
-}
 
 export interface GateRow {
   test: string;
   metric: string;
+  /** The threshold's test for this metric (its config's, else the flags'). */
+  threshold: ThresholdKind;
   value: number | null;
   baseline?: number;
   lowerLimit?: number;
@@ -37,31 +29,15 @@ export interface GateRow {
 
 export interface GateResult {
   run: string;
-  threshold: GateSpec;
+  /** The threshold of metrics whose config names none. */
+  threshold: RunThreshold;
   rows: GateRow[];
   /** Some metric crossed its threshold on its bad side. */
   failed: boolean;
 }
 
-function spec(gate: GateSpec, direction: 'higher_is_better' | 'lower_is_better'): ThresholdSpec {
-  const max = gate.window ?? 30;
-  switch (gate.kind) {
-    case 't_test':
-      return { kind: 't-test', confidence: gate.value ?? 0.99, direction, maxSampleSize: max };
-    case 'z_score':
-      return { kind: 'zscore', maxZ: gate.value ?? 3, direction, maxSampleSize: max };
-    case 'iqr':
-      return { kind: 'iqr', multiplier: gate.value ?? 1.5, direction, maxSampleSize: max };
-    case 'percentage':
-      return { kind: 'percentage', percent: gate.value ?? 10, direction, maxSampleSize: max };
-    case 'static':
-      if (gate.lower === undefined && gate.upper === undefined) throw new UserError('a static threshold needs --lower and/or --upper', { field: '--threshold' });
-      return { kind: 'static', lower: gate.lower, upper: gate.upper, direction, maxSampleSize: max };
-  }
-}
-
 /** Checks run `uuid` of each test of the config against the runs before it. */
-export async function checkRun(config: AnalysisConfig, uuid: string, gate: GateSpec, deps: { source: Source; store?: Store }, options: AnalysisOptions = {}): Promise<GateResult> {
+export async function checkRun(config: AnalysisConfig, uuid: string, fallback: RunThreshold, deps: { source: Source; store?: Store }, options: AnalysisOptions = {}): Promise<GateResult> {
   const report = await runAnalysis(config, options, { source: deps.source, store: deps.store, recordRegressions: false });
   const rows: GateRow[] = [];
   let found = false;
@@ -71,27 +47,30 @@ export async function checkRun(config: AnalysisConfig, uuid: string, gate: GateS
     found = true;
     const before = test.rows.slice(0, at);
     for (const column of test.columns.filter((c) => !c.isMetadata)) {
+      const threshold = column.runThreshold ?? fallback;
+      if (threshold.test === 'static' && threshold.lower === undefined && threshold.upper === undefined) {
+        throw new UserError('a static threshold needs --lower and/or --upper', { field: '--threshold' });
+      }
       const value = test.rows[at].values[column.name] ?? null;
       const history = before.map((r) => r.values[column.name]).filter((v): v is number => typeof v === 'number');
-      // Direction 0: both sides are bad — judged twice, a crossing either way fails.
-      const sides = column.direction === 0 ? (['lower_is_better', 'higher_is_better'] as const) : column.direction === 1 ? (['lower_is_better'] as const) : (['higher_is_better'] as const);
-      const results = sides.map((d) => evaluateThreshold(history, value ?? NaN, spec(gate, d)));
-      const worst = results.find((r) => r.status === 'regression') ?? results[0];
-      rows.push({ test: test.name, metric: column.name, value, baseline: worst.baseline, lowerLimit: worst.lowerLimit, upperLimit: worst.upperLimit, sampleSize: worst.sampleSize, status: worst.status });
+      const judged = judgeRun(history, value ?? NaN, threshold, column.direction);
+      rows.push({ test: test.name, metric: column.name, threshold: threshold.test, ...judged, value });
     }
   }
   if (!found) throw new NotFoundError(`run ${uuid} is in no test of the config`, { field: '--uuid' });
-  return { run: uuid, threshold: gate, rows, failed: rows.some((r) => r.status === 'regression') };
+  return { run: uuid, threshold: fallback, rows, failed: rows.some((r) => r.status === 'regression') };
 }
 
 const num = (n: number | undefined | null) => (n === undefined || n === null ? '' : Number.isInteger(n) ? String(n) : n.toPrecision(6));
 
 /** A summary fit for a CI job summary or a pull-request comment. */
 export function gateMarkdown(result: GateResult): string {
-  const head = result.failed ? `### ❌ perfhound: run \`${result.run}\` crosses its ${result.threshold.kind} threshold` : `### ✅ perfhound: run \`${result.run}\` is within its ${result.threshold.kind} threshold`;
-  const lines = [head, '', '| test | metric | value | baseline | lower | upper | runs | status |', '|---|---|---:|---:|---:|---:|---:|---|'];
+  const tests = [...new Set(result.rows.map((r) => r.threshold))];
+  const its = tests.length === 1 ? `its ${tests[0]} threshold` : 'its thresholds';
+  const head = result.failed ? `### ❌ perfhound: run \`${result.run}\` crosses ${its}` : `### ✅ perfhound: run \`${result.run}\` is within ${its}`;
+  const lines = [head, '', '| test | metric | threshold | value | baseline | lower | upper | runs | status |', '|---|---|---|---:|---:|---:|---:|---:|---|'];
   for (const r of result.rows) {
-    lines.push(`| ${r.test} | ${r.metric} | ${num(r.value)} | ${num(r.baseline)} | ${num(r.lowerLimit)} | ${num(r.upperLimit)} | ${r.sampleSize} | ${r.status === 'regression' ? '**regression**' : r.status} |`);
+    lines.push(`| ${r.test} | ${r.metric} | ${r.threshold} | ${num(r.value)} | ${num(r.baseline)} | ${num(r.lowerLimit)} | ${num(r.upperLimit)} | ${r.sampleSize} | ${r.status === 'regression' ? '**regression**' : r.status} |`);
   }
   return lines.join('\n') + '\n';
 }

@@ -4,4 +4,4 @@ export { CHANNEL_KINDS, validateChannel, validateRoutes, publicSettings, routeNo
 export { idempotencyKey, type Notice, type NoticeMetric } from './notice.js';
 export { ackRegression, resolveRegression, silenceMetric, listRegressions, regressionRecord, REGRESSION_STATUSES, type RegressionRecord } from './lifecycle.js';
 export { afterIngest } from './after-ingest.js';
-export { checkRun, gateMarkdown, THRESHOLD_KINDS, type GateResult, type GateSpec, type ThresholdKind } from './check.js';
+export { checkRun, gateMarkdown, THRESHOLD_KINDS, type GateResult, type GateRow, type ThresholdKind } from './check.js';

@@ -4,9 +4,10 @@
  * is recorded (open) and its notifications are written to the outbox in that same transaction; the watch
  * remembers it (`watch_findings`), so later runs never announce it again.
  */
-import { runAnalysis, upsertRegression, type AnalysisOptions, type ReportChangePoint, type TestReport } from '../analyze/index.js';
-import { parseAnalysisConfig } from '../config/index.js';
+import { runAnalysis, SeriesMemory, upsertRegression, type AnalysisOptions, type ReportChangePoint, type SeriesMemoryStats, type TestReport } from '../analyze/index.js';
+import { parseAnalysisConfig, type AnalysisConfig } from '../config/index.js';
 import { analyzeSeries } from '../detect/index.js';
+import { MatchableDocument, matchesSelector } from '../sources/store/match.js';
 import { StoreSource } from '../sources/store/source.js';
 import { activeSilences, findChannel, insertWatch, listWatches, touchWatch, type ChannelRow, type SilenceRow, type WatchRow } from '../store/alerts.js';
 import type { Store } from '../store/connect.js';
@@ -49,17 +50,43 @@ export interface WatchOutcome {
   newRegressions: number;
   notifications: number;
   resolved: number;
+  /** Series whose new runs were appended to the detection state kept from the watch's last run, and series analysed in full. */
+  series: SeriesMemoryStats;
   error?: string;
+}
+
+/**
+ * What a watch keeps between runs in this process (the daemon's, or one that runs watches again): its
+ * parsed config and its detection state. Keyed by store, then watch id; a watch's config and options
+ * never change under one id (changing them is removing and adding it).
+ */
+interface WatchState {
+  config: string;
+  parsed: AnalysisConfig;
+  memory: SeriesMemory;
+}
+const states = new WeakMap<Store, Map<number, WatchState>>();
+
+async function stateOf(store: Store, watch: WatchRow): Promise<WatchState> {
+  let byId = states.get(store);
+  if (!byId) states.set(store, (byId = new Map()));
+  const kept = byId.get(watch.id);
+  if (kept && kept.config === watch.config) return kept;
+  const state = { config: watch.config, parsed: await parseAnalysisConfig(watch.config, { file: `watch ${watch.name}` }), memory: new SeriesMemory() };
+  byId.set(watch.id, state);
+  return state;
 }
 
 /** Runs one watch; with `touched`, writes nothing unless its analysis read one of those runs. */
 export async function runWatch(store: Store, watch: WatchRow, options: { nowMs?: number; touched?: ReadonlySet<string> } = {}): Promise<WatchOutcome> {
   const nowMs = options.nowMs ?? Date.now();
-  const outcome: WatchOutcome = { watch: watch.name, touched: true, changePoints: 0, newRegressions: 0, notifications: 0, resolved: 0 };
-  const config = await parseAnalysisConfig(watch.config, { file: `watch ${watch.name}` });
+  const outcome: WatchOutcome = { watch: watch.name, touched: true, changePoints: 0, newRegressions: 0, notifications: 0, resolved: 0, series: { appended: 0, full: 0 } };
+  const state = await stateOf(store, watch);
   const analysisOptions = watch.options as AnalysisOptions;
   const source = new StoreSource(store, { metadataCollection: analysisOptions.metadataIndex, benchmarkCollection: analysisOptions.benchmarkIndex });
-  const report = await runAnalysis(config, analysisOptions, { source, store, recordRegressions: false });
+  const before = { ...state.memory.stats };
+  const report = await runAnalysis(state.parsed, analysisOptions, { source, store, recordRegressions: false, detectSeries: state.memory.detect });
+  outcome.series = { appended: state.memory.stats.appended - before.appended, full: state.memory.stats.full - before.full };
   const touched = options.touched;
   outcome.touched = !touched || report.tests.some((t) => t.rows.some((r) => touched.has(r.uuid)));
   if (!outcome.touched) return outcome;
@@ -89,18 +116,62 @@ export async function runWatch(store: Store, watch: WatchRow, options: { nowMs?:
   return outcome;
 }
 
-/** Runs every watch (after an ingest: `touched` = the run ids it wrote); one watch's failure does not stop the others. */
+/**
+ * Runs every watch (after an ingest: `touched` = the run ids it wrote); one watch's failure does not stop
+ * the others. After an ingest, a watch none of whose tests' metadata selects one of the written runs
+ * cannot have read them: it is reported untouched without being analysed.
+ */
 export async function runWatches(store: Store, options: { touched?: ReadonlySet<string>; names?: string[] } = {}): Promise<WatchOutcome[]> {
-  const watches = (await listWatches(store.db)).filter((w) => !options.names || options.names.includes(w.name));
+  const all = await listWatches(store.db);
+  forgetRemoved(store, all);
+  const watches = all.filter((w) => !options.names || options.names.includes(w.name));
+  const written = options.touched ? await metadataOf(store, options.touched) : undefined;
   const outcomes: WatchOutcome[] = [];
   for (const watch of watches) {
+    const empty = { watch: watch.name, touched: true, changePoints: 0, newRegressions: 0, notifications: 0, resolved: 0, series: { appended: 0, full: 0 } };
     try {
-      outcomes.push(await runWatch(store, watch, { touched: options.touched }));
+      if (written && !(await selectsAny(store, watch, written))) outcomes.push({ ...empty, touched: false });
+      else outcomes.push(await runWatch(store, watch, { touched: options.touched }));
     } catch (err) {
-      outcomes.push({ watch: watch.name, touched: true, changePoints: 0, newRegressions: 0, notifications: 0, resolved: 0, error: errorMessage(err) });
+      outcomes.push({ ...empty, error: errorMessage(err) });
     }
   }
   return outcomes;
+}
+
+/** Drops the kept state of watches removed since (by this process or another). */
+function forgetRemoved(store: Store, watches: readonly WatchRow[]): void {
+  const byId = states.get(store);
+  if (!byId) return;
+  const ids = new Set(watches.map((w) => w.id));
+  for (const id of byId.keys()) if (!ids.has(id)) byId.delete(id);
+}
+
+/** The metadata documents of the written runs, as run discovery matches them. */
+async function metadataOf(store: Store, uuids: ReadonlySet<string>): Promise<MatchableDocument[]> {
+  const docs: MatchableDocument[] = [];
+  const list = [...uuids];
+  for (let i = 0; i < list.length; i += 500) {
+    const rows = await store.db.selectFrom('runs').select('metadata').where('uuid', 'in', list.slice(i, i + 500)).execute();
+    for (const r of rows) docs.push(new MatchableDocument(parseMetadata(r.metadata)));
+  }
+  return docs;
+}
+
+function parseMetadata(text: string): Record<string, unknown> {
+  const value: unknown = JSON.parse(text);
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/**
+ * Some test of the watch selects one of the documents: a necessary condition of reading that run (the
+ * analysis decides). A test naming a metadata index may read metadata from document collections instead of
+ * the runs' own: it is always analysed.
+ */
+async function selectsAny(store: Store, watch: WatchRow, docs: readonly MatchableDocument[]): Promise<boolean> {
+  const { parsed } = await stateOf(store, watch);
+  if ((watch.options as AnalysisOptions).metadataIndex) return true;
+  return parsed.tests.some((t) => t.metadataIndex !== undefined || docs.some((d) => matchesSelector(d, t.selector)));
 }
 
 function silenced(silences: SilenceRow[], test: string, metric: string): boolean {

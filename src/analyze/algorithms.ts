@@ -2,7 +2,7 @@
  * The three ways Orion finds change points in a test's table (reference/orion.md §3.2, §3.5, §3.6), each
  * returning raw change points per analysed column before any filtering.
  */
-import { analyzeSeries } from '../detect/analyze.js';
+import { fullAnalysis, type SeriesDetector } from './incremental.js';
 import { isolationForestOutliers } from './isolation-forest.js';
 import type { ChangeExplanation, ColumnInfo, ReportRow } from './types.js';
 
@@ -25,13 +25,14 @@ const OTAVA_RULE = 'otava: pooled t-test against the neighbouring segments p < 0
  * Otava-exact mode; one with gaps in perfhound mode, which leaves the missing runs out (Otava would let
  * one NaN silence every window containing it) — the caller warns, naming them.
  */
-export function hunterChangePoints(rows: readonly ReportRow[], columns: readonly ColumnInfo[]): RawChangePoint[] {
+export function hunterChangePoints(rows: readonly ReportRow[], columns: readonly ColumnInfo[], test = '', detect: SeriesDetector = fullAnalysis): RawChangePoint[] {
   const out: RawChangePoint[] = [];
+  const uuids = rows.map((r) => r.uuid);
   for (const column of columns) {
     if (column.isMetadata) continue;
     const values = rows.map((r) => finiteOrNull(r.values[column.name]));
     const mode = values.includes(null) ? 'perfhound' : 'otava';
-    for (const cp of analyzeSeries(values, { mode }).changePoints) {
+    for (const cp of detect({ test, column: column.name, mode }, uuids, values).changePoints) {
       out.push({
         column: column.name,
         index: cp.index,
@@ -116,8 +117,8 @@ export function anomalyChangePoints(
   return out;
 }
 
-/** CMR and anomalies compare one value with a mean: no spreads, no p-value. */
-function singleValueExplanation(rule: string, before: number, after: number, changePercent: number): ChangeExplanation {
+/** CMR, anomalies and run thresholds compare one value with a mean: no spreads, no p-value. */
+export function singleValueExplanation(rule: string, before: number, after: number, changePercent: number): ChangeExplanation {
   return { rule, meanBefore: before, meanAfter: after, stddevBefore: null, stddevAfter: null, pvalue: null, relativeMagnitude: changePercent / 100 };
 }
 

@@ -11,6 +11,8 @@ import type { ColumnInfo, ReportRow } from './types.js';
 export interface AckKey {
   uuid: string;
   metric?: string;
+  /** Why it was acknowledged (shown by `--viz`). */
+  reason?: string;
 }
 
 export interface FilterInput {

@@ -15,12 +15,13 @@
  *   { source: new StoreSource(store), store });
  * report.regression; // true → exit 2
  */
-import { filterAcks, timeWindow, type AnalysisConfig, type AnalysisTest } from '../config/index.js';
+import { filterAcks, timeWindow, type AnalysisConfig, type AnalysisTest, type RunThreshold } from '../config/index.js';
 import type { Source } from '../sources/types.js';
-import { anomalyChangePoints, cmrChangePoints, collapseForCmr, hunterChangePoints, type RawChangePoint } from './algorithms.js';
+import { anomalyChangePoints, cmrChangePoints, collapseForCmr, hunterChangePoints, singleValueExplanation, type RawChangePoint } from './algorithms.js';
 import { filterDirectionOnly, filterHunter, type AckKey } from './filters.js';
 import { recordRegressions, storeAcks } from './record.js';
 import { discoverRuns, type DiscoveryOptions } from './runs.js';
+import { DEFAULT_RUN_THRESHOLD_WINDOW, judgeRun } from './run-threshold.js';
 import { buildTable } from './table.js';
 import type { Algorithm, AnalysisDeps, AnalysisOptions, AnalysisReport, ColumnInfo, RegressionGroup, ReportChangePoint, ReportRow, TestAnalyzer, TestReport } from './types.js';
 
@@ -76,7 +77,9 @@ function inThisThread(deps: AnalysisDeps): TestAnalyzer {
 
 /** One test, including the §3.4 widening when a change point lands in the first rows. */
 export async function analyzeTest(test: AnalysisTest, options: AnalysisOptions, deps: AnalysisDeps, warn: (m: string) => void): Promise<TestReport> {
-  const { after, before } = timeWindow({ lookback: options.lookback, since: options.since, now: options.now });
+  const window = timeWindow({ lookback: options.lookback, since: options.since, now: options.now });
+  const after = options.after ?? window.after;
+  const before = window.before;
   const discovery: DiscoveryOptions = {
     metadataIndex: options.metadataIndex || test.metadataIndex,
     benchmarkIndex: options.benchmarkIndex || test.benchmarkIndex,
@@ -88,7 +91,7 @@ export async function analyzeTest(test: AnalysisTest, options: AnalysisOptions, 
     nodeCount: options.nodeCount ?? false,
   };
   const acks = await acksFor(test, options, deps);
-  const first = await analyzeOnce(test, options, discovery, deps.source, acks, warn);
+  const first = await analyzeOnce(test, options, discovery, deps, acks, warn);
   const algorithm = options.algorithm ?? 'hunter';
   if (algorithm === 'cmr' || !first.changePoints.some((cp) => cp.index < CHANGEPOINT_BUFFER)) return first;
 
@@ -96,7 +99,7 @@ export async function analyzeTest(test: AnalysisTest, options: AnalysisOptions, 
     test,
     options,
     { ...discovery, after: undefined, before: undefined, limit: first.rows.length + EXPAND_POINTS },
-    deps.source,
+    deps,
     acks,
     () => undefined,
   );
@@ -117,7 +120,7 @@ async function acksFor(test: AnalysisTest, options: AnalysisOptions, deps: Analy
   const fromFiles = filterAcks(options.acks ?? [], {
     version: typeof version === 'string' ? version : undefined,
     test: typeof benchmark === 'string' ? benchmark : undefined,
-  }).map((a) => ({ uuid: a.uuid, metric: a.metric }));
+  }).map((a) => ({ uuid: a.uuid, metric: a.metric, ...(a.reason !== undefined ? { reason: a.reason } : {}) }));
   const fromStore = deps.store ? await storeAcks(deps.store, test.name) : [];
   return [...fromFiles, ...fromStore];
 }
@@ -126,7 +129,7 @@ async function analyzeOnce(
   test: AnalysisTest,
   options: AnalysisOptions,
   discovery: DiscoveryOptions,
-  source: Source,
+  deps: Pick<AnalysisDeps, 'source' | 'detectSeries'>,
   acks: AckKey[],
   warn: (m: string) => void,
 ): Promise<TestReport> {
@@ -137,6 +140,7 @@ async function analyzeOnce(
     warn(m);
   };
   const base = { name: test.name, uuidField: test.uuidField, versionField: test.versionField, algorithm, warnings };
+  const source = deps.source;
   const runs = await discoverRuns(test, source, discovery, testWarn);
   if (runs.length === 0) {
     testWarn(await noRunsMessage(test, source, discovery));
@@ -168,11 +172,52 @@ async function analyzeOnce(
     const correlations = new Map(
       test.metrics.filter((m) => m.correlation).flatMap((m) => m.series.map((s) => [s.column, { column: m.correlation as string, context: m.context }] as const)),
     );
-    raw = filterHunter({ changePoints: hunterChangePoints(rows, table.columns), rows, columns: table.columns, correlations, acks });
+    raw = filterHunter({ changePoints: hunterChangePoints(rows, table.columns, test.name, deps.detectSeries), rows, columns: table.columns, correlations, acks });
   }
+  raw.push(...runThresholdCrossings(table.rows, rows, table.columns, options.runThreshold, acks, raw));
   const filters = (cp: RawChangePoint) => filtersPassed(algorithm, table.columns.find((c) => c.name === cp.column), test.metrics.find((m) => m.correlation && m.series.some((s) => s.column === cp.column)));
   const changePoints = raw.map((cp) => toReportChangePoint(cp, rows, filters(cp))).sort((a, b) => a.index - b.index || a.column.localeCompare(b.column));
-  return { ...base, columns: table.columns, rows, changePoints, regressions: groupRegressions(rows, changePoints, table.columns), noData: false };
+  const shown = new Set(rows.map((r) => r.uuid));
+  return {
+    ...base,
+    columns: table.columns,
+    rows,
+    changePoints,
+    regressions: groupRegressions(rows, changePoints, table.columns),
+    noData: false,
+    acks: acks.filter((a) => shown.has(a.uuid)),
+  };
+}
+
+/**
+ * Per-run thresholds: the newest run of each metric that has one (its config's, else `--threshold`'s),
+ * judged against the runs before it; a crossing on the bad side is a change point at that run (unless
+ * acknowledged, or E-divisive already put one there). `all` is the test's table, `rows` what the
+ * algorithm analysed (CMR: the collapsed history and the newest run).
+ */
+function runThresholdCrossings(all: readonly ReportRow[], rows: readonly ReportRow[], columns: readonly ColumnInfo[], fallback: RunThreshold | undefined, acks: readonly AckKey[], found: readonly RawChangePoint[]): RawChangePoint[] {
+  const newest = rows[rows.length - 1];
+  const at = all.findIndex((r) => r.uuid === newest?.uuid);
+  if (!newest || at < 0) return [];
+  const out: RawChangePoint[] = [];
+  for (const column of columns) {
+    const threshold = column.runThreshold ?? fallback;
+    const value = newest.values[column.name];
+    if (column.isMetadata || !threshold || typeof value !== 'number') continue;
+    if (found.some((cp) => cp.column === column.name && cp.index === rows.length - 1)) continue;
+    if (acks.some((a) => a.uuid === newest.uuid && a.metric === column.name)) continue;
+    const history = all.slice(0, at).map((r) => r.values[column.name]).filter((v): v is number => typeof v === 'number');
+    const judged = judgeRun(history, value, threshold, column.direction);
+    if (judged.status !== 'regression') continue;
+    // Static bounds have no baseline: the mean of the window stands for it (the value alone without history).
+    const recent = history.slice(-(threshold.window ?? DEFAULT_RUN_THRESHOLD_WINDOW));
+    const before = judged.baseline ?? (recent.length ? recent.reduce((a, b) => a + b, 0) / recent.length : value);
+    // pvalue 1, as CMR and anomaly detection: a threshold has no p-value.
+    const forwardChangePercent = before === 0 ? 0 : (value / before - 1) * 100;
+    const rule = `run threshold (${threshold.test}): the newest run crosses it on the bad side`;
+    out.push({ column: column.name, index: rows.length - 1, meanBefore: before, meanAfter: value, pvalue: 1, forwardChangePercent, explanation: singleValueExplanation(rule, before, value, forwardChangePercent) });
+  }
+  return out;
 }
 
 /** A missing value never blanks detection silently: the runs left out of each series are named. */

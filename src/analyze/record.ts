@@ -13,10 +13,10 @@ import type { ReportChangePoint, TestReport } from './types.js';
 export async function storeAcks(store: Store, testName: string): Promise<AckKey[]> {
   const rows = await store.db
     .selectFrom('acks')
-    .select(['run_uuid', 'metric'])
+    .select(['run_uuid', 'metric', 'reason'])
     .where((eb) => eb.or([eb('test_name', 'is', null), eb('test_name', '=', testName)]))
     .execute();
-  return rows.map((r) => ({ uuid: r.run_uuid, ...(r.metric !== null ? { metric: r.metric } : {}) }));
+  return rows.map((r) => ({ uuid: r.run_uuid, ...(r.metric !== null ? { metric: r.metric } : {}), reason: r.reason }));
 }
 
 export async function recordRegressions(store: Store, report: TestReport, nowMs: number): Promise<void> {

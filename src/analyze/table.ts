@@ -29,6 +29,7 @@ export async function buildTable(
     labels: metric.labels,
     direction: metric.direction,
     threshold: metric.threshold,
+    ...(metric.runThreshold ? { runThreshold: metric.runThreshold } : {}),
     isMetadata: metric.isMetadata,
   }));
   if (uuids.length === 0 || series.length === 0) return { columns, rows: [] };

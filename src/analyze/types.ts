@@ -4,9 +4,11 @@ import type { ChangePointExplanation } from '../detect/types.js';
  * call {@link runAnalysis} (pipeline.ts) and hand the {@link AnalysisReport} to a formatter in
  * `src/output/`; nothing here prints.
  */
-import type { AckEntry, AnalysisConfig, AnalysisTest, Direction } from '../config/index.js';
+import type { AckEntry, AnalysisConfig, AnalysisTest, Direction, RunThreshold } from '../config/index.js';
+import type { GitHubContext } from '../integrations/github.js';
 import type { Source } from '../sources/types.js';
 import type { Store } from '../store/connect.js';
+import type { SeriesDetector } from './incremental.js';
 
 /** Which algorithm decides the change points (Orion's three mutually exclusive flags). */
 export type Algorithm = 'hunter' | 'cmr' | 'anomaly';
@@ -40,8 +42,16 @@ export interface AnalysisOptions {
   acks?: AckEntry[];
   /** `--no-ack`: apply no ack at all (files or store). */
   noAck?: boolean;
+  /** An explicit lower time bound replacing `--lookback` (PR mode: when the pull request was opened). */
+  after?: Date;
   /** "Now" for `--lookback` without `--since` (tests). */
   now?: Date;
+  /**
+   * `--threshold …`: the per-run threshold of metrics whose config names none. With one, each test's
+   * newest run is judged against the runs before it; a crossing on the bad side is reported as a change
+   * point at that run, beside E-divisive's.
+   */
+  runThreshold?: RunThreshold;
 }
 
 export interface AnalysisDeps {
@@ -63,6 +73,11 @@ export interface AnalysisDeps {
    * thread). `analyzeInWorkers` (parallel.ts) spreads them over worker threads.
    */
   analyzeTests?: TestAnalyzer;
+  /**
+   * E-divisive over one column (default: a full analysis). A watch passes its `SeriesMemory`'s, which
+   * appends new runs to the state kept from its last analysis when that gives the same answer.
+   */
+  detectSeries?: SeriesDetector;
 }
 
 /** Analyses tests, yielding each report in the order of `tests`; warnings go to `warn` before their report. */
@@ -75,6 +90,8 @@ export interface ColumnInfo {
   labels: string[];
   direction: Direction;
   threshold: number;
+  /** The metric's per-run threshold (config `threshold` mapping), if any. */
+  runThreshold?: RunThreshold;
   /** `type: metadata`: shown as an attribute, never analysed. */
   isMetadata: boolean;
 }
@@ -94,6 +111,8 @@ export interface ReportRow {
   attributes: Record<string, unknown>;
   /** The pull requests of the run's payload (Sippy), Orion's JSON `prs`. */
   prs?: string[];
+  /** `--github-repos`, at change point rows: releases and commits since the previous run (Orion's `github_context`). */
+  githubContext?: GitHubContext;
 }
 
 /**
@@ -142,6 +161,10 @@ export interface RegressionGroup {
   previousVersion?: string;
   buildUrl?: string;
   metrics: { name: string; value: number | null; percentageChange: number; labels: string[] }[];
+  /** The changed run's pull requests, or with `--sippy-pr-search` those between the two payloads (integrations.ts). */
+  prs?: string[];
+  /** `--github-repos`: releases and commits between the previous run and this one. */
+  githubContext?: GitHubContext;
 }
 
 export interface TestReport {
@@ -157,6 +180,8 @@ export interface TestReport {
   /** No runs or no metric values matched: Orion's exit 3. */
   noData: boolean;
   warnings: string[];
+  /** The acknowledgements applied to runs of this table (drawn by `--viz`; CMR and anomaly detection ignore them). */
+  acks?: { uuid: string; metric?: string; reason?: string }[];
 }
 
 export interface AnalysisReport {

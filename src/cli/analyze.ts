@@ -17,11 +17,13 @@ import { UserError } from '../util/errors.js';
 import { setLogLevel } from '../util/log.js';
 import { addDbOption, assertDatabaseExists, parseInteger, parseOutput, parsePositiveInt } from './common.js';
 import { EXIT_NO_DATA, EXIT_OK, EXIT_REGRESSION } from './exit-codes.js';
+import { addThresholdOptions, PREFIXED, thresholdFromFlags } from './threshold-flags.js';
+import { addIntegrationOptions, prepareIntegrations, type IntegrationFlags } from './analyze-integrations.js';
 
 const FORMATS = ['text', 'json', 'junit', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
 
-interface AnalyzeFlags {
+interface AnalyzeFlags extends IntegrationFlags {
   config?: string;
   hunterAnalyze?: boolean;
   cmr?: boolean;
@@ -55,6 +57,8 @@ interface AnalyzeFlags {
   report?: string;
   convertTinyurl?: boolean;
   tinyurlUrl: string;
+  viz?: boolean;
+  interactive?: boolean;
 }
 
 export function registerAnalyze(program: Command): void {
@@ -94,9 +98,13 @@ export function registerAnalyze(program: Command): void {
     .option('--jobs <n>', `store: tests analysed in parallel on worker threads (a number, or "auto" = min(cores, tests, ${MAX_JOBS}))`, '1')
     .option('--convert-tinyurl', 'shorten build URLs through TinyURL (a failure keeps them long, with a warning)')
     .addOption(new Option('--tinyurl-url <url>', "TinyURL's api-create endpoint").env('PERFHOUND_TINYURL_URL').default(DEFAULT_TINYURL_API))
+    .option('-i, --interactive', 'a wizard: asks for the source, test, metadata, metrics and algorithm, writes the config and prints the command')
+    .option('--viz', "also write each test's interactive chart page, <base>_<test>_viz.html (self-contained: works offline)")
     .option('--report <files>', "standalone: Orion's regression summary over saved JSON outputs (comma list), no data source; exit 2 on a regression")
-    .option('--orion-compat', "Orion's behaviour where perfhound deliberately differs (docs/orion-differences.md): an exact version field selects nothing, a test-level direction is ignored")
+    .option('--orion-compat', "Orion's behaviour where perfhound deliberately differs (docs/orion-differences.md): an exact version field selects nothing, a test-level direction is ignored");
+  addThresholdOptions(cmd, PREFIXED)
     .addHelpText('after', '\nExit codes: 0 no regression, 1 error, 2 regression found, 3 no data.\nDeliberate differences from Orion, and the flags restoring its behaviour: docs/orion-differences.md');
+  addIntegrationOptions(cmd);
   addDbOption(cmd).action(async (flags: AnalyzeFlags, command: Command) => {
     if (command.optsWithGlobals().debug) setLogLevel('debug');
     process.exitCode = await analyzeCommand(flags);
@@ -134,6 +142,7 @@ function lowerCaseEnv(flags: AnalyzeFlags): void {
 
 async function analyzeCommand(flags: AnalyzeFlags): Promise<number> {
   lowerCaseEnv(flags);
+  if (flags.interactive) return (await import('./interactive.js')).runWizard({ input: process.stdin, err: process.stderr, out: process.stdout }, { db: flags.db });
   if (flags.report !== undefined) return standaloneReport(splitList(flags.report));
   if (!flags.config) throw new UserError('--config FILE is required', { field: '--config' });
   const algorithm = chooseAlgorithm(flags);
@@ -169,12 +178,17 @@ async function analyzeCommand(flags: AnalyzeFlags): Promise<number> {
     display: splitList(flags.display),
     acks,
     noAck: flags.ack === false,
+    runThreshold: thresholdFromFlags(flags as unknown as Record<string, unknown>, PREFIXED),
   };
   if (!algorithm) {
     // Orion: "No algorithm configured", nothing analysed, exit 0.
     process.stderr.write('No algorithm configured: nothing analysed (choose --hunter-analyze, --cmr or --anomaly-detection). Terminating test\n');
     return EXIT_OK;
   }
+  const warn = (m: string) => process.stderr.write(`warning: ${m}\n`);
+  // Sippy, GitHub, Jira and PR mode (analyze-integrations.ts): failures there are warnings.
+  const integrations = await prepareIntegrations(flags, config, inputVars, warn);
+  analysisOptions.acks = [...acks, ...integrations.acks];
   if (chooseSourceKind(selection) === 'store') assertDatabaseExists(flags.db);
   const opened = await openSource(selection);
   // Only the store is read from worker threads: each opens its own connection to the same database.
@@ -185,18 +199,17 @@ async function analyzeCommand(flags: AnalyzeFlags): Promise<number> {
   // test too; an error half-way leaves the output cut short, and exit code 1 says so.
   let written = 0;
   let report: AnalysisReport;
-  const warn = (m: string) => process.stderr.write(`warning: ${m}\n`);
   const shorten = flags.convertTinyurl ? tinyUrlShortener(flags.tinyurlUrl, warn) : undefined;
   try {
+    const deps = { source: opened.source, store: opened.store, analyzeTests, warn };
+    if (integrations.pr) return await integrations.pr.run(analysisOptions, deps, { format, text: options, saveOutputPath: flags.saveOutputPath, saveDataPath: flags.saveDataPath });
     report = await runAnalysis(config, analysisOptions, {
-      source: opened.source,
-      store: opened.store,
-      analyzeTests,
-      warn,
+      ...deps,
       onTest: async (analysed) => {
-        const test = shorten ? await shortenBuildUrls(analysed, shorten) : analysed;
+        const test = await integrations.enrich(shorten ? await shortenBuildUrls(analysed, shorten) : analysed);
         process.stdout.write((written === 0 ? parts.head : '') + parts.test(test, written++));
         await saveFiles(test, format, flags, options);
+        if (flags.viz) await saveViz(test, flags.saveOutputPath);
       },
     });
   } finally {
@@ -230,6 +243,14 @@ async function saveFiles(test: TestReport, format: Format, flags: AnalyzeFlags, 
   if (format === 'junit') await save(`${base}_${test.name}.xml`, junitOf(test), '--save-output-path');
   else if (format === 'text') await save(`${base}_table_${test.name}.txt`, formatTestText(test, { ...options, collapse: false }), '--save-output-path');
   await save(`${withoutExtension(flags.saveDataPath)}-${test.name}.csv`, formatTestCsv(test), '--save-data-path');
+}
+
+/** `--viz`: Orion's `{base}_{test}_viz.html`, uPlot read from node_modules once per process. */
+let vizAssets: Promise<import('../output/viz.js').VizAssets> | undefined;
+async function saveViz(test: TestReport, saveOutputPath: string): Promise<void> {
+  const { formatTestViz, loadVizAssets } = await import('../output/viz.js');
+  vizAssets ??= loadVizAssets();
+  await save(`${withoutExtension(saveOutputPath)}_${test.name}_viz.html`, formatTestViz(test, await vizAssets), '--save-output-path');
 }
 
 async function save(path: string, text: string, flag: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { openStore, resolveDbUrl, type Store } from '../store/connect.js';
-import { parseStoreUrl } from '../store/url.js';
+import type { Store } from '../store/connect.js';
+import { parseStoreUrl, resolveDbUrl } from '../store/url.js';
 import { UserError } from '../util/errors.js';
 import { toJson } from '../util/json.js';
 
@@ -10,8 +10,12 @@ export function addDbOption(cmd: Command): Command {
   return cmd.option('--db <url>', 'database: sqlite:PATH, postgres://…, mysql://… (default: $PERFHOUND_DB or sqlite:./perfhound.db)');
 }
 
-/** Opens the store the command's `--db` names, runs `fn`, always closes it. */
+/**
+ * Opens the store the command's `--db` names, runs `fn`, always closes it. The store's code (kysely, the
+ * migrations) is loaded here, when a command opens it: `analyze --es-server` never does.
+ */
 export async function withStore<T>(dbFlag: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
+  const { openStore } = await import('../store/connect.js');
   const store = await openStore(resolveDbUrl(dbFlag));
   try {
     return await fn(store);

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { runAnalysis } from '../analyze/index.js';
 import { loadAnalysisConfig } from '../config/index.js';
@@ -6,10 +5,11 @@ import { loadDemo } from '../demo/load.js';
 import { summarize } from '../ingest/report.js';
 import { formatText } from '../output/text.js';
 import { StoreSource } from '../sources/store/index.js';
+import { packagePath } from '../util/package-root.js';
 import { addDbOption, withStore } from './common.js';
 
 /** The bundled Orion config the demo analyses with (data/demo/config.yaml, beside src/ and dist/). */
-export const DEMO_CONFIG = fileURLToPath(new URL('../../data/demo/config.yaml', import.meta.url));
+export const DEMO_CONFIG = packagePath('data/demo/config.yaml');
 
 export function registerDemo(program: Command): void {
   addDbOption(

@@ -3,6 +3,9 @@ import { UserError } from '../util/errors.js';
 import { snakeCaseKeys, toJson } from '../util/json.js';
 import { parseInteger, parseNumber } from '../util/params.js';
 import type { ChangePoint, DetectMode } from '../detect/types.js';
+import type { RunJudgement } from '../analyze/run-threshold.js';
+import type { RunThreshold } from '../config/types.js';
+import { addThresholdOptions, PREFIXED, thresholdFromFlags } from './threshold-flags.js';
 
 interface DetectFlags {
   timeColumn: string;
@@ -24,7 +27,7 @@ function collect(value: string, previous: string[] = []): string[] {
 }
 
 export function registerDetect(program: Command): void {
-  program
+  const cmd = program
     .command('detect')
     .description('change points of the metric columns of a CSV file (E-divisive with Hunter\'s split/merge, as Apache Otava 0.8)')
     .argument('<file>', 'CSV in Otava\'s layout: header row, rows in file order, empty cell = missing, "nan" = NaN')
@@ -43,12 +46,14 @@ export function registerDetect(program: Command): void {
     .option('--delimiter <char>', 'the CSV delimiter (one character; "tab" for a tab)', ',')
     .option('--branch <name>', 'only the rows whose branch column holds NAME (a file of several branches needs it)')
     .option('--direction <metric=1|-1>', 'which way is better: 1 higher (default), -1 lower; "-1" alone for every metric (repeatable). A change the wrong way is a regression', collect)
-    .addOption(new Option('-o, --output <format>', 'text, json, or otava (Otava\'s annotated log table)').choices(['text', 'json', 'otava']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'text, json, or otava (Otava\'s annotated log table)').choices(['text', 'json', 'otava']).default('text'));
+  addThresholdOptions(cmd, PREFIXED)
     .addHelpText(
       'after',
       '\nExit codes: 0 when the analysis ran (whether or not change points were found), 1 on bad input.\n' +
         '\nExamples:\n  perfhound detect results.csv --metric throughput -P 0.01 --window 30 --output json' +
-        '\n  perfhound detect results.csv --branch main --direction latency=-1 -o otava',
+        '\n  perfhound detect results.csv --branch main --direction latency=-1 -o otava' +
+        '\n  perfhound detect results.csv --threshold z_score --threshold-window 20 --direction latency=-1',
     )
     .action(async (file: string, flags: DetectFlags) => {
       // Loaded here so that other commands do not pay for them at start-up.
@@ -68,6 +73,9 @@ export function registerDetect(program: Command): void {
       if ([...delimiter].length !== 1) throw new UserError(`--delimiter must be one character (got "${flags.delimiter}")`, { field: '--delimiter' });
       const { times, metrics, attributes } = parseOtavaCsv(text, file, { timeColumn: flags.timeColumn, metrics: flags.metric, delimiter, branch: flags.branch });
       const directions = parseDirections(flags.direction ?? [], [...metrics.keys()]);
+      const threshold = thresholdFromFlags(flags as unknown as Record<string, unknown>, PREFIXED);
+      if (threshold && flags.output === 'otava') throw new UserError('works with --output text or json, not otava', { field: '--threshold' });
+      const judged = threshold ? await judgeNewest(metrics, directions, threshold) : new Map<string, Judged>();
       const results = new Map<string, ChangePoint[]>();
       if (flags.origEdivisive) {
         const { origEDivisive } = await import('../detect/orig-edivisive.js');
@@ -88,17 +96,47 @@ export function registerDetect(program: Command): void {
       }
       if (flags.output === 'json') {
         const out: Record<string, unknown[]> = {};
-        for (const [metric, cps] of results) out[metric] = cps.map((cp) => ({ ...jsonChangePoint(cp, times[cp.index]), regression: isRegression(cp, directions.get(metric)!) }));
+        for (const [metric, cps] of results) {
+          out[metric] = cps.map((cp) => ({ ...jsonChangePoint(cp, times[cp.index]), regression: isRegression(cp, directions.get(metric)!) }));
+          // A threshold crossing of the newest row, beside the change points (as analyze reports it).
+          const j = judged.get(metric);
+          if (j && j.status === 'regression') out[metric].push({ index: j.index, time: times[j.index], rule: 'threshold', threshold: threshold!.test, value: j.value, baseline: j.baseline, lower_limit: j.lowerLimit, upper_limit: j.upperLimit, sample_size: j.sampleSize, regression: true });
+        }
         process.stdout.write(toJson(out, 2) + '\n');
       } else if (flags.output === 'otava') {
         process.stdout.write((await otavaLog(file, times, metrics, attributes, results)) + '\n');
       } else {
         const { renderTable } = await import('../output/table.js');
         const blocks: string[] = [];
-        for (const [metric, cps] of results) blocks.push(textBlock(metric, cps, times, directions.get(metric)!, renderTable));
+        for (const [metric, cps] of results) {
+          const j = judged.get(metric);
+          blocks.push(textBlock(metric, cps, times, directions.get(metric)!, renderTable) + (j ? '\n' + thresholdLine(threshold!, j, times) : ''));
+        }
         process.stdout.write(blocks.join('\n\n') + '\n');
       }
     });
+}
+
+type Judged = RunJudgement & { index: number };
+
+/** Each metric's newest row with a value, judged against the rows before it. */
+async function judgeNewest(metrics: Map<string, (number | null)[]>, directions: Map<string, 1 | -1>, threshold: RunThreshold): Promise<Map<string, Judged>> {
+  const { judgeRun } = await import('../analyze/run-threshold.js');
+  const out = new Map<string, Judged>();
+  for (const [metric, values] of metrics) {
+    let at = values.length - 1;
+    while (at >= 0 && !(typeof values[at] === 'number' && Number.isFinite(values[at]))) at--;
+    if (at < 0) continue;
+    const history = values.slice(0, at).filter((v): v is number => typeof v === 'number');
+    // detect's direction says which way is better; the threshold's, as Orion's, which way is bad.
+    out.set(metric, { ...judgeRun(history, values[at] as number, threshold, directions.get(metric) === 1 ? -1 : 1), index: at });
+  }
+  return out;
+}
+
+function thresholdLine(t: RunThreshold, j: Judged, times: (number | string)[]): string {
+  const limits = `[${j.lowerLimit === undefined ? '−∞' : fmt(j.lowerLimit)}, ${j.upperLimit === undefined ? '∞' : fmt(j.upperLimit)}]`;
+  return `${t.test} threshold over ${j.sampleSize} run(s): row ${j.index} (${String(times[j.index])}) = ${fmt(j.value)}, limits ${limits}: ${j.status === 'not_enough_data' ? 'not enough data' : j.status}`;
 }
 
 function jsonChangePoint(cp: ChangePoint, time: number | string): Record<string, unknown> {

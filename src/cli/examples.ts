@@ -10,6 +10,11 @@ const EXAMPLES: Record<string, string[]> = {
   analyze: [
     "perfhound analyze --config ci-tests.yaml --hunter-analyze --lookback 15d --input-vars '{\"version\": \"4.20\"}'",
     "perfhound analyze --config ci-tests.yaml --hunter-analyze -o json --es-server http://127.0.0.1:9200 --metadata-index 'perf_scale_ci*' | jq '.[] | select(.is_changepoint)'",
+    "perfhound analyze --config ci-tests.yaml --hunter-analyze --sippy-prs --sippy-pr-search --github-repos openshift/origin,openshift/ovn-kubernetes --input-vars '{\"version\": \"4.20\"}'",
+    'JIRA_TOKEN=… perfhound analyze --config ci-tests.yaml --hunter-analyze --jira-ack --jira-auto-create --jira-project PERFSCALE --jira-status-filter Done',
+    "perfhound analyze --config ci-tests.yaml --hunter-analyze --pr-analysis --pull-number 2394 --input-vars '{\"version\": \"4.20\", \"jobtype\": \"pull\", \"organization\": \"openshift\", \"repository\": \"ovn-kubernetes\"}'",
+    'perfhound analyze --config ci-tests.yaml --hunter-analyze --viz --save-output-path out/output.txt   # out/output_<test>_viz.html',
+    'perfhound analyze -i   # a wizard: writes the config, prints the command',
   ],
   'report list': ['perfhound report list --since 2026-01-01 --output json'],
   'report show': ['perfhound report show d4e5f6a7-b8c9-4012-d345-e6f7a8b9c012'],

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { UserError, errorMessage } from '../util/errors.js';
 import { addExamples } from './examples.js';
 import { registerCommands } from './commands.js';
 import { EXIT_BROKEN_PIPE, EXIT_ERROR } from './exit-codes.js';
+import { packageVersion } from './version.js';
 
 export async function buildProgram(argv: string[] = []): Promise<Command> {
   const program = new Command('perfhound')
@@ -22,15 +22,6 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
   await registerCommands(program, argv);
   addExamples(program);
   return program;
-}
-
-function packageVersion(): string {
-  try {
-    // src/cli and dist/cli both sit two levels below the package root.
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
 }
 
 const EXIT_CODES_HELP = `

@@ -17,6 +17,7 @@ interface ChannelFlags {
   smtpSecure?: boolean;
   starttls?: boolean;
   smtpUser?: string;
+  smtpCa?: string;
   from?: string;
   to?: string[];
   routeTest?: string[];
@@ -42,6 +43,7 @@ export function registerNotify(program: Command): void {
     .option('--smtp-secure', 'email: TLS from the first byte (port 465)')
     .option('--starttls', 'email: refuse to send without STARTTLS')
     .option('--smtp-user <user>', 'email: SMTP auth user (password: $PERFHOUND_SMTP_PASSWORD)')
+    .option('--smtp-ca <file>', "email: PEM file of the CA(s) to trust for the server's certificate (kept in the channel)")
     .option('--from <address>', 'email: sender')
     .option('--to <address>', 'email: recipient (repeatable)', collect)
     .option('--route-test <pattern>', 'only these tests (repeatable, * wildcard)', collect)
@@ -106,6 +108,7 @@ function fromFlags(flags: ChannelFlags): { kind: unknown; settings: Record<strin
           secure: Boolean(flags.smtpSecure),
           starttls: Boolean(flags.starttls),
           ...(flags.smtpUser !== undefined ? { user: flags.smtpUser, password: process.env.PERFHOUND_SMTP_PASSWORD } : {}),
+          ...(flags.smtpCa !== undefined ? { caFile: flags.smtpCa } : {}),
           from: flags.from,
           to: flags.to ?? [],
         }

@@ -1,7 +1,8 @@
 import { Option, type Command } from 'commander';
 import { UserError } from '../util/errors.js';
 import type { PostgresSettings } from '../otava/config.js';
-import type { OtavaIo } from '../otava/commands.js';
+import type { OtavaIo, ServiceSettings } from '../otava/commands.js';
+import { GRAPHITE_ATTRIBUTES } from '../otava/graphite-import.js';
 
 interface ServiceFlags {
   configFile?: string;
@@ -10,6 +11,7 @@ interface ServiceFlags {
   postgresUsername?: string;
   postgresPassword?: string;
   postgresDatabase?: string;
+  graphiteUrl?: string;
 }
 
 interface AnalyzeFlags extends ServiceFlags {
@@ -22,6 +24,7 @@ interface AnalyzeFlags extends ServiceFlags {
   since?: string;
   until?: string;
   last?: string;
+  attrs?: string;
 }
 
 function number(value: string, flag: string, check: (n: number) => boolean, expectation: string): number {
@@ -38,7 +41,19 @@ function withServiceOptions(cmd: Command): Command {
     .option('--postgres-port <port>', 'PostgreSQL port ($POSTGRES_PORT)')
     .option('--postgres-username <user>', 'PostgreSQL user ($POSTGRES_USERNAME)')
     .option('--postgres-password <password>', 'PostgreSQL password ($POSTGRES_PASSWORD)')
-    .option('--postgres-database <db>', 'PostgreSQL database ($POSTGRES_DATABASE)');
+    .option('--postgres-database <db>', 'PostgreSQL database ($POSTGRES_DATABASE)')
+    .option('--graphite-url <url>', 'Graphite server of graphite tests ($GRAPHITE_ADDRESS)');
+}
+
+/** The service settings: the command line wins, then the environment (then the configuration file). */
+function services(flags: ServiceFlags): ServiceSettings {
+  return { postgres: postgresSettings(flags), graphiteUrl: flags.graphiteUrl ?? process.env.GRAPHITE_ADDRESS };
+}
+
+function attributeList(value: string): string[] {
+  const names = value.split(',').map((a) => a.trim()).filter(Boolean);
+  for (const name of names) if (!(GRAPHITE_ATTRIBUTES as readonly string[]).includes(name)) throw new UserError(`unknown attribute "${name}" (graphite tests have ${GRAPHITE_ATTRIBUTES.join(', ')})`, { field: '--attrs' });
+  return names;
 }
 
 function postgresSettings(flags: ServiceFlags): PostgresSettings {
@@ -67,7 +82,7 @@ export function registerOtava(program: Command): void {
     .description("Apache Otava's commands over Otava's own configuration files, with Otava's exact output")
     .addHelpText(
       'after',
-      '\nReads Otava YAML (tests as a mapping, templates with inherit, test_groups; csv, postgres, json and histostat tests).' +
+      '\nReads Otava YAML (tests as a mapping, templates with inherit, test_groups; csv, postgres, graphite, json and histostat tests).' +
         '\nRelative file names in the configuration are read from the working directory, as Otava reads them.' +
         '\n\nExit codes: 0 success, 1 bad configuration or a test whose data could not be read (Otava exits 0 there).' +
         '\n\nExamples:\n  perfhound otava analyze my.test --config-file otava.yaml --since "30 days ago"\n  perfhound otava list-tests nightly --config-file otava.yaml',
@@ -80,12 +95,13 @@ export function registerOtava(program: Command): void {
     .option('-P, --p-value <p>', 'maximum p-value of a change point', '0.001')
     .option('-M, --magnitude <m>', 'minimum magnitude of a change point (max of |new/old − 1|, |old/new − 1|)', '0.0')
     .option('--window <n>', 'points analysed at once', '50')
-    .option('--branch [name]', 'CSV: rows of this branch column value; postgres: %{BRANCH} in the query ($BRANCH)')
+    .option('--branch [name]', 'CSV: rows of this branch column value; postgres: %{BRANCH} in the query; graphite: %{BRANCH} in the prefix ($BRANCH)')
     .option('--metrics <list>', 'a comma-separated subset of the test\'s metrics')
     .option('--since <date>', 'start of the time span (YYYY-MM-DD[ HH:MM:SS], epoch seconds, "10 weeks ago"; default a year ago)')
     .option('--until <date>', 'end of the time span, exclusive (default now)')
     .option('--last <n>', 'only the last N points after the time filter')
-    .addHelpText('after', '\nExample:\n  perfhound otava analyze my.test --config-file otava.yaml --output regressions_only -P 0.01 --window 30')
+    .option('--attrs <list>', 'graphite tests: a comma-separated subset of the attributes run, branch, version, commit')
+    .addHelpText('after', '\nExamples:\n  perfhound otava analyze my.test --config-file otava.yaml --output regressions_only -P 0.01 --window 30\n  perfhound otava analyze my.graphite.test --config-file otava.yaml --graphite-url http://graphite.example:8080/ --branch main --attrs run,commit')
     .action(async (tests: string[], flags: AnalyzeFlags) => {
       const { otavaAnalyze } = await import('../otava/commands.js');
       finish(
@@ -102,7 +118,8 @@ export function registerOtava(program: Command): void {
             since: flags.since,
             until: flags.until,
             last: flags.last === undefined ? undefined : number(flags.last, '--last', Number.isInteger, 'an integer'),
-            postgres: postgresSettings(flags),
+            attrs: flags.attrs === undefined ? undefined : attributeList(flags.attrs),
+            ...services(flags),
           },
           io(),
         ),
@@ -132,7 +149,7 @@ export function registerOtava(program: Command): void {
     .addHelpText('after', '\nExample:\n  perfhound otava list-metrics my.test --config-file otava.yaml')
     .action(async (test: string, flags: ServiceFlags) => {
       const { otavaListMetrics } = await import('../otava/commands.js');
-      finish(await otavaListMetrics(flags.configFile, test, postgresSettings(flags), io()));
+      finish(await otavaListMetrics(flags.configFile, test, services(flags), io()));
     });
 
   withServiceOptions(otava.command('validate'))
@@ -140,6 +157,6 @@ export function registerOtava(program: Command): void {
     .addHelpText('after', '\nExit code 1 when the configuration is invalid.\n\nExample:\n  perfhound otava validate --config-file otava.yaml')
     .action(async (flags: ServiceFlags) => {
       const { otavaValidate } = await import('../otava/commands.js');
-      finish(await otavaValidate(flags.configFile, postgresSettings(flags), io()));
+      finish(await otavaValidate(flags.configFile, services(flags), io()));
     });
 }

@@ -51,7 +51,7 @@ function print(flags: Flags, json: unknown, table: () => string): void {
 export function registerTests(program: Command): void {
   const tests = program.command('tests').description('test analytics over ingested subunit/JUnit results');
 
-  common(tests.command('runs').description('runs over time grouped by a metadata key: passed/failed runs and mean run time per bucket').argument('<key>', 'metadata key, e.g. build_name').option('--resolution <r>', 'sec, min, hour or day', 'day')).action(
+  common(tests.command('runs').description('runs over time grouped by a metadata key: passed/failed runs and mean run time per bucket').argument('<key>', 'metadata key, e.g. build_name').option('--resolution <r>', 'sec, min, hour, day or week (named by its Monday)', 'day')).action(
     async (key: string, flags: Flags) => {
       const data = await withStore(flags.db, (s) => runsByKey(s.db, key, parseResolution(String(flags.resolution)), period(flags)));
       print(flags, data, () => renderTable(['bucket', key, 'runs', 'passed', 'failed', 'mean run time (s)'], data.flatMap((b) => Object.entries(b.groups).map(([v, g]) => [b.bucket, v, String(g.runs.length), String(g.passed), String(g.failed), fmt(g.meanRunTime)]))));

@@ -52,7 +52,7 @@ export function expandGroupBy(test: AnalysisTest, metric: AnalysisMetric, values
     if (!parsed.success) {
       throw new UserError(`group_by value ${JSON.stringify(value)} makes an invalid metric: ${parsed.error.issues[0]?.message}`, metric.place);
     }
-    return normalizeMetric(raw, parsed.data, { threshold: test.threshold, direction: test.direction, timestampField: test.timestampField }, metric.place);
+    return normalizeMetric(raw, parsed.data, { threshold: test.threshold, runThreshold: test.runThreshold, direction: test.direction, timestampField: test.timestampField }, metric.place);
   });
   const taken = new Set(test.metrics.flatMap((m) => m.series.map((s) => s.column)));
   for (const series of expanded.flatMap((m) => m.series)) {

@@ -17,6 +17,8 @@ export type {
   Direction,
   JiraSettings,
   MetricKind,
+  RunThreshold,
+  RunThresholdTest,
 } from './types.js';
 export { loadAnalysisConfig, parseAnalysisConfig, type LoadOptions, type ParseOptions } from './load.js';
 export { ConfigError, type Problem } from './problems.js';
@@ -25,5 +27,5 @@ export { filterAcks, loadAckFile, mergeAcks, parseAckFile } from './ack.js';
 export { parseLookback, parseSince, timeWindow, type TimeWindow } from './lookback.js';
 export { renderTemplate, requiredVariables, templateVariables, type TemplateVariables } from './template.js';
 export { pythonFloatStr, pythonStr } from '../util/python-str.js';
-export { AGG_TYPES, RESERVED_METRIC_KEYS } from './schema.js';
+export { AGG_TYPES, RESERVED_METRIC_KEYS, RUN_THRESHOLD_TESTS, boundaryProblem } from './schema.js';
 export { DEFAULT_CORRELATION_CONTEXT } from './metric.js';

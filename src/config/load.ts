@@ -17,7 +17,7 @@ import { UserError, type Place } from '../util/errors.js';
 import { readUserFile } from '../util/files.js';
 import { expandFanOut } from './fan-out.js';
 import { mergeMetadata, mergeMetrics, type RawObject } from './inherit.js';
-import { normalizeMetric, type MetricDefaults } from './metric.js';
+import { normalizeMetric, runThresholdOf, type MetricDefaults } from './metric.js';
 import { Origins } from './origins.js';
 import { placeholderNames } from './placeholders.js';
 import { ConfigError, parseOrThrow, type Problem } from './problems.js';
@@ -186,7 +186,8 @@ class ConfigLoader {
     }
 
     const defaults: MetricDefaults = {
-      threshold: test.threshold ?? 0,
+      threshold: typeof test.threshold === 'number' ? test.threshold : 0,
+      ...runThresholdOf(test.threshold),
       // Orion ignores a test-level direction; perfhound makes it the metrics' default unless --orion-compat.
       direction: (this.options.orionCompat ? undefined : test.direction) ?? DEFAULT_DIRECTION,
       timestampField: test.timestamp ?? DEFAULT_TIMESTAMP_FIELD,
@@ -207,6 +208,7 @@ class ConfigLoader {
       benchmarkIndex: test.benchmark_index,
       metadataIndex: test.metadata_index,
       threshold: defaults.threshold,
+      ...(defaults.runThreshold ? { runThreshold: defaults.runThreshold } : {}),
       direction: defaults.direction,
       metrics,
       place: at(rawTest),

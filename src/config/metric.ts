@@ -6,12 +6,13 @@
 import type { FieldValue, MetricAgg, MetricSelector } from '../sources/types.js';
 import type { Place } from '../util/errors.js';
 import { pythonFloatStr } from '../util/python-str.js';
-import { RESERVED_METRIC_KEYS, type RawMetric } from './schema.js';
-import type { AnalysisMetric, AnalysisSeries, Direction } from './types.js';
+import { RESERVED_METRIC_KEYS, type RawMetric, type RawRunThreshold } from './schema.js';
+import type { AnalysisMetric, AnalysisSeries, Direction, RunThreshold } from './types.js';
 
 /** Test-level values a metric falls back to. */
 export interface MetricDefaults {
   threshold: number;
+  runThreshold?: RunThreshold;
   direction: Direction;
   timestampField: string;
 }
@@ -47,7 +48,8 @@ export function normalizeMetric(
     metricOfInterest: metric.metric_of_interest,
     series: metric.group_by === undefined ? seriesOf(metric, base) : [],
     direction: metric.direction ?? defaults.direction,
-    threshold: metric.threshold ?? defaults.threshold,
+    threshold: typeof metric.threshold === 'number' ? metric.threshold : defaults.threshold,
+    ...runThresholdOf(metric.threshold, defaults.runThreshold),
     labels: metric.labels ?? [],
     correlation,
     context: metric.context ?? DEFAULT_CORRELATION_CONTEXT,
@@ -75,4 +77,15 @@ function seriesOf(metric: RawMetric, base: Omit<MetricSelector, 'name'>): Analys
     const percentileAgg: MetricAgg = { type: 'percentiles', percents: [...percents], targetPercentile: percentile };
     return { column, percentile, selector: { name: column, ...base, agg: percentileAgg } };
   });
+}
+
+/** A `threshold` mapping as the analysis uses it; a number (or nothing) leaves the default. */
+export function runThresholdOf(raw: number | RawRunThreshold | undefined, fallback?: RunThreshold): { runThreshold?: RunThreshold } {
+  if (raw === undefined || typeof raw === 'number') return fallback ? { runThreshold: fallback } : {};
+  const t: RunThreshold = { test: raw.test };
+  if (raw.window !== undefined) t.window = raw.window;
+  if (raw.lower_boundary !== undefined) t.lower = raw.lower_boundary;
+  if (raw.upper_boundary !== undefined) t.upper = raw.upper_boundary;
+  if (raw.min_sample_size !== undefined) t.minSampleSize = raw.min_sample_size;
+  return { runThreshold: t };
 }

@@ -23,7 +23,68 @@ export const directionSchema = numberLike.pipe(
   z.union([z.literal(1), z.literal(0), z.literal(-1)], { error: 'must be 1 (increases), -1 (decreases) or 0 (both)' }),
 );
 
-const thresholdSchema = numberLike.transform(Math.abs);
+export const RUN_THRESHOLD_TESTS = ['t_test', 'z_score', 'iqr', 'percentage', 'static'] as const;
+
+/** What a boundary means per test (a boundary names the side judged and sets its limit). */
+const BOUNDARY_RULES: Record<(typeof RUN_THRESHOLD_TESTS)[number], { ok: (x: number) => boolean; says: string }> = {
+  t_test: { ok: (x) => x > 0 && x < 1, says: 'a t_test boundary is a confidence between 0 and 1 (e.g. 0.99)' },
+  z_score: { ok: (x) => x > 0, says: 'a z_score boundary is the largest z (standard deviations), above 0' },
+  iqr: { ok: (x) => x >= 0, says: 'an iqr boundary is the multiplier of the interquartile range (e.g. 1.5), 0 or more' },
+  percentage: { ok: (x) => x >= 0, says: 'a percentage boundary is a percent of the baseline (e.g. 10), 0 or more' },
+  static: { ok: Number.isFinite, says: 'a static boundary is a value' },
+};
+
+/** Why `x` is no boundary of `test`, or undefined when it is one. */
+export function boundaryProblem(test: (typeof RUN_THRESHOLD_TESTS)[number], x: number): string | undefined {
+  return BOUNDARY_RULES[test].ok(x) ? undefined : BOUNDARY_RULES[test].says;
+}
+
+/**
+ * perfhound's per-run threshold (Bencher's model): a metric's newest run judged against the last `window`
+ * runs before it by `test`. `lower_boundary` / `upper_boundary` name the side(s) judged and their limit
+ * (static: the value itself); without them the metric's direction names the side, at the test's default.
+ */
+const runThresholdShape = z.strictObject(
+  {
+    test: z.enum(RUN_THRESHOLD_TESTS, { error: `must be one of ${RUN_THRESHOLD_TESTS.join(', ')}` }),
+    window: z.number({ error: 'must be a whole number of runs' }).int({ error: 'must be a whole number of runs' }).min(1, { error: 'must be at least 1' }).optional(),
+    lower_boundary: z.number({ error: 'must be a number' }).optional(),
+    upper_boundary: z.number({ error: 'must be a number' }).optional(),
+    min_sample_size: z.number({ error: 'must be a whole number of runs' }).int({ error: 'must be a whole number of runs' }).min(0, { error: 'must be 0 or more' }).optional(),
+  },
+  { error: 'must be a mapping' },
+);
+
+/** The keys of a per-run threshold mapping. */
+export const RUN_THRESHOLD_KEYS = new Set(Object.keys(runThresholdShape.shape));
+
+const runThresholdSchema = runThresholdShape.superRefine((t, ctx) => {
+    for (const key of ['lower_boundary', 'upper_boundary'] as const) {
+      const x = t[key];
+      const problem = x === undefined ? undefined : boundaryProblem(t.test, x);
+      if (problem) ctx.addIssue({ code: 'custom', path: [key], message: problem, input: x });
+    }
+    if (t.test === 'static' && t.lower_boundary === undefined && t.upper_boundary === undefined) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'a static threshold needs lower_boundary and/or upper_boundary' });
+    }
+  });
+
+export type RawRunThreshold = z.infer<typeof runThresholdSchema>;
+
+/**
+ * A number: Orion's threshold, the percent a change point must reach (absolute value). A mapping:
+ * perfhound's per-run threshold. Chosen by the value's type, so each form's own errors are reported.
+ */
+const thresholdSchema = z.unknown().transform((value, ctx): number | RawRunThreshold => {
+  const mapping = value !== null && typeof value === 'object' && !Array.isArray(value);
+  const result = mapping ? runThresholdSchema.safeParse(value, { reportInput: true }) : numberLike.transform(Math.abs).safeParse(value);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    if (mapping) ctx.addIssue({ ...issue, path: issue.path.filter((seg): seg is string | number => typeof seg !== 'symbol') } as Parameters<typeof ctx.addIssue>[0]);
+    else ctx.addIssue({ code: 'custom', message: 'must be a number (percent) or a per-run threshold mapping', input: value });
+  }
+  return z.NEVER;
+});
 
 export const AGG_TYPES = ['avg', 'sum', 'max', 'min', 'count', 'percentiles'] as const;
 

@@ -76,6 +76,8 @@ export interface AnalysisTest {
   metadataIndex?: string;
   /** Test-level default threshold in percent (`threshold`, default 0). */
   threshold: number;
+  /** Test-level default per-run threshold (`threshold` given as a mapping). */
+  runThreshold?: RunThreshold;
   /**
    * Test-level default direction (`direction`, default 1). Orion ignores a test-level `direction`
    * (orion.md §7); perfhound honours it as the default of the test's metrics.
@@ -110,6 +112,8 @@ export interface AnalysisMetric {
   direction: Direction;
   /** Threshold in percent (metric `threshold`, else the test's, else 0; absolute value). */
   threshold: number;
+  /** Per-run threshold (metric `threshold` as a mapping, else the test's); none: only change points. */
+  runThreshold?: RunThreshold;
   /** Free-form labels, conventionally `"[Jira: component]"`. */
   labels: string[];
   /**
@@ -163,4 +167,23 @@ export interface AckEntry {
   test?: string;
   /** Where the entry was read from. */
   place: Place;
+}
+
+/** A test of Bencher's model: how the newest run is judged against the runs before it. */
+export type RunThresholdTest = 't_test' | 'z_score' | 'iqr' | 'percentage' | 'static';
+
+/**
+ * A per-run threshold (a metric's `threshold` mapping, or the `--threshold` flags). `lower` / `upper`
+ * name the judged side(s) and their boundary (static: the limit itself); without them the metric's
+ * direction names the side(s), judged at `value` or the test's default.
+ */
+export interface RunThreshold {
+  test: RunThresholdTest;
+  /** The last N runs before the judged one (default 30). */
+  window?: number;
+  value?: number;
+  lower?: number;
+  upper?: number;
+  /** Fewer runs before it than this: not enough data (default 2; static 0). */
+  minSampleSize?: number;
 }

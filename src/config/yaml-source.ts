@@ -7,18 +7,12 @@
  * const src = parseYamlSource(text, 'ci.yaml');
  * src.lineOf(['tests', 0, 'metrics', 2, 'agg']); // → 31
  */
-import { createRequire } from 'node:module';
+// Imported statically: the installed CLI is a bundle (scripts/build-cli.mjs), where loading the package
+// costs ~5 ms of CPU (~35 ms as its 70-odd files from node_modules); plain configs still skip its parser.
+import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import type { Document, Node, Scalar, ScalarTag, Tags } from 'yaml';
 import { UserError } from '../util/errors.js';
 import { parsePlainYaml } from './plain-yaml.js';
-
-type YamlPackage = typeof import('yaml');
-let yamlPackage: YamlPackage | undefined;
-
-/** The yaml package, loaded on first use: a plain config (plain-yaml.ts) spares the ~30 ms of loading it. */
-function yaml(): YamlPackage {
-  return (yamlPackage ??= createRequire(import.meta.url)('yaml') as YamlPackage);
-}
 
 export type PathSegment = string | number;
 
@@ -67,7 +61,6 @@ export function parseTemplatedYaml(text: string, outputs: Outputs, file?: string
 
 /** The yaml package's reading (exported for the fast path's tests). */
 export function parseWithYaml(text: string, file?: string, outputs?: Outputs): YamlSource {
-  const { LineCounter, parseDocument, visit } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     version: '1.1',
@@ -116,12 +109,11 @@ function plainScalar(text: string, tags: ScalarTag[]): unknown {
   let failed = false;
   const resolved = tag.resolve(trimmed, () => (failed = true), {} as never);
   // Floats come back as a Scalar (keeping their digits for stringifying): the number is its value.
-  const value = yaml().isScalar(resolved) ? resolved.value : resolved;
+  const value = isScalar(resolved) ? resolved.value : resolved;
   return failed || (typeof value === 'object' && value !== null && !(value instanceof Date)) ? trimmed : value;
 }
 
-function lineOfPath(doc: Document, counter: InstanceType<YamlPackage['LineCounter']>, path: readonly PathSegment[]): number | undefined {
-  const { isMap, isPair, isScalar, isSeq } = yaml();
+function lineOfPath(doc: Document, counter: LineCounter, path: readonly PathSegment[]): number | undefined {
   let node: unknown = doc.contents;
   let offset = rangeStart(node);
   for (const seg of path) {

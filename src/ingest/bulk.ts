@@ -34,6 +34,8 @@ export interface BulkOptions {
   /** Rewrite runs a test-result ingest wrote (`--replace`). */
   replace?: boolean;
   onProgress?(done: number, total: number): void;
+  /** Runs per transaction (write-groups.ts; default 1000): 1 writes each run in its own, reported as it commits. */
+  batchRuns?: number;
   /** Warnings (default: stderr). */
   onWarning?(message: string): void;
 }
@@ -57,6 +59,7 @@ export async function ingestBulk(store: Store, path: string, options: BulkOption
 
   await writeGroups(store, groups, report, {
     onProgress: options.onProgress,
+    batchRuns: options.batchRuns,
     replace: options.replace,
     toRun: (group, read) => {
       const metadata = { ...(read ?? group.metadata), ...options.runMeta };

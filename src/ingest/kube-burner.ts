@@ -31,6 +31,8 @@ export interface KubeBurnerOptions {
   /** Rewrite runs a test-result ingest wrote (`--replace`). */
   replace?: boolean;
   onProgress?(done: number, total: number): void;
+  /** Runs per transaction (write-groups.ts; default 1000): 1 writes each run in its own, reported as it commits. */
+  batchRuns?: number;
 }
 
 /**
@@ -72,6 +74,7 @@ export async function ingestKubeBurner(store: Store, input: string, options: Kub
   attributeOrphans(groups);
   await writeGroups(store, groups, report, {
     onProgress: options.onProgress,
+    batchRuns: options.batchRuns,
     replace: options.replace,
     toRun: (group) => {
       const summary = summaries.get(group.uuid);

@@ -1,5 +1,8 @@
+import { sql, type Transaction } from 'kysely';
 import type { Store } from '../store/connect.js';
-import { writeDocuments, writeRun, type DocumentOrder, type NewDocument, type NewRun } from '../store/runs.js';
+import { forgetRecordedCollections } from '../store/document-collections.js';
+import { writeDocuments, writeRun, type NewDocument, type NewRun } from '../store/runs.js';
+import type { Database } from '../store/schema.js';
 import { UserError, errorMessage, type Place } from '../util/errors.js';
 import { RangeReader } from './line-scanner.js';
 import { TOO_DEEP, nestedTooDeep } from './nesting.js';
@@ -12,11 +15,24 @@ export interface WriteGroupsOptions {
   /** Rewrite runs the other kind of ingest wrote (`--replace`). */
   replace?: boolean;
   onProgress?(done: number, total: number): void;
+  /** Runs per transaction at most (default {@link BATCH_RUNS}). */
+  batchRuns?: number;
 }
 
+/** A batch's transaction ends after this many runs… */
+const BATCH_RUNS = 1000;
+/** …or documents (what a batch that falls back re-reads, and the documents behind one commit)… */
+const BATCH_DOCUMENTS = 20_000;
+/** …or this long: a SQLite writer holds the file's lock for the whole transaction, others wait. */
+const BATCH_MS = 500;
+
 /**
- * The second pass: each run of the first pass is written in its own transaction — all of it or,
- * when any of its lines was bad or the database refuses it, none of it.
+ * The second pass: runs are written many to a transaction, each in its own savepoint — all of a run or,
+ * when any of its lines was bad or the database refuses it, none of it (rolled back to its savepoint,
+ * the batch's other runs kept). One commit per batch instead of per run: 20-document runs were bound by
+ * the commit (issue 17). A transaction that fails as a whole (its commit refused, its connection lost)
+ * is written again run by run, each in its own transaction, so a run is still refused alone.
+ * Re-running an interrupted ingest rewrites the same runs (writes are idempotent by uuid).
  */
 export async function writeGroups(store: Store, groups: RunGroups, report: IngestReport, options: WriteGroupsOptions): Promise<void> {
   for (const e of groups.orphanErrors) report.errors.push(placeMessage(e.message, e.place));
@@ -24,43 +40,39 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
   let done = 0;
   const pending = groups.groups.values();
   const reader = new RangeReader();
-  // The next run's documents are read while the database writes the current one (a server works
-  // in its own process: reading no longer waits for it, nor it for reading).
+  // The next run's documents are read while the database writes the current one.
   let next = readNext(pending, groups.paths, reader);
-  // Runs overlap on two connections: while the database inserts one run's documents and commits, the
-  // next run's first statements (its row, metadata) go out — a server works on one while the other
-  // waits for round trips or the disk. A run's documents wait for the previous run's, so ids still
-  // follow the file. SQLite has one connection: there runs stay one after another.
-  let previous: Promise<void> = Promise.resolve();
-  let previousInserted: Promise<void> = Promise.resolve();
-  // Settles once every transaction started has ended: whatever ends the loop early (a caller's
-  // onProgress throwing) returns only then, so nothing is committed after this function has.
-  let writing: Promise<unknown> = Promise.resolve();
   try {
-    for (;;) {
-      const current = await next;
-      if (!current) break;
-      next = readNext(pending, groups.paths, reader);
-      const ready = signal();
-      const inserted = signal();
-      const order: DocumentOrder = { after: previousInserted, ready: ready.fire, inserted: inserted.fire };
-      const outcome = writeGroup(store, current, runFile(report.file, groups.paths, current.group), options, order);
-      writing = Promise.allSettled([writing, outcome]);
-      // Reported in run order, whichever transaction ends first.
-      const reported = Promise.all([previous, outcome]).then(([, run]) => {
-        report.runs.push(run);
+    let current = await next;
+    while (current) {
+      const batch: { read: ReadGroup; outcome?: RunOutcome }[] = [];
+      const started = Date.now();
+      let documents = 0;
+      try {
+        await store.writeTransaction(async (trx) => {
+          while (current) {
+            const entry: { read: ReadGroup; outcome?: RunOutcome } = { read: current };
+            batch.push(entry);
+            next = readNext(pending, groups.paths, reader);
+            entry.outcome = await writeInSavepoint(trx, current, runFile(report.file, groups.paths, current.group), options);
+            documents += current.documents.length;
+            // Kept only to be written again if the transaction fails: the documents are read again then.
+            entry.read = { ...current, documents: [] };
+            current = await next;
+            if (batch.length >= (options.batchRuns ?? BATCH_RUNS) || documents >= BATCH_DOCUMENTS || Date.now() - started >= BATCH_MS) break;
+          }
+        }, { runsOnly: true });
+      } catch {
+        // The run being written when the transaction failed is the batch's last: go past it.
+        if (current && batch.at(-1)?.read.group === current.group) current = await next;
+        for (const entry of batch) entry.outcome = await writeAlone(store, await readGroup(entry.read, groups.paths, reader), runFile(report.file, groups.paths, entry.read.group), options);
+      }
+      for (const entry of batch) {
+        report.runs.push(entry.outcome as RunOutcome);
         options.onProgress?.(++done, total);
-      });
-      // Its failure surfaces where the loop awaits it; not as an unhandled rejection if the loop has ended.
-      reported.catch(() => undefined);
-      // At most two transactions at a time: the next starts once the one before this one has ended.
-      await Promise.all([previous, ready.fired]);
-      previous = reported;
-      previousInserted = inserted.fired;
+      }
     }
-    await previous;
   } finally {
-    await writing;
     await next.catch(() => undefined);
     await reader.close();
   }
@@ -74,13 +86,6 @@ function runFile(label: string, paths: string[], group: RunGroup): string {
   return paths.length > 1 && group.documents.count ? paths[group.documents.file(0)] : label;
 }
 
-/** A promise and the function that resolves it (calling it again does nothing). */
-function signal(): { fired: Promise<void>; fire: () => void } {
-  let fire!: () => void;
-  const fired = new Promise<void>((resolve) => (fire = resolve));
-  return { fired, fire };
-}
-
 /** A group with its documents read back (none when it is not written: it had an error, or they could not be read). */
 interface ReadGroup {
   group: RunGroup;
@@ -92,9 +97,16 @@ interface ReadGroup {
 }
 
 function readNext(pending: Iterator<RunGroup>, paths: string[], reader: RangeReader): Promise<ReadGroup | undefined> {
-  const read = (async () => {
-    const { value: group, done } = pending.next();
-    if (done) return undefined;
+  const { value: group, done } = pending.next();
+  const read = done ? Promise.resolve(undefined) : readGroup({ group, documents: [] }, paths, reader);
+  // A read error surfaces when the loop awaits this read, not as an unhandled rejection before.
+  read.catch(() => undefined);
+  return read;
+}
+
+/** The group's documents and metadata document, read (again) from their files. */
+function readGroup({ group }: ReadGroup, paths: string[], reader: RangeReader): Promise<ReadGroup> {
+  return (async () => {
     if (group.error) return { group, documents: [] };
     let texts: string[];
     let metadata: Record<string, unknown> | undefined;
@@ -120,41 +132,62 @@ function readNext(pending: Iterator<RunGroup>, paths: string[], reader: RangeRea
     }));
     return { group, documents, metadata };
   })();
-  // A read error surfaces when the loop awaits this read, not as an unhandled rejection before.
-  read.catch(() => undefined);
-  return read;
+}
+
+/** The run a group makes, or why it is not written (its lines were bad, its documents unreadable). */
+function prepare({ group, metadata, readError }: ReadGroup, file: string, options: WriteGroupsOptions): NewRun | RunOutcome {
+  if (group.error) return { uuid: group.uuid, outcome: 'failed', documents: 0, error: placeMessage(group.error.message, group.error.place) };
+  if (readError !== undefined) {
+    const error = placeMessage(`cannot read the run's documents back: ${errorMessage(readError)}`, { file, line: group.firstLine });
+    return { uuid: group.uuid, outcome: 'failed', documents: 0, error };
+  }
+  try {
+    const run = { ...options.toRun(group, metadata), replace: options.replace };
+    if (nestedTooDeep(run.metadata)) throw new UserError(`the run's metadata ${TOO_DEEP}`, { field: 'metadata' });
+    return run;
+  } catch (err) {
+    return failed(group, file, err);
+  }
+}
+
+function failed(group: RunGroup, file: string, err: unknown): RunOutcome {
+  return { uuid: group.uuid, outcome: 'failed', documents: 0, error: placeMessage(refusal(err), { file, line: group.firstLine }) };
+}
+
+/** Writes the group's run: its row (from its metadata document) and documents, or only its documents. */
+async function writeGroupRun(trx: Transaction<Database>, read: ReadGroup, run: NewRun): Promise<RunOutcome> {
+  const { outcome } = await (read.group.metadata || read.metadata ? writeRun(trx, run, read.documents) : writeDocuments(trx, run, read.documents));
+  return { uuid: read.group.uuid, outcome, documents: read.documents.length };
 }
 
 /**
- * Writes one run in its own transaction, or says why it is not written. The order's signals fire
- * whatever happens, so the next run never waits for a run that failed.
+ * Writes one run in a savepoint of the batch's transaction, or says why it is not written (rolled back to
+ * the savepoint). Throws only when the transaction itself is lost (the savepoint cannot be rolled back to).
  */
-async function writeGroup(store: Store, { group, documents, metadata, readError }: ReadGroup, file: string, options: WriteGroupsOptions, order: DocumentOrder): Promise<RunOutcome> {
+async function writeInSavepoint(trx: Transaction<Database>, read: ReadGroup, file: string, options: WriteGroupsOptions): Promise<RunOutcome> {
+  const run = prepare(read, file, options);
+  if ('outcome' in run) return run;
+  await sql`savepoint run`.execute(trx);
   try {
-    if (group.error) return { uuid: group.uuid, outcome: 'failed', documents: 0, error: placeMessage(group.error.message, group.error.place) };
-    if (readError !== undefined) {
-      const error = placeMessage(`cannot read the run's documents back: ${errorMessage(readError)}`, { file, line: group.firstLine });
-      return { uuid: group.uuid, outcome: 'failed', documents: 0, error };
-    }
-    const run = { ...options.toRun(group, metadata), replace: options.replace };
-    if (nestedTooDeep(run.metadata)) throw new UserError(`the run's metadata ${TOO_DEEP}`, { field: 'metadata' });
-    const { outcome } = await store.writeTransaction(async (trx) => {
-      const written = await (group.metadata || metadata ? writeRun(trx, run, documents, order) : writeDocuments(trx, run, documents, order));
-      // A run without documents never reached them.
-      order.ready();
-      return written;
-    });
-    return { uuid: group.uuid, outcome, documents: documents.length };
+    const outcome = await writeGroupRun(trx, read, run);
+    await sql`release savepoint run`.execute(trx);
+    return outcome;
   } catch (err) {
-    return {
-      uuid: group.uuid,
-      outcome: 'failed',
-      documents: 0,
-      error: placeMessage(refusal(err), { file, line: group.firstLine }),
-    };
-  } finally {
-    order.ready();
-    order.inserted();
+    await sql`rollback to savepoint run`.execute(trx);
+    await sql`release savepoint run`.execute(trx);
+    forgetRecordedCollections(trx);
+    return failed(read.group, file, err);
+  }
+}
+
+/** Writes one run in its own transaction, or says why it is not written. */
+async function writeAlone(store: Store, read: ReadGroup, file: string, options: WriteGroupsOptions): Promise<RunOutcome> {
+  const run = prepare(read, file, options);
+  if ('outcome' in run) return run;
+  try {
+    return await store.writeTransaction((trx) => writeGroupRun(trx, read, run), { runsOnly: true });
+  } catch (err) {
+    return failed(read.group, file, err);
   }
 }
 
@@ -169,7 +202,7 @@ function refusal(err: unknown): string {
  */
 export async function writeOneRun(store: Store, run: NewRun, documents: NewDocument[], place: Place): Promise<RunOutcome> {
   try {
-    const { outcome } = await store.writeTransaction((trx) => writeRun(trx, run, documents));
+    const { outcome } = await store.writeTransaction((trx) => writeRun(trx, run, documents), { runsOnly: true });
     return { uuid: run.uuid, outcome, documents: documents.length };
   } catch (err) {
     return { uuid: run.uuid, outcome: 'failed', documents: 0, error: placeMessage(refusal(err), place) };

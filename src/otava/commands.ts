@@ -11,6 +11,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
+// Static, not import(): bundled (scripts/build-cli.mjs), a dynamic import of this CommonJS package gives
+// its default export alone.
+import { parse } from 'yaml';
 import { UserError, errorMessage } from '../util/errors.js';
 import { parseDateTime } from '../util/time.js';
 import { changePointGroups, type OtavaAnalysisOptions } from './analysis.js';
@@ -44,7 +47,6 @@ export async function loadOtavaConfig(configFile: string | undefined, io: OtavaI
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !configFile && candidates.length > 1) continue;
       throw new UserError(`cannot read the configuration (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { file });
     }
-    const { parse } = await import('yaml');
     let document: unknown;
     try {
       // the alias limit refuses "billion laughs" documents instead of expanding them
@@ -83,11 +85,20 @@ export interface AnalyzeArgs {
   since?: string;
   until?: string;
   last?: number;
+  /** graphite tests: only these of run, branch, version, commit (`--attrs`) */
+  attrs?: string[];
   postgres: PostgresSettings;
+  /** `--graphite-url` or $GRAPHITE_ADDRESS (either wins over the configuration's `graphite: {url}`) */
+  graphiteUrl?: string;
 }
 
-function importContext(config: OtavaConfig, args: { postgres: PostgresSettings }, io: OtavaIo): ImportContext {
-  return { cwd: io.cwd, postgres: { ...config.postgres, ...definedOnly(args.postgres) } };
+export interface ServiceSettings {
+  postgres: PostgresSettings;
+  graphiteUrl?: string;
+}
+
+function importContext(config: OtavaConfig, args: ServiceSettings, io: OtavaIo): ImportContext {
+  return { cwd: io.cwd, postgres: { ...config.postgres, ...definedOnly(args.postgres) }, graphiteUrl: args.graphiteUrl || config.graphiteUrl };
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {
@@ -105,6 +116,7 @@ export async function otavaAnalyze(args: AnalyzeArgs, io: OtavaIo): Promise<numb
     branch: args.branch || io.env.BRANCH || undefined,
     metrics: args.metrics,
     last: args.last,
+    attributes: args.attrs,
   };
   const options: OtavaAnalysisOptions = { windowLen: args.window, maxPvalue: args.pValue, minMagnitude: args.magnitude };
   const context = importContext(config, args, io);
@@ -144,11 +156,11 @@ export async function otavaListGroups(configFile: string | undefined, io: OtavaI
   return 0;
 }
 
-export async function otavaListMetrics(configFile: string | undefined, testName: string, postgres: PostgresSettings, io: OtavaIo): Promise<number> {
+export async function otavaListMetrics(configFile: string | undefined, testName: string, services: ServiceSettings, io: OtavaIo): Promise<number> {
   const config = await loadOtavaConfig(configFile, io);
   const test = config.tests.get(testName);
   if (!test) throw new UserError(`no test named "${testName}"`);
-  for (const name of await metricNames(test, importContext(config, { postgres }, io))) io.out(name + '\n');
+  for (const name of await metricNames(test, importContext(config, services, io))) io.out(name + '\n');
   return 0;
 }
 
@@ -156,15 +168,21 @@ export async function otavaListMetrics(configFile: string | undefined, testName:
  * `otava validate`: every test's metric names are unique across tests, and every test's data imports
  * (the last 365 days); an empty metric is a warning. Exit 1 when anything is invalid.
  */
-export async function otavaValidate(configFile: string | undefined, postgres: PostgresSettings, io: OtavaIo): Promise<number> {
+export async function otavaValidate(configFile: string | undefined, services: ServiceSettings, io: OtavaIo): Promise<number> {
   const config = await loadOtavaConfig(configFile, io);
-  const context = importContext(config, { postgres }, io);
+  const context = importContext(config, services, io);
   const now = io.now ?? new Date();
   const seen = new Set<string>();
   let valid = true;
   for (const [name, test] of config.tests) {
     io.err(`INFO: Checking ${name}\n`);
-    const names = test.type === 'json' ? (await metricNames(test, context).catch(() => [])).map((m) => `${name}.${m}`) : await metricNames(test, context).catch(() => []);
+    // Otava's fully qualified names: json `test.metric`, graphite `prefix.suffix`
+    const names =
+      test.type === 'json'
+        ? (await metricNames(test, context).catch(() => [])).map((m) => `${name}.${m}`)
+        : test.type === 'graphite'
+          ? test.metrics.map((m) => `${test.prefix}.${m.suffix}`)
+          : await metricNames(test, context).catch(() => []);
     for (const metric of names) {
       if (seen.has(metric)) {
         valid = false;

@@ -58,7 +58,26 @@ export interface HistoStatTest extends TestBase {
   file: string;
 }
 
-export type OtavaTest = CsvTest | PostgresTest | JsonTest | HistoStatTest;
+export interface GraphiteMetric extends OtavaMetric {
+  /** the last component(s) of the Graphite path, after the test's prefix */
+  suffix: string;
+  /** extra Grafana annotation tags (kept, as Otava keeps them; perfhound writes no annotations) */
+  annotate: string[];
+}
+
+export interface GraphiteTest extends TestBase {
+  type: 'graphite';
+  /** Graphite path of the metrics, may hold %{BRANCH} */
+  prefix: string;
+  /** the path used with --branch instead of the prefix */
+  branchPrefix: string | null;
+  metrics: GraphiteMetric[];
+  /** tags of the test's "Performance Test" events in Graphite */
+  tags: string[];
+  annotate: string[];
+}
+
+export type OtavaTest = CsvTest | PostgresTest | JsonTest | HistoStatTest | GraphiteTest;
 
 export interface PostgresSettings {
   hostname?: string;
@@ -72,6 +91,8 @@ export interface OtavaConfig {
   tests: Map<string, OtavaTest>;
   groups: Map<string, string[]>;
   postgres: PostgresSettings;
+  /** `graphite: {url}` */
+  graphiteUrl?: string;
 }
 
 type Mapping = Record<string, unknown>;
@@ -162,15 +183,35 @@ class ConfigReader {
         return { type, name, file: this.text(definition, 'file', name), baseBranch: definition.base_branch == null ? null : String(definition.base_branch) };
       case 'histostat':
         return { type, name, file: this.text(definition, 'file', name) };
+      case 'graphite':
+        return this.graphite(name, definition);
       case undefined:
       case null:
-        throw this.error('test type not set (type: csv, postgres, json or histostat)', name, 'type');
-      case 'graphite':
+        throw this.error('test type not set (type: csv, postgres, graphite, json or histostat)', name, 'type');
       case 'bigquery':
-        throw this.error(`test type ${type} is not supported by perfhound (csv, postgres, json, histostat are)`, name, 'type');
+        throw this.error(`test type ${type} is not supported by perfhound (csv, postgres, graphite, json, histostat are)`, name, 'type');
       default:
         throw this.error(`unknown test type ${String(type)}`, name, 'type');
     }
+  }
+
+  /** Otava's create_graphite_test_config: metrics a mapping of name → {suffix (required), direction, scale, annotate}. */
+  private graphite(name: string, definition: Mapping): GraphiteTest {
+    if (!isMapping(definition.metrics)) throw this.error('metrics must be a mapping of name → {suffix, direction, scale}', name, 'metrics');
+    const metrics = this.metrics(definition, name).map((metric) => {
+      const settings = (definition.metrics as Mapping)[metric.name];
+      const s: Mapping = isMapping(settings) ? settings : {};
+      return { ...metric, suffix: this.text(s, 'suffix', name), annotate: this.names(s, 'annotate', name) };
+    });
+    return {
+      type: 'graphite',
+      name,
+      prefix: this.text(definition, 'prefix', name),
+      branchPrefix: definition.branch_prefix == null ? null : this.text(definition, 'branch_prefix', name),
+      metrics,
+      tags: this.names(definition, 'tags', name),
+      annotate: this.names(definition, 'annotate', name),
+    };
   }
 
   private singleCharacter(options: Mapping, key: string, fallback: string, test: string): string {
@@ -222,7 +263,8 @@ export function readOtavaConfig(document: unknown, file: string): OtavaConfig {
     if (p.password != null) postgres.password = String(p.password);
     if (p.database != null) postgres.database = String(p.database);
   }
-  return { tests, groups, postgres };
+  const graphiteUrl = isMapping(document.graphite) && document.graphite.url != null ? String(document.graphite.url) : undefined;
+  return { tests, groups, postgres, ...(graphiteUrl ? { graphiteUrl } : {}) };
 }
 
 /** The tests named on the command line, groups expanded (Otava's order: as named, groups in their order). */

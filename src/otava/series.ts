@@ -44,12 +44,16 @@ export interface DataSelector {
   metrics?: string[];
   /** keep only the last N points (after the time filter) */
   last?: number;
+  /** graphite: a subset of its attributes (run, branch, version, commit) — `--attrs` */
+  attributes?: string[];
 }
 
 export interface ImportContext {
   /** the folder relative file names are read from (Otava: the working directory) */
   cwd: string;
   postgres?: PostgresSettings;
+  /** graphite tests: the Graphite server (`--graphite-url`, $GRAPHITE_ADDRESS, `graphite: {url}`) */
+  graphiteUrl?: string;
 }
 
 export async function importSeries(test: OtavaTest, selector: DataSelector, context: ImportContext): Promise<OtavaSeries> {
@@ -63,12 +67,14 @@ export async function importSeries(test: OtavaTest, selector: DataSelector, cont
       return importHistoStat(test, selector, context);
     case 'postgres':
       return (await import('./postgres-import.js')).importPostgres(test, selector, context.postgres ?? {});
+    case 'graphite':
+      return (await import('./graphite-import.js')).importGraphite(test, selector, context.graphiteUrl);
   }
 }
 
 /** The names of a test's metrics without reading data where the config lists them (Otava's list-metrics). */
 export async function metricNames(test: OtavaTest, context: ImportContext): Promise<string[]> {
-  if (test.type === 'csv' || test.type === 'postgres') return test.metrics.map((m) => m.name);
+  if (test.type === 'csv' || test.type === 'postgres' || test.type === 'graphite') return test.metrics.map((m) => m.name);
   if (test.type === 'json') return [...new Set((await readJsonResults(test, context)).flatMap((r) => r.metrics.map((m) => m.name)))];
   return (await histoStatLayout(test, context)).metricNames;
 }

@@ -55,6 +55,7 @@ function rowObject(test: TestReport, row: ReportRow, metrics: unknown, isChangep
     ...jsonSafeFields(row.display),
     metrics,
     is_changepoint: isChangepoint,
+    ...(row.githubContext ? { github_context: row.githubContext } : {}),
   };
 }
 

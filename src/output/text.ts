@@ -6,6 +6,7 @@
  * prints only the summary.
  */
 import type { AnalysisReport, ColumnInfo, RegressionGroup, TestReport } from '../analyze/types.js';
+import type { GitHubContext } from '../integrations/github.js';
 import { joinParts, type ReportParts } from './parts.js';
 import { changePointIndex, formatTime } from './rows.js';
 import { formatG, tabulate } from './tabulate.js';
@@ -109,7 +110,57 @@ function formatRegression(test: TestReport, group: RegressionGroup): string[] {
     '',
     'Affected Metrics',
     table,
+    ...prLines(group),
+    ...githubLines(group.githubContext),
   ];
+}
+
+/**
+ * Orion's PR section: the pull requests of repositories named by the metrics' `[Jira: A / b]` labels
+ * first ("Related PRs (n):"), the others after ("Other PRs in payload (n):"); "N/A" without any.
+ */
+function prLines(group: RegressionGroup): string[] {
+  const prs = group.prs ?? [];
+  if (prs.length === 0) return ['', 'Related PRs:', 'N/A'];
+  const components = new Set<string>();
+  for (const m of group.metrics) {
+    for (const part of m.labels.join(' ').replace(/[[\]]/g, '').split('/')) {
+      const c = part.trim().toLowerCase();
+      if (c && c !== 'jira:') components.add(c);
+    }
+  }
+  const repoOf = (url: string) => {
+    const parts = url.replace(/\/+$/, '').split('/');
+    return parts.length >= 4 ? parts[parts.length - 3].toLowerCase() : '';
+  };
+  const related = prs.filter((url) => [...components].some((c) => repoOf(url).includes(c)));
+  const other = prs.filter((url) => !related.includes(url));
+  const lines: string[] = [];
+  if (related.length) lines.push('', `Related PRs (${related.length}):`, ...related.map((u) => `  * ${u}`));
+  if (other.length) lines.push('', `Other PRs in payload (${other.length}):`, ...other.map((u) => `  - ${u}`));
+  return lines;
+}
+
+/** `--github-repos`: per repository with any, its commits and releases between the two runs. */
+function githubLines(context: GitHubContext | undefined): string[] {
+  if (!context) return [];
+  const repos = Object.entries(context.repositories);
+  if (repos.length === 0) return ['No GitHub context found'];
+  const headers = ['Date', 'Message', 'Author email', 'URL'];
+  const lines: string[] = [];
+  for (const [name, data] of repos) {
+    if (data.commits.count === 0 && data.releases.count === 0) continue;
+    lines.push('', `Repository: ${name}`);
+    const commits = data.commits.items.map((c) => [text(c.commit_timestamp), text(c.message).split('\n')[0], text(c.commit_author.email), text(c.html_url)]);
+    if (commits.length) lines.push('Commits:', tabulate(headers, commits, 'outline'));
+    const releases = data.releases.items.map((r) => [text(r.published_at), text(r.name).split('\n')[0], '', text(r.html_url)]);
+    if (releases.length) lines.push('Releases:', tabulate(headers, releases, 'outline'));
+  }
+  return lines;
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
 }
 
 function stringOf(value: unknown): string {

@@ -11,8 +11,9 @@ import { CallerTerms } from './caller-terms.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { useBoundedJson } from './json-body.js';
 import { ServerMetrics } from './metrics.js';
-import { openApiDocument } from './openapi.js';
+import { registerOpenApi, serveOpenApi } from './openapi.js';
 import { refuseNul } from './params.js';
+import { useZodSchemas } from './validation.js';
 import { analyzeRoutes } from './routes/analyze.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { experimentsRoutes } from './routes/experiments.js';
@@ -93,6 +94,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const metrics = new ServerMetrics(() => analyses.stats());
 
   app.setReplySerializer((payload) => toJson(payload));
+  useZodSchemas(app);
   app.setErrorHandler(errorHandler(terms));
   useBoundedJson(app);
   app.addHook('onRequest', async (request, reply) => {
@@ -106,9 +108,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.addHook('onRequest', authHook({ store: options.store, readPublic: options.readPublic ?? false }));
   app.addHook('preValidation', async (request) => refuseNul(request));
 
-  // A constant document: serialised once.
-  const openApi = toJson(openApiDocument());
-  app.get('/openapi.json', { config: { access: 'public' } }, async (_request, reply) => reply.type('application/json; charset=utf-8').send(openApi));
+  // Before any route: @fastify/swagger collects the routes as they are added.
+  await registerOpenApi(app);
+  serveOpenApi(app);
   await dashboardRoutes(app, options.dashboardDir);
   healthRoutes(app, options.store, metrics, options.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS);
   runsRoutes(app, options.store);

@@ -5,8 +5,9 @@ import { analyzeTest, type AnalysisOptions, type TestReport } from '../analyze/i
 import { recordRegressions } from '../analyze/record.js';
 import { loadAnalysisConfig, parseAnalysisConfig, timeWindow, type AnalysisConfig } from '../config/index.js';
 import { StoreSource } from '../sources/store/index.js';
+import { SelectionLog } from '../sources/store/selection.js';
 import type { Store } from '../store/connect.js';
-import { readDataVersion, SharedVersionReads } from '../store/data-version.js';
+import { readVersions, SharedVersionReads } from '../store/data-version.js';
 import { UserError } from '../util/errors.js';
 import { AnalysisGate, DEFAULT_ANALYSIS_LIMITS, type AnalysisLimits } from './analysis-gate.js';
 import { Memo, type MemoStats } from './cache/memo.js';
@@ -58,12 +59,31 @@ export interface Snapshot {
   options: AnalysisOptions;
   /** Options + resolved time window + data version. */
   key: string;
+  /** Options + resolved time window: what a report is memoised by (its validity is checked apart). */
+  analysis: string;
+  /** The store's versions when the request arrived (data_version rows 1 and 2). */
+  versions: Versions;
 }
 
-/** A memoised test report, and whether this process has recorded its regressions yet. */
+interface Versions {
+  data: number;
+  other: number;
+}
+
+/**
+ * A memoised test report, and whether this process has recorded its regressions yet. It holds for any
+ * data version while the version of everything but runs is `other` and every selection of runs it read
+ * has its fingerprint (`reads`): an ingest of other runs leaves it valid.
+ */
 interface Analysed {
   report: TestReport;
   recording?: Promise<void>;
+  other: number;
+  reads: SelectionLog;
+  /** The latest data version it is known valid at. */
+  validAt: number;
+  /** The check in progress, for the data version it started at (shared by the requests at or below it). */
+  checking?: { data: number; valid: Promise<boolean> };
 }
 
 /** Marker stored for file configs that read other files: they are not memoised. */
@@ -73,7 +93,7 @@ export class CachedAnalysis {
   private readonly configs: Memo<AnalysisConfig | typeof READS_INCLUDES>;
   private readonly reports: Memo<Analysed>;
   private readonly bodies: Memo<string>;
-  private readonly versions: SharedVersionReads;
+  private readonly versions: SharedVersionReads<Versions>;
   /** Analyses being computed, by report key: identical requests share one even past the memo's bound. */
   private readonly inFlight = new Map<string, Promise<Analysed>>();
   private readonly gate: AnalysisGate;
@@ -88,7 +108,7 @@ export class CachedAnalysis {
     this.configs = new Memo('configs', sizes.configs);
     this.reports = new Memo('reports', sizes.reports);
     this.bodies = new Memo('bodies', sizes.bodies);
-    this.versions = new SharedVersionReads(() => readDataVersion(store.db));
+    this.versions = new SharedVersionReads(() => readVersions(store.db));
   }
 
   /**
@@ -132,9 +152,10 @@ export class CachedAnalysis {
   async snapshot(options: AnalysisOptions): Promise<Snapshot> {
     const now = new Date();
     const { after, before } = timeWindow({ lookback: options.lookback, since: options.since, now });
-    const version = await this.versions.read();
+    const versions = await this.versions.read();
     const { now: _ignored, ...rest } = options;
-    return { options: { ...options, now }, key: hash([rest, after?.getTime() ?? null, before?.getTime() ?? null, version]) };
+    const analysis = hash([rest, after?.getTime() ?? null, before?.getTime() ?? null]);
+    return { options: { ...options, now }, key: hash([analysis, versions.data]), analysis, versions };
   }
 
   /** The reports of the config's tests at `indexes` (analysed once per snapshot key, shared by every route). */
@@ -165,27 +186,63 @@ export class CachedAnalysis {
 
   /**
    * The reports of the tests, each computed once per key (single flight: concurrent identical requests
-   * wait for the one computation), at most `limits.running` at once ({@link AnalysisGate}).
+   * wait for the one computation), at most `limits.running` at once ({@link AnalysisGate}). A memoised
+   * report computed at an older data version is checked first ({@link valid}): only the tests whose runs
+   * changed are analysed again after an ingest.
    */
   private analysed({ config, key }: ParsedConfig, indexes: readonly number[], at: Snapshot): Promise<Analysed[]> {
     const analyse = (i: number) => (): Promise<Analysed> =>
       this.gate.run(async () => {
         this.analysesStarted++;
-        const source = new StoreSource(this.store, { metadataCollection: at.options.metadataIndex, benchmarkCollection: at.options.benchmarkIndex });
-        return { report: await analyzeTest(config.tests[i], at.options, { source, store: this.store, recordRegressions: false }, () => undefined) };
+        // Read before the analysis reads anything: it is valid at least as of these versions.
+        const versions = await readVersions(this.store.db);
+        const reads = new SelectionLog();
+        const source = new StoreSource(this.store, { metadataCollection: at.options.metadataIndex, benchmarkCollection: at.options.benchmarkIndex, reads });
+        const report = await analyzeTest(config.tests[i], at.options, { source, store: this.store, recordRegressions: false }, () => undefined);
+        return { report, other: versions.other, reads, validAt: versions.data };
       });
-    const shared = (reportKey: string, compute: () => Promise<Analysed>): Promise<Analysed> => {
-      const flying = this.inFlight.get(reportKey);
-      if (flying) return flying;
-      const pending = this.reports.get(reportKey, compute);
-      this.inFlight.set(reportKey, pending);
-      const land = () => {
+    const shared = async (reportKey: string, compute: () => Promise<Analysed>): Promise<Analysed> => {
+      // Twice at most: a report computed after the request arrived is valid for it.
+      for (;;) {
+        let pending = this.inFlight.get(reportKey);
+        if (!pending) {
+          pending = this.reports.get(reportKey, compute);
+          this.inFlight.set(reportKey, pending);
+          const flying = pending;
+          const land = () => {
+            if (this.inFlight.get(reportKey) === flying) this.inFlight.delete(reportKey);
+          };
+          flying.then(land, land);
+        }
+        const entry = await pending;
+        if (await this.valid(entry, at.versions)) return entry;
+        this.reports.forget(reportKey, pending);
         if (this.inFlight.get(reportKey) === pending) this.inFlight.delete(reportKey);
-      };
-      pending.then(land, land);
-      return pending;
+      }
     };
-    return Promise.all(indexes.map((i) => (key === undefined ? analyse(i)() : shared(`${key}|${i}|${at.key}`, analyse(i)))));
+    return Promise.all(indexes.map((i) => (key === undefined ? analyse(i)() : shared(`${key}|${i}|${at.analysis}`, analyse(i)))));
+  }
+
+  /**
+   * Whether a memoised report answers a request that arrived at `versions`: it was computed (or last
+   * checked) at or after them, or nothing but runs changed since and every selection it read has the same
+   * fingerprint now (one indexed query per selection, shared by concurrent requests).
+   */
+  private async valid(entry: Analysed, versions: Versions): Promise<boolean> {
+    if (entry.validAt >= versions.data) return true;
+    if (entry.other !== versions.other) return false;
+    let check = entry.checking;
+    if (check === undefined || check.data < versions.data) {
+      const started: { data: number; valid: Promise<boolean> } = { data: versions.data, valid: entry.reads.unchanged(this.store.db) };
+      const settle = (ok: boolean) => {
+        if (ok) entry.validAt = Math.max(entry.validAt, started.data);
+        if (entry.checking === started) entry.checking = undefined;
+        return ok;
+      };
+      started.valid = started.valid.then(settle, () => settle(false));
+      entry.checking = check = started;
+    }
+    return check.valid;
   }
 
   /** Analyses computed so far, and the gate's load: what single flight and the bound are judged by. */

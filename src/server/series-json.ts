@@ -1,10 +1,13 @@
 /**
- * The JSON answer of `GET /api/v1/series`, serialised by a compiled serializer (Fastify's
- * fast-json-stringify, from {@link SERIES_RESPONSE_SCHEMA}) instead of `JSON.stringify` with a replacer:
- * the answer is hundreds of identical point objects. Non-finite numbers are turned into the strings
+ * The JSON answer of `GET /api/v1/series`, serialised by a compiled serializer (fast-json-stringify, from
+ * {@link SERIES_RESPONSE_SCHEMA}) instead of `JSON.stringify` with a replacer: the answer is hundreds of
+ * identical point objects. Its declaration (`Series` in src/server/contract/analysis.ts) documents it; this
+ * schema is the serializer's, written with type lists (`["number", "string"]`) where the declaration has
+ * unions, which fast-json-stringify writes without checking each value against each branch. Non-finite numbers are turned into the strings
  * "NaN"/"Infinity"/"-Infinity" first — the convention of `toJson` (src/util/json.ts) — since the compiled
  * serializer would write them as null or throw.
  */
+import fastJson from 'fast-json-stringify';
 import type { TestReport } from '../analyze/index.js';
 import { NotFoundError, UserError } from '../util/errors.js';
 
@@ -58,8 +61,8 @@ export function seriesOf(test: TestReport, metric: string | undefined): SeriesAn
   };
 }
 
-const number = { type: ['number', 'string'] } as const;
-const nullableString = { type: ['string', 'null'] } as const;
+const number = { type: ['number', 'string'] };
+const nullableString = { type: ['string', 'null'] };
 
 /** JSON Schema of {@link SeriesAnswer}, for the route's response serializer. */
 export const SERIES_RESPONSE_SCHEMA = {
@@ -86,4 +89,7 @@ export const SERIES_RESPONSE_SCHEMA = {
     },
     warnings: { type: 'array', items: { type: 'string' } },
   },
-} as const;
+};
+
+/** {@link SeriesAnswer} as JSON text. */
+export const serializeSeries: (answer: SeriesAnswer) => string = fastJson(SERIES_RESPONSE_SCHEMA as Parameters<typeof fastJson>[0]);

@@ -6,12 +6,12 @@
  * const opened = await openSource({ db: 'sqlite:./perfhound.db' });
  * try { … opened.source … } finally { await opened.close(); }
  *
- * The OpenSearch client and the CSV reader are imported only when chosen: loading the OpenSearch client
- * costs a store analysis about half a second of start-up.
+ * Each source's code is imported only when chosen: the OpenSearch client (~0.5 MB bundled) spares a store
+ * analysis its loading, and the store's (kysely, the migrations) an OpenSearch one.
  */
-import { openStore, resolveDbUrl, type Store } from '../store/connect.js';
+import type { Store } from '../store/connect.js';
+import { resolveDbUrl } from '../store/url.js';
 import { UserError } from '../util/errors.js';
-import { StoreSource } from './store/index.js';
 import type { Source } from './types.js';
 
 export type SourceKind = 'store' | 'opensearch' | 'csv';
@@ -58,6 +58,7 @@ export async function openSource(selection: SourceSelection): Promise<OpenedSour
     const source = await CsvSource.open(selection.csvFile);
     return { source, close: () => source.close() };
   }
+  const [{ openStore }, { StoreSource }] = await Promise.all([import('../store/connect.js'), import('./store/index.js')]);
   const store = await openStore(resolveDbUrl(selection.db));
   const source = new StoreSource(store, { metadataCollection: selection.metadataIndex, benchmarkCollection: selection.benchmarkIndex });
   return { source, store, close: () => store.close() };

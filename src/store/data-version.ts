@@ -13,9 +13,30 @@ import type { Database } from './schema.js';
  * await store.writeTransaction((trx) => writeRun(trx, run));   // bumps just before the commit
  * const version = await readDataVersion(store.db);                          // e.g. 42
  */
-export async function bumpDataVersion(trx: Transaction<Database> | Kysely<Database>): Promise<void> {
-  await trx.updateTable('data_version').set((eb) => ({ version: eb('version', '+', 1) })).where('id', '=', DATA_VERSION_ROW).execute();
+export async function bumpDataVersion(trx: Transaction<Database> | Kysely<Database>, options: { runsOnly?: boolean } = {}): Promise<number> {
+  // Row 2 (migration 0014) counts the writes of anything but runs; a store before 0014 has no row 2.
+  const rows = options.runsOnly ? [DATA_VERSION_ROW] : [DATA_VERSION_ROW, OTHER_VERSION_ROW];
+  await trx.updateTable('data_version').set((eb) => ({ version: eb('version', '+', 1) })).where('id', 'in', rows).execute();
+  return readDataVersion(trx);
 }
+
+/**
+ * Both counters: `data` (every write) and `other` (every write but those that only write runs: acks,
+ * regression status, test results…). An analysis is reused across data versions while `other` and the
+ * runs it selected are unchanged (run-changes.ts).
+ */
+export async function readVersions(db: Kysely<Database> | Transaction<Database>): Promise<{ data: number; other: number }> {
+  const adapter = db.getExecutor().adapter;
+  let query = compiledBoth.get(adapter);
+  if (!query) compiledBoth.set(adapter, (query = db.selectFrom('data_version').select(['id', 'version']).where('id', 'in', [DATA_VERSION_ROW, OTHER_VERSION_ROW]).compile()));
+  const { rows } = await db.executeQuery(query);
+  const data = rows.find((r) => Number(r.id) === DATA_VERSION_ROW);
+  if (!data) throw new Error('data_version has no row: the store is not migrated');
+  const other = rows.find((r) => Number(r.id) === OTHER_VERSION_ROW);
+  return { data: Number(data.version), other: Number((other ?? data).version) };
+}
+
+const compiledBoth = new WeakMap<object, CompiledQuery<{ id: number; version: number }>>();
 
 /** The current version (one primary-key lookup). */
 export async function readDataVersion(db: Kysely<Database> | Transaction<Database>): Promise<number> {
@@ -31,6 +52,7 @@ export async function readDataVersion(db: Kysely<Database> | Transaction<Databas
 const compiledReads = new WeakMap<object, CompiledQuery<{ version: number }>>();
 
 const DATA_VERSION_ROW = 1;
+const OTHER_VERSION_ROW = 2;
 
 /**
  * Data-version reads shared by concurrent callers without ever answering a caller with a version read
@@ -43,13 +65,13 @@ const DATA_VERSION_ROW = 1;
  * const versions = new SharedVersionReads(() => readDataVersion(store.db));
  * const [a, b] = await Promise.all([versions.read(), versions.read()]);   // one query or two, never stale
  */
-export class SharedVersionReads {
-  private current: Promise<number> | undefined;
-  private queued: Promise<number> | undefined;
+export class SharedVersionReads<T = number> {
+  private current: Promise<T> | undefined;
+  private queued: Promise<T> | undefined;
 
-  constructor(private readonly query: () => Promise<number>) {}
+  constructor(private readonly query: () => Promise<T>) {}
 
-  read(): Promise<number> {
+  read(): Promise<T> {
     if (this.current === undefined) return this.launch();
     this.queued ??= this.current
       .catch(() => undefined)
@@ -60,7 +82,7 @@ export class SharedVersionReads {
     return this.queued;
   }
 
-  private launch(): Promise<number> {
+  private launch(): Promise<T> {
     const read = this.query();
     this.current = read;
     const settle = () => {

@@ -12,14 +12,27 @@ import type { Database } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** Names this transaction has inserted (or found there): the next runs of a batch skip the statement. */
+const recorded = new WeakMap<object, Set<string>>();
+
 /** Inserts the documents' collection names that are not there yet (concurrent writers agree). */
 export async function recordDocumentCollections(trx: Db, documents: readonly { collection: string }[]): Promise<void> {
   if (documents.length === 0) return;
+  const known = recorded.get(trx);
   // Sorted, so concurrent transactions take the rows' locks in the same order.
-  const names = [...new Set(documents.map((d) => d.collection))].sort();
+  const names = [...new Set(documents.map((d) => d.collection))].filter((name) => !known?.has(name)).sort();
+  if (names.length === 0) return;
   const insert = trx.insertInto('document_collections').values(names.map((name) => ({ name })));
   if (trx.getExecutor().adapter instanceof MysqlAdapter) await insert.ignore().execute();
   else await insert.onConflict((oc) => oc.column('name').doNothing()).execute();
+  // Only within a transaction: outside one, nothing says when a rollback undid the insert.
+  if (known) for (const name of names) known.add(name);
+  else if (trx.isTransaction) recorded.set(trx, new Set(names));
+}
+
+/** After a rollback to a savepoint: the names inserted since may be gone, so the next run inserts again. */
+export function forgetRecordedCollections(trx: Db): void {
+  recorded.delete(trx);
 }
 
 /** Every recorded document collection name, sorted. */

@@ -6,6 +6,7 @@
  * flattenMetadata({ platform: 'GCP', jobConfig: { qps: 20 } }) // → { platform: 'GCP', 'jobConfig.qps': '20' }
  */
 import type { Kysely } from 'kysely';
+import { toEpochMs } from '../sources/opensearch/fields.js';
 import { analyzeText } from '../sources/store/text-analysis.js';
 import type { Database } from './schema.js';
 
@@ -114,15 +115,65 @@ export function parseMetadata(text: string): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-/** Writes a run's terms (after removing the ones it had, when the run is replaced). */
+/** Writes a run's terms and times (after removing the ones it had, when the run is replaced). */
 export async function writeRunTerms(trx: Kysely<Database>, runId: number, metadataJson: string, replaced: boolean): Promise<void> {
-  if (replaced) await trx.deleteFrom('run_terms').where('run_id', '=', runId).execute();
+  if (replaced) {
+    await trx.deleteFrom('run_terms').where('run_id', '=', runId).execute();
+    await trx.deleteFrom('run_times').where('run_id', '=', runId).execute();
+  }
   // From the stored JSON, as the reader parses it (a Date or undefined in the parsed input is not indexed).
-  const terms = metadataTerms(parseMetadata(metadataJson));
+  const metadata = parseMetadata(metadataJson);
+  const terms = metadataTerms(metadata);
   for (let i = 0; i < terms.length; i += TERM_BATCH) {
     await trx
       .insertInto('run_terms')
       .values(terms.slice(i, i + TERM_BATCH).map((t) => ({ run_id: runId, field: t.field, term: t.term })))
       .execute();
   }
+  const times = metadataTimes(metadata);
+  for (let i = 0; i < times.length; i += TERM_BATCH) {
+    await trx
+      .insertInto('run_times')
+      .values(times.slice(i, i + TERM_BATCH).map((t) => ({ run_id: runId, field: t.field, time_ms: t.timeMs })))
+      .execute();
+  }
+}
+
+/**
+ * The times of a run's metadata (table `run_times`, migration 0014): per leaf path reached through objects
+ * only (the paths `getNested` reads a run's timestamp field by, arrays not entered), the epoch ms the source
+ * reads a time field's value as (`toEpochMs`: ISO dates, epoch seconds or ms, numeric strings), floored
+ * and clamped to ±2^53 so it fits every dialect's BIGINT. The store source finds the runs of a time window
+ * (`--lookback`, `--since`) by range over `(field, time_ms)`; a floored, clamped time is compared with
+ * floored, clamped bounds, so a run in the window is always found (metadata-select.ts `windowBounds`).
+ *
+ * @example
+ * metadataTimes({ timestamp: '2026-01-10T00:00:00Z', nodes: 3, platform: 'AWS' }) // timestamp 1768003200000, nodes 3000
+ */
+export function metadataTimes(metadata: Record<string, unknown>): { field: string; timeMs: number }[] {
+  const out: { field: string; timeMs: number }[] = [];
+  const seen = new Set<string>();
+  const walk = (path: string, value: unknown): void => {
+    if (value !== null && typeof value === 'object') {
+      if (Array.isArray(value)) return;
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) walk(path ? `${path}.${k}` : k, v);
+      return;
+    }
+    if (typeof value !== 'string' && typeof value !== 'number') return;
+    const ms = toEpochMs(value);
+    if (Number.isNaN(ms)) return;
+    const field = termText(path);
+    const timeMs = storedTime(ms);
+    const key = `${field}\u0000${timeMs}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push({ field, timeMs });
+  };
+  walk('', metadata);
+  return out;
+}
+
+/** A time as `run_times` stores it: whole ms (floored), within ±(2^53 − 1) (infinities included). */
+export function storedTime(ms: number): number {
+  return Math.min(Number.MAX_SAFE_INTEGER, Math.max(-Number.MAX_SAFE_INTEGER, Math.floor(ms)));
 }

@@ -16,6 +16,7 @@ import { recordDocumentCollections } from './document-collections.js';
 import { deleteRunTestResults, recomputeTestAggregates } from './tests.js';
 import { flattenMetadata, indexedValue, writeRunTerms } from './metadata.js';
 import { CopyRows } from './pg-copy.js';
+import { noteRunChanged } from './run-changes.js';
 import type { Database, RunsTable } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -167,6 +168,7 @@ export async function writeRun(trx: Db, run: NewRun, documents: NewDocument[] = 
   } else {
     id = await insertRunRow(trx, row);
   }
+  noteRunChanged(trx, id);
   const flat = Object.entries(flattenMetadata(run.metadata));
   for (let i = 0; i < flat.length; i += DOCUMENT_BATCH) {
     await trx
@@ -370,6 +372,7 @@ export async function writeDocuments(
   // A run another kind of ingest wrote is refused, or rewritten whole with --replace.
   if (!existing || runKind(existing.source) !== runKind(fallback.source)) return writeRun(trx, fallback, documents, order);
   const id = Number(existing.id);
+  noteRunChanged(trx, id);
   await replaceDocuments(trx, id, documents, order);
   return { id, outcome: 'replaced' };
 }

@@ -10,6 +10,7 @@ export interface Database {
   run_metadata: RunMetadataTable;
   /** Search terms of run metadata (migration 0012, src/store/metadata.ts `metadataTerms`). */
   run_terms: { run_id: number; field: string; term: string };
+  run_times: { run_id: number; field: string; time_ms: number };
   documents: DocumentsTable;
   tests: TestsTable;
   test_runs: TestRunsTable;
@@ -62,6 +63,8 @@ export interface RunsTable {
   /** All metadata as JSON, nested objects and value types kept. */
   metadata: string;
   ingested_ms: number;
+  /** The data version of the write that last changed the run (migration 0014; run-changes.ts). */
+  changed_version: Generated<number>;
 }
 
 /** Flattened (dotted keys) string form of run metadata, indexed for filtering and grouping. */

@@ -496,6 +496,7 @@ export async function expireRuns(db: Kysely<Database>, cutoffMs: number): Promis
       result.reports += count(await trx.deleteFrom('reports').where('run_id', 'in', ids).executeTakeFirst());
       await trx.deleteFrom('run_metadata').where('run_id', 'in', ids).execute();
       await trx.deleteFrom('run_terms').where('run_id', 'in', ids).execute();
+      await trx.deleteFrom('run_times').where('run_id', 'in', ids).execute();
       await trx.deleteFrom('documents').where('run_id', 'in', ids).execute();
       await trx.deleteFrom('runs').where('id', 'in', ids).execute();
     }

@@ -41,3 +41,8 @@ export function parseStoreUrl(url: string): StoreLocation {
     { field: 'db' },
   );
 }
+
+/** The store the command names: `--db`, else `$PERFHOUND_DB`, else the default SQLite file. */
+export function resolveDbUrl(flag?: string): string {
+  return flag ?? process.env.PERFHOUND_DB ?? DEFAULT_DB_URL;
+}

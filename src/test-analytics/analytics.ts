@@ -9,8 +9,8 @@ import { UserError } from '../util/errors.js';
  * count uxsuccess as a skip; we do not). A run *passed* when fails = 0 and passes > 0, *failed* when
  * fails > 0 (openstack-health's rule). Run charts use runs.timestamp_ms; per-test ones the test start.
  */
-export type Resolution = 'sec' | 'min' | 'hour' | 'day';
-export const RESOLUTIONS: Resolution[] = ['sec', 'min', 'hour', 'day'];
+export const RESOLUTIONS = ['sec', 'min', 'hour', 'day', 'week'] as const;
+export type Resolution = (typeof RESOLUTIONS)[number];
 
 export interface Period {
   startMs?: number;
@@ -20,10 +20,18 @@ export interface Period {
 const isPass = (s: string) => (PASS_STATUSES as readonly string[]).includes(s);
 const isFail = (s: string) => (FAIL_STATUSES as readonly string[]).includes(s);
 
-/** The bucket a time falls in, as openstack-health prints it (`2026-11-01`, `2026-11-01T06:00:00`). */
+/**
+ * The bucket a time falls in, as openstack-health prints it (`2026-11-01`, `2026-11-01T06:00:00`); a week
+ * (which openstack-health has not) is named by its Monday, UTC (`2026-11-02` for Monday 2 … Sunday 8).
+ */
 export function bucketOf(ms: number, resolution: Resolution): string {
   const iso = new Date(ms).toISOString();
   switch (resolution) {
+    case 'week': {
+      const d = new Date(ms);
+      const monday = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+      return new Date(monday).toISOString().slice(0, 10);
+    }
     case 'day':
       return iso.slice(0, 10);
     case 'hour':
@@ -36,7 +44,7 @@ export function bucketOf(ms: number, resolution: Resolution): string {
 }
 
 export function parseResolution(value: string): Resolution {
-  if (!(RESOLUTIONS as string[]).includes(value)) throw new UserError(`resolution must be one of ${RESOLUTIONS.join(', ')} (got "${value}")`, { field: '--resolution' });
+  if (!(RESOLUTIONS as readonly string[]).includes(value)) throw new UserError(`resolution must be one of ${RESOLUTIONS.join(', ')} (got "${value}")`, { field: '--resolution' });
   return value as Resolution;
 }
 

@@ -9,9 +9,20 @@ import { UserError } from './errors.js';
  * parsePairs(['platform=GCP'], '--where')  // → { platform: 'GCP' }
  */
 export function parseDate(value: string, field: string): Date {
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
-  if (Number.isNaN(ms)) throw new UserError(`"${value}" is not a date (use YYYY-MM-DD or an ISO time)`, { field });
+  const ms = dateMs(value);
+  if (ms === undefined) throw new UserError(dateProblem(value), { field });
   return new Date(ms);
+}
+
+/** Epoch ms of a `YYYY-MM-DD` (UTC midnight) or ISO time, or undefined when it is not a date. */
+export function dateMs(value: string): number | undefined {
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** What {@link parseDate} says of a value that is not a date (without the field). */
+export function dateProblem(value: string): string {
+  return `"${value}" is not a date (use YYYY-MM-DD or an ISO time)`;
 }
 
 /** What a number option accepts: `integer` (default true) and inclusive bounds (`min` default 0). */
@@ -36,13 +47,20 @@ const INTEGER = /^[+-]?\d+$/;
  * parseNumber('', '--days')                          // throws "field --days: expected a whole number ≥ 0, got """
  */
 export function parseNumber(value: string, field: string, rule: NumberRule = {}): number {
+  const read = readNumber(value, rule);
+  if (typeof read === 'string') throw new UserError(read, { field });
+  return read;
+}
+
+/** {@link parseNumber} without the throw: the number, or what is wrong with the text (without the field). */
+export function readNumber(value: string, rule: NumberRule = {}): number | string {
   const integer = rule.integer ?? true;
   const min = rule.min ?? 0;
   const max = rule.max ?? (integer ? Number.MAX_SAFE_INTEGER : Number.MAX_VALUE);
   const text = String(value);
   const n = Number(text);
   const ok = (integer ? INTEGER : DECIMAL).test(text) && Number.isFinite(n) && (!integer || Number.isSafeInteger(n)) && n >= min && n <= max;
-  if (!ok) throw new UserError(`expected ${describeRule(integer, min, max)}, got ${quoteValue(text)}`, { field });
+  if (!ok) return `expected ${describeRule(integer, min, max)}, got ${quoteValue(text)}`;
   return n === 0 ? 0 : n; // -0 → 0
 }
 

@@ -35,7 +35,7 @@ describe('perfhound check', () => {
     const md = await check('--uuid', 'run-020', '--threshold', 'z_score', '--window', '5', '--output', 'markdown');
     expect(md.code).toBe(2);
     expect(md.stdout).toMatch(/^### ❌ perfhound: run `run-020` crosses its z_score threshold/);
-    expect(md.stdout).toMatch(/\| t1 \| cpu_cpu \| 19\.\d+ \| (9|10)\.\d+ \| [\d.]+ \| [\d.]+ \| 5 \| \*\*regression\*\* \|/);
+    expect(md.stdout).toMatch(/\| t1 \| cpu_cpu \| z_score \| 19\.\d+ \| (9|10)\.\d+ \| [\d.]+ \| [\d.]+ \| 5 \| \*\*regression\*\* \|/);
     expect((await check('--uuid', 'nope')).stderr).toMatch(/run nope is in no test of the config/);
   });
 });

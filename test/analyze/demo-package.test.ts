@@ -1,7 +1,8 @@
 /**
  * `npx perfhound demo` works from any directory: the published package holds the bundled Orion config
  * (package.json `files`), and the compiled CLI finds it beside itself, not in the working directory.
- * These cases run the built CLI in `dist/` (`npm run build`; `npm run test:all` builds first).
+ * These cases run the built CLI in `dist/` (`npm run build`; `npm run test:all` builds first); the
+ * installed package itself is test/docs/package.test.ts's.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -9,21 +10,21 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DEMO_CONFIG } from '../../src/cli/demo.js';
 
 const run = promisify(execFile);
 const ROOT = resolve('.');
-const BUILT_DEMO = join(ROOT, 'dist/cli/demo.js');
+const BUILT_ENTRY = join(ROOT, 'dist/cli/entry.js');
 const dir = mkdtempSync(join(tmpdir(), 'perfhound-demo-cwd-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('perfhound demo as installed', () => {
-  it('the package ships the config where the compiled demo looks for it', async () => {
-    expect(existsSync(BUILT_DEMO), 'dist/ is missing: run npm run build').toBe(true);
-    const { stdout: configPath } = await run(process.execPath, ['--input-type=module', '-e', `import(${JSON.stringify(BUILT_DEMO)}).then((m) => process.stdout.write(m.DEMO_CONFIG))`]);
+  it('the package ships the built CLI and the config where the demo looks for it', async () => {
+    expect(existsSync(BUILT_ENTRY), 'dist/ is missing: run npm run build').toBe(true);
     const { stdout: packed } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts', ROOT], { cwd: dir });
     const files = (JSON.parse(packed) as { files: { path: string }[] }[])[0].files.map((f) => f.path);
-    expect(files).toContain('dist/cli/demo.js');
-    expect(files).toContain(relative(ROOT, configPath));
+    expect(files).toContain('dist/cli/entry.js');
+    expect(files).toContain(relative(ROOT, DEMO_CONFIG));
   }, 60_000);
 
   it('runs from an unrelated working directory and finds the planted regressions', async () => {

@@ -37,6 +37,10 @@ describe('perfhound completion', () => {
     expect(db).not.toContain('demo');
     expect(complete(bash, 'perfhound db grant-readonly --db x --pa')).toEqual(['--password-file']);
     expect(complete(bash, 'perfhound serve --read')).toEqual(['--read-public']);
+    expect(complete(bash, 'perfhound analyze --vi')).toEqual(['--viz']);
+    expect(complete(bash, 'perfhound analyze --inter')).toEqual(['--interactive']);
+    expect(complete(bash, 'perfhound otava analyze --graphite')).toEqual(['--graphite-url']);
+    expect(complete(bash, 'perfhound otava analyze --at')).toEqual(['--attrs']);
     expect(complete(bash, 'perfhound --debug tests never')).toEqual(['never-failed']);
   });
 

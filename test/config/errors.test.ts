@@ -65,7 +65,7 @@ describe('config errors', () => {
     writeFileSync(join(dir, 'metrics.yaml'), '- name: ok\n  metric_of_interest: v\n- name: bad\n  metric_of_interest: v\n  threshold: lots\n');
     writeFileSync(join(dir, 'cfg.yaml'), 'metricsFile: metrics.yaml\ntests:\n  - name: t\n');
     const err = (await loadAnalysisConfig(join(dir, 'cfg.yaml'), { env: {} }).catch((e: unknown) => e)) as UserError;
-    expect(err.message).toBe(`${join(dir, 'metrics.yaml')}:5: test t: metric bad: field [1].threshold: must be a number (got "lots")`);
+    expect(err.message).toBe(`${join(dir, 'metrics.yaml')}:5: test t: metric bad: field [1].threshold: must be a number (percent) or a per-run threshold mapping (got "lots")`);
   });
 
   it('names the including file and key when an included file is missing', async () => {

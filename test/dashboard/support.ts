@@ -12,14 +12,12 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { runAnalysis } from '../../src/analyze/index.js';
 import { createToken } from '../../src/auth/tokens.js';
-import { loadAnalysisConfig } from '../../src/config/index.js';
-import { loadDemo } from '../../src/demo/load.js';
 import { buildServer } from '../../src/server/app.js';
-import { StoreSource } from '../../src/sources/store/index.js';
 import { openStore, type Store } from '../../src/store/connect.js';
-import { ingestSeries } from '../test-results/series.js';
+import { loadDemoStore } from '../support/demo-store.js';
+
+export { loadDemoStore };
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -29,15 +27,6 @@ export const CHROMIUM = process.env.PERFHOUND_CHROMIUM ?? '/usr/bin/chromium';
 /** Builds web/dist/ from web/src (esbuild, well under a second). */
 export function buildBundle(): void {
   execFileSync(process.execPath, [join(ROOT, 'web', 'build.mjs')], { stdio: 'inherit' });
-}
-
-/** Loads the demo data set and records its regressions (as `perfhound demo`), then the subunit fixtures. */
-export async function loadDemoStore(store: Store): Promise<void> {
-  await loadDemo(store);
-  const config = await loadAnalysisConfig(join(ROOT, 'data', 'demo', 'config.yaml'), { env: {} });
-  const source = new StoreSource(store, { metadataCollection: 'perf_scale_ci*', benchmarkCollection: 'ripsaw-kube-burner*' });
-  await runAnalysis(config, { metadataIndex: 'perf_scale_ci*', benchmarkIndex: 'ripsaw-kube-burner*' }, { source, store, warn: () => {} });
-  await ingestSeries(store);
 }
 
 export interface Dashboard {

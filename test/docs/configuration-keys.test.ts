@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { KNOWN_TEST_KEYS, KNOWN_TOP_LEVEL_KEYS, RESERVED_METRIC_KEYS } from '../../src/config/schema.js';
+import { KNOWN_TEST_KEYS, KNOWN_TOP_LEVEL_KEYS, RESERVED_METRIC_KEYS, RUN_THRESHOLD_KEYS, RUN_THRESHOLD_TESTS } from '../../src/config/schema.js';
 import { DEFAULT_REPORT_CONFIG } from '../../src/report/default-config.js';
 import { readGuide } from './markdown.js';
 
@@ -21,6 +21,7 @@ describe('docs/configuration.md', () => {
   it('documents every Orion key', () => {
     const orion = section('Orion analysis configs');
     for (const key of [...KNOWN_TOP_LEVEL_KEYS, ...KNOWN_TEST_KEYS, ...RESERVED_METRIC_KEYS]) expect(orion, key).toContain(`\`${key}\``);
+    for (const key of [...RUN_THRESHOLD_KEYS, ...RUN_THRESHOLD_TESTS]) expect(orion, `threshold ${key}`).toContain(`\`${key}\``);
   });
 
   it('documents every report config key', () => {

@@ -28,7 +28,7 @@ for (const dialect of DIALECTS) {
   describe(`bulk ingest order on ${dialect}`, () => {
     const db = useTestDatabase(dialect);
 
-    it('writes runs and their documents in file order, reports them in file order, one data version per run', async () => {
+    it('writes runs and their documents in file order, reports them in file order, one data version per transaction', async () => {
       const store = await openStore(db.url);
       try {
         // SQLite checks no lengths: there every run is written.
@@ -50,7 +50,11 @@ for (const dialect of DIALECTS) {
           .execute();
         expect(spans.map((s) => Number(s.n))).toEqual(runs.map(() => 50));
         for (let i = 1; i < spans.length; i++) expect(Number(spans[i].first)).toBeGreaterThan(Number(spans[i - 1].last));
-        expect(await readDataVersion(store.db)).toBe(before + runs.length);
+        // Runs share transactions (a savepoint each): fewer bumps than runs (8 small runs are one batch
+        // unless the machine takes half a second per run).
+        const after = await readDataVersion(store.db);
+        expect(after).toBeGreaterThan(before);
+        expect(after).toBeLessThan(before + runs.length);
       } finally {
         await store.close();
       }

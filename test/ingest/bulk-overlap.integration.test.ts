@@ -8,23 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { ingestBulk } from '../../src/ingest/bulk.js';
 import { openStore, type Store } from '../../src/store/connect.js';
 import { tableCounts } from '../../src/store/runs.js';
-import type { DialectName } from '../../src/store/url.js';
 import { DIALECTS, useTestDatabase } from '../support/databases.js';
-import { BULK_OPTIONS as OPTIONS, bulkRunsFile as bulkFile } from './bulk-runs.js';
-
-/** A trigger that refuses the document marked `refuse-me` (while the next run's statements run). */
-async function refuseMarkedDocument(store: Store, dialect: DialectName): Promise<void> {
-  if (dialect === 'sqlite') {
-    await sql`create trigger refuse_doc before insert on documents when new.body like '%refuse-me%' begin select raise(abort, 'refused document'); end`.execute(store.db);
-  } else if (dialect === 'postgres') {
-    await sql.raw(`create function refuse_doc() returns trigger language plpgsql as $$ begin
-      if new.body like '%refuse-me%' then raise exception 'refused document'; end if; return new; end $$`).execute(store.db);
-    await sql`create trigger refuse_doc before insert on documents for each row execute function refuse_doc()`.execute(store.db);
-  } else {
-    await sql.raw(`create trigger refuse_doc before insert on documents for each row
-      begin if new.body like '%refuse-me%' then signal sqlstate '45000' set message_text = 'refused document'; end if; end`).execute(store.db);
-  }
-}
+import { BULK_OPTIONS as OPTIONS, bulkRunsFile as bulkFile, refuseMarkedDocument } from './bulk-runs.js';
 
 async function expectOnlyRunOneRefused(store: Store, report: Awaited<ReturnType<typeof ingestBulk>>, docs: number, reason: RegExp): Promise<void> {
   expect(report.runs.map((r) => [r.uuid, r.outcome])).toEqual([

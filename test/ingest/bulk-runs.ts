@@ -1,7 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { DEFAULT_METADATA_COLLECTIONS, DEFAULT_UUID_FIELDS } from '../../src/ingest/bulk.js';
+import type { Store } from '../../src/store/connect.js';
+import type { DialectName } from '../../src/store/url.js';
 
 /** `perfhound ingest bulk`'s defaults. */
 export const BULK_OPTIONS = { metadataCollections: DEFAULT_METADATA_COLLECTIONS, uuidFields: DEFAULT_UUID_FIELDS, timestampField: 'timestamp', versionField: 'ocpVersion', runMeta: {} };
@@ -25,3 +28,18 @@ export function bulkRunsFile(n: number, docs: number): string {
   writeFileSync(file, lines.join('\n') + '\n');
   return file;
 }
+
+/** A trigger that refuses the document marked `refuse-me` (while the next run's statements run). */
+export async function refuseMarkedDocument(store: Store, dialect: DialectName): Promise<void> {
+  if (dialect === 'sqlite') {
+    await sql`create trigger refuse_doc before insert on documents when new.body like '%refuse-me%' begin select raise(abort, 'refused document'); end`.execute(store.db);
+  } else if (dialect === 'postgres') {
+    await sql.raw(`create function refuse_doc() returns trigger language plpgsql as $$ begin
+      if new.body like '%refuse-me%' then raise exception 'refused document'; end if; return new; end $$`).execute(store.db);
+    await sql`create trigger refuse_doc before insert on documents for each row execute function refuse_doc()`.execute(store.db);
+  } else {
+    await sql.raw(`create trigger refuse_doc before insert on documents for each row
+      begin if new.body like '%refuse-me%' then signal sqlstate '45000' set message_text = 'refused document'; end if; end`).execute(store.db);
+  }
+}
+

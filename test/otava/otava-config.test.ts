@@ -35,7 +35,10 @@ test_groups:
   it.each([
     ['tests:\n  - name: x', /"tests" must be a mapping/],
     ['tests:\n  x: {file: a.csv, metrics: [v]}', /test x: field type: test type not set/],
-    ['tests:\n  x: {type: graphite, prefix: a, metrics: {}}', /test x: field type: test type graphite is not supported/],
+    ['tests:\n  x: {type: bigquery, query: q, metrics: {}}', /test x: field type: test type bigquery is not supported/],
+    ['tests:\n  x: {type: graphite, prefix: a, metrics: [v]}', /test x: field metrics: metrics must be a mapping of name → \{suffix/],
+    ['tests:\n  x: {type: graphite, prefix: a, metrics: {v: {direction: -1}}}', /test x: field suffix: missing key "suffix"/],
+    ['tests:\n  x: {type: graphite, metrics: {v: {suffix: v}}}', /test x: field prefix: missing key "prefix"/],
     ['tests:\n  x: {type: csv, metrics: [v]}', /test x: field file: missing key "file"/],
     ['tests:\n  x: {type: csv, file: a.csv, metrics: {v: {direction: 2}}}', /field metrics.v.direction: direction must be 1 or -1/],
     ['tests:\n  x: {type: csv, file: a.csv, inherit: [nope], metrics: [v]}', /no template named "nope"/],

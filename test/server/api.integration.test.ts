@@ -134,10 +134,33 @@ for (const dialect of DIALECTS) {
       expect(timing.durations).toEqual({ 'pkg.test_a': 2 });
       const failed = (await get('/api/v1/tests/failed-runs?key=build_name')).runs as { failedTests: string[] }[];
       expect(failed[0].failedTests).toEqual(['pkg.test_b']);
+      // 1_780_000_000 s is Thursday 2026-05-28: the three runs (an hour apart) are in the week of Monday 2026-05-25.
+      const byWeek = (await get('/api/v1/tests/runs-by-key?key=build_name&resolution=week')).buckets as { bucket: string; groups: Record<string, { runs: { uuid: string }[] }> }[];
+      expect(byWeek.map((b) => [b.bucket, b.groups.gate.runs.map((r) => r.uuid)])).toEqual([['2026-05-25', ['sub-0', 'sub-1', 'sub-2']]]);
+
+      // A run's test results: counts over the run, the tests slowest first (ties by id), filtered by class.
+      const start = (1_780_000_000 + 2 * 3600) * 1e6;
+      expect(await get('/api/v1/runs/sub-2/tests')).toEqual({
+        run: 'sub-2',
+        counts: { pass: 1, fail: 1, skip: 0, other: 0 },
+        tests: [
+          { test_id: 'pkg.test_a', status: 'success', start_us: start, stop_us: start + 3e6, duration_s: 3 },
+          { test_id: 'pkg.test_b', status: 'fail', start_us: start + 3e6, stop_us: start + 6e6, duration_s: 3 },
+        ],
+      });
+      const failing = await get('/api/v1/runs/sub-2/tests?status=fail&limit=5');
+      expect((failing.tests as { test_id: string }[]).map((t) => t.test_id)).toEqual(['pkg.test_b']);
+      expect(failing.counts).toEqual({ pass: 1, fail: 1, skip: 0, other: 0 });
+      expect(((await get('/api/v1/runs/sub-2/tests?limit=1')).tests as unknown[]).length).toBe(1);
+      const unknownRun = await d.app.inject({ method: 'GET', url: '/api/v1/runs/nope/tests', headers: d.auth('ack') });
+      expect([unknownRun.statusCode, body(unknownRun)]).toEqual([404, { error: 'field uuid: no run with uuid nope', place: { field: 'uuid' } }]);
+      const badClass = await d.app.inject({ method: 'GET', url: '/api/v1/runs/sub-2/tests?status=broken', headers: d.auth('ack') });
+      expect([badClass.statusCode, body<{ place: unknown }>(badClass).place]).toEqual([400, { field: 'status' }]);
+
       const exported = await d.app.inject({ method: 'GET', url: '/api/v1/runs/sub-0/subunit', headers: d.auth('ack') });
       expect(exported.statusCode).toBe(200);
       expect(exported.rawPayload.equals(subunitRun(1_780_000_000, 1))).toBe(true);
-      const bad = await d.app.inject({ method: 'GET', url: '/api/v1/tests/runs-by-key?key=x&resolution=week', headers: d.auth('ack') });
+      const bad = await d.app.inject({ method: 'GET', url: '/api/v1/tests/runs-by-key?key=x&resolution=fortnight', headers: d.auth('ack') });
       expect(bad.statusCode).toBe(400);
       expect(body(bad).error).toMatch(/resolution/);
     });

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { openApiDocument } from '../../src/server/openapi.js';
 import { body, useDaemon } from './support.js';
 
 /** Answers must be JSON errors with a message, never a stack trace or an internal path. */
@@ -149,8 +148,9 @@ describe('the OpenAPI document', () => {
   const d = useDaemon('sqlite');
 
   it('lists exactly the routes the server has, with their methods and path parameters', async () => {
-    const served = body<ReturnType<typeof openApiDocument>>(await d.app.inject({ method: 'GET', url: '/openapi.json' }));
-    expect(served).toEqual(JSON.parse(JSON.stringify(openApiDocument())));
+    type Op = { parameters?: { in: string; name: string }[]; responses: Record<string, unknown> };
+    const served = body<{ openapi: string; paths: Record<string, Record<string, Op>> }>(await d.app.inject({ method: 'GET', url: '/openapi.json' }));
+    expect(served.openapi).toBe('3.1.0');
     const documented = Object.entries(served.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)).sort();
     const routes = servedRoutes(d.app.printRoutes({ commonPrefix: false }));
     expect(documented).toEqual(routes);

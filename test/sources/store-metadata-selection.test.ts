@@ -16,6 +16,7 @@ import { openStore } from '../../src/store/connect.js';
 import { up as upRunTerms } from '../../src/store/migrations/0012_run_terms.js';
 import { writeRun } from '../../src/store/runs.js';
 import { DIALECTS, useTestDatabase } from '../support/databases.js';
+import { parsedRunUuids } from '../support/parsed-runs.js';
 
 const long = 'Word '.repeat(70).trim();
 const strings = ['AWS', 'aws-ocp', 'self-managed', 'managed', '4.17.0-0.nightly-2026', 'True', 'x', '3', 'Straße ü', long, `${'y'.repeat(220)} tail`];
@@ -80,21 +81,11 @@ for (const dialect of DIALECTS) {
           }
         });
         const source = new StoreSource(store, { metadataCollection: 'perf_scale_ci' });
-        const parsed: string[] = [];
-        const original = JSON.parse;
-        JSON.parse = ((text: string, reviver?: Parameters<typeof JSON.parse>[1]) => {
-          const out: unknown = original(text, reviver);
-          if (out !== null && typeof out === 'object' && 'benchmark' in out) parsed.push(String((out as Record<string, unknown>).uuid));
-          return out;
-        }) as typeof JSON.parse;
-        let runs;
-        try {
-          runs = await source.findRuns({ selector: { match: { 'benchmark.keyword': 'node-density', platform: 'aws' }, not: {}, wildcard: {} }, uuidField: 'uuid', versionField: 'ver', timestampField: 'timestamp' });
-        } finally {
-          JSON.parse = original;
-        }
+        const { result: runs, parsed } = await parsedRunUuids(() =>
+          source.findRuns({ selector: { match: { 'benchmark.keyword': 'node-density', platform: 'aws' }, not: {}, wildcard: {} }, uuidField: 'uuid', versionField: 'ver', timestampField: 'timestamp' }),
+        );
         expect(runs.map((r) => r.uuid)).toEqual(['u0', 'u1', 'u2', 'u3', 'u4']);
-        expect(parsed.sort()).toEqual(['u0', 'u1', 'u2', 'u3', 'u4']);
+        expect(parsed).toEqual(['u0', 'u1', 'u2', 'u3', 'u4']);
       } finally {
         await store.close();
       }

@@ -32,13 +32,23 @@ export async function withStoreAt(url: string, name: string, write: (store: Stor
 }
 
 /**
- * Runs `write` on a store migrated up to `name`. Today's writeRun also writes run_terms (0012), which an
- * older store lacks: a scratch table takes them, dropped after, so 0012 finds the runs without terms as
- * an older version left them.
+ * Runs `write` on a store migrated up to `name`. Today's writeRun also writes run_terms (0012), run_times
+ * and runs.changed_version (0014), which an older store lacks: scratch tables and a scratch column take
+ * them, dropped after, so the later migrations find the runs as an older version left them.
  */
 export async function writeAsAt(store: Store, name: string, write: () => Promise<void>): Promise<void> {
-  const scratch = name < '0012_run_terms';
-  if (scratch) await store.db.schema.createTable('run_terms').addColumn('run_id', 'bigint').addColumn('field', 'varchar(200)').addColumn('term', 'varchar(200)').execute();
+  const schema = store.db.schema;
+  const terms = name < '0012_run_terms';
+  const times = name < '0014_run_times';
+  if (terms) await schema.createTable('run_terms').addColumn('run_id', 'bigint').addColumn('field', 'varchar(200)').addColumn('term', 'varchar(200)').execute();
+  if (times) {
+    await schema.createTable('run_times').addColumn('run_id', 'bigint').addColumn('field', 'varchar(200)').addColumn('time_ms', 'bigint').execute();
+    await schema.alterTable('runs').addColumn('changed_version', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+  }
   await write();
-  if (scratch) await store.db.schema.dropTable('run_terms').execute();
+  if (terms) await schema.dropTable('run_terms').execute();
+  if (times) {
+    await schema.dropTable('run_times').execute();
+    await schema.alterTable('runs').dropColumn('changed_version').execute();
+  }
 }

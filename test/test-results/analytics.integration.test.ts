@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/connect.js';
-import { flakyTests, recentFailedRuns, runsByKey, testHistory, testRates } from '../../src/test-analytics/analytics.js';
+import { bucketOf, flakyTests, recentFailedRuns, runsByKey, testHistory, testRates } from '../../src/test-analytics/analytics.js';
+import { runTests } from '../../src/test-analytics/run-tests.js';
 import { partitionByTimings } from '../../src/test-analytics/timing.js';
 import { DIALECTS, useTestDatabase } from '../support/databases.js';
 import { ingestSeries } from './series.js';
@@ -71,6 +72,67 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+/** The Monday (UTC) of a `YYYY-MM-DD` day, by counting back whole days. */
+function mondayOf(day: string): string {
+  let t = Date.parse(`${day}T00:00:00Z`);
+  while (new Date(t).getUTCDay() !== 1) t -= 86_400_000;
+  return new Date(t).toISOString().slice(0, 10);
+}
+
+for (const dialect of DIALECTS) {
+  describe(`weekly buckets and a run's test results on ${dialect}`, () => {
+    const database = useTestDatabase(dialect);
+    it('groups runs by the Monday of their week, the union of that week\'s days', async () => {
+      const store = await openStore(database.url);
+      try {
+        await ingestSeries(store);
+        const days = await runsByKey(store.db, 'build_name', 'day');
+        const weeks = await runsByKey(store.db, 'build_name', 'week');
+        const expected = new Map<string, Map<string, string[]>>();
+        for (const { bucket, groups } of days) {
+          const week = expected.get(mondayOf(bucket)) ?? new Map<string, string[]>();
+          expected.set(mondayOf(bucket), week);
+          for (const [value, g] of Object.entries(groups)) week.set(value, [...(week.get(value) ?? []), ...g.runs.map((r) => r.uuid)]);
+        }
+        const asSeen = weeks.map(({ bucket, groups }) => [bucket, Object.fromEntries(Object.entries(groups).map(([v, g]) => [v, g.runs.map((r) => r.uuid).sort()]))]);
+        expect(asSeen).toEqual([...expected].map(([bucket, groups]) => [bucket, Object.fromEntries([...groups].map(([v, uuids]) => [v, uuids.sort()]))]));
+        expect(weeks.every(({ bucket }) => new Date(`${bucket}T00:00:00Z`).getUTCDay() === 1)).toBe(true);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it("lists a run's tests slowest first with counts per class, filtered by class", async () => {
+      const store = await openStore(database.url);
+      try {
+        await ingestSeries(store);
+        const run = await store.db.selectFrom('runs').select(['uuid', 'passes', 'fails', 'skips']).where('fails', '>', 0).orderBy('uuid').executeTakeFirstOrThrow();
+        const all = await runTests(store.db, run.uuid);
+        expect([all.counts.pass, all.counts.fail, all.counts.skip]).toEqual([Number(run.passes), Number(run.fails), Number(run.skips)]);
+        const durations = all.tests.map((t) => t.duration_s ?? -1);
+        expect(durations).toEqual([...durations].sort((a, b) => b - a));
+        for (const t of all.tests) if (t.start_us !== null && t.stop_us !== null) expect(t.duration_s).toBeCloseTo((t.stop_us - t.start_us) / 1e6, 9);
+        const failing = await runTests(store.db, run.uuid, { status: 'fail', limit: 3 });
+        expect(failing.counts).toEqual(all.counts);
+        expect(failing.tests).toEqual(all.tests.filter((t) => ['fail', 'uxsuccess'].includes(t.status)).slice(0, 3));
+        await expect(runTests(store.db, 'no-such-run')).rejects.toThrow(/no run with uuid no-such-run/);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+}
+
+describe('week buckets', () => {
+  it('name a week by its Monday, UTC, across month and year ends', () => {
+    expect(bucketOf(Date.parse('2026-05-25T00:00:00Z'), 'week')).toBe('2026-05-25');
+    expect(bucketOf(Date.parse('2026-05-31T23:59:59.999Z'), 'week')).toBe('2026-05-25');
+    expect(bucketOf(Date.parse('2026-06-01T00:00:00Z'), 'week')).toBe('2026-06-01');
+    expect(bucketOf(Date.parse('2026-01-01T12:00:00Z'), 'week')).toBe('2025-12-29');
+    expect(bucketOf(Date.parse('2024-03-01T00:00:00Z'), 'week')).toBe('2024-02-26');
+  });
+});
 
 describe('partition by timings (greedy LPT)', () => {
   it('balances and keeps every test once', () => {

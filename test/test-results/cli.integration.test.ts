@@ -167,6 +167,9 @@ describe('perfhound tests …', () => {
     expect(genRuns).toBe(INGESTED.length);
     expect(table).toMatch(/bucket\s+build_name\s+runs\s+passed\s+failed/);
     for (const b of buckets) expect(table).toContain(b.bucket);
+    const weekly = (await both(['runs', 'build_name', '--resolution', 'week'], (s) => runsByKey(s.db, 'build_name', 'week'))).json as { bucket: string }[];
+    expect(weekly.length).toBeGreaterThan(0);
+    expect(weekly.every((b) => new Date(`${b.bucket}T00:00:00Z`).getUTCDay() === 1)).toBe(true);
   });
 
   it('history: one test across runs', async () => {

@@ -49,6 +49,11 @@ export class Memo<V> {
     return pending;
   }
 
+  /** Drops the entry of `key` if it is still `value` (a caller found it stale; a newer one stays). */
+  forget(key: string, value: Promise<V>): void {
+    if (this.entries.get(key) === value) this.entries.delete(key);
+  }
+
   stats(): MemoStats {
     return { name: this.name, entries: this.entries.size, maxEntries: this.maxEntries, hits: this.hits, misses: this.misses };
   }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { TestReport } from '../../analyze/index.js';
 import type { AnalysisConfig } from '../../config/index.js';
 import { testToJsonRows } from '../../output/json.js';
@@ -8,8 +9,8 @@ import { requestAnalysis } from '../analysis.js';
 import { requireScope } from '../auth.js';
 import { configInput, type CachedAnalysis, type ParsedConfig, type Snapshot } from '../cached-analysis.js';
 import { configNames, configPath } from '../config-dir.js';
-import { boolParam, rejectUnknown, single, type Query } from '../params.js';
-import { SERIES_RESPONSE_SCHEMA, seriesOf } from '../series-json.js';
+import * as contract from '../contract/analysis.js';
+import { serializeSeries, seriesOf } from '../series-json.js';
 
 function objectOrThrow(value: unknown, field: string, what: string): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new UserError(`${field} must be ${what}`, { field });
@@ -29,8 +30,8 @@ function sendJson(reply: FastifyReply, body: string): FastifyReply {
 }
 
 /** Template variables from `version` (Orion's daemon) and `input-vars` (a JSON object) query parameters. */
-function queryInputVars(query: Query, defaultVersion?: string): Record<string, unknown> {
-  const raw = single(query, 'input-vars');
+function queryInputVars(query: { version?: string; 'input-vars'?: string }, defaultVersion?: string): Record<string, unknown> {
+  const raw = query['input-vars'];
   let vars: Record<string, unknown> = {};
   if (raw !== undefined) {
     let parsed: unknown;
@@ -41,7 +42,7 @@ function queryInputVars(query: Query, defaultVersion?: string): Record<string, u
     }
     vars = objectOrThrow(parsed, 'input-vars', 'a JSON object');
   }
-  const version = single(query, 'version') ?? defaultVersion;
+  const version = query.version ?? defaultVersion;
   return version === undefined ? vars : { ...vars, version };
 }
 
@@ -70,75 +71,83 @@ function recording(request: FastifyRequest, record: boolean): boolean {
  * /daemon/changepoint (`record=true`) record their regressions when asked, by a token of scope ingest.
  */
 export function analyzeRoutes(app: FastifyInstance, analyses: CachedAnalysis, configDir: string | undefined): void {
-  app.post('/api/v1/analyze', async (request, reply) => {
-    const body = objectOrThrow(request.body, 'body', 'a JSON object {"config": …, "options": {…}}');
-    for (const key of Object.keys(body)) {
-      if (!['config', 'options', 'record'].includes(key)) throw new UserError(`unknown body field "${key}" (known: config, options, record)`, { field: key });
-    }
-    if (body.record !== undefined && typeof body.record !== 'boolean') throw new UserError('record must be true or false', { field: 'record' });
-    const record = recording(request, body.record === true);
-    const rawOptions = objectOrThrow(body.options ?? {}, 'options', "a JSON object of the CLI's flags in camelCase");
-    const inputVars = rawOptions.inputVars === undefined ? undefined : objectOrThrow(rawOptions.inputVars, 'options.inputVars', 'a JSON object (template variables)');
-    const { options, collapse } = requestAnalysis(rawOptions);
-    // Configs from the network may not read the daemon's files (parentConfig, metricsFile…).
-    const parsed = await analyses.bodyConfig(configInput(body.config), inputVars);
-    const at = await analyses.snapshot(options);
-    const reports = await reportsOf(analyses, parsed, at, record);
-    return sendJson(reply, await analyses.body(parsed, at, ['analyze', collapse], async () => toJson(seedJson(reports, collapse))));
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.route({
+    ...contract.analyze,
+    handler: async (request, reply) => {
+      const body = request.body;
+      const record = recording(request, body.record === true);
+      const rawOptions = body.options ?? {};
+      const inputVars = rawOptions.inputVars === undefined ? undefined : objectOrThrow(rawOptions.inputVars, 'options.inputVars', 'a JSON object (template variables)');
+      const { options, collapse } = requestAnalysis(rawOptions);
+      // Configs from the network may not read the daemon's files (parentConfig, metricsFile…).
+      const parsed = await analyses.bodyConfig(configInput(body.config), inputVars);
+      const at = await analyses.snapshot(options);
+      const reports = await reportsOf(analyses, parsed, at, record);
+      return sendJson(reply, await analyses.body(parsed, at, ['analyze', collapse], async () => toJson(seedJson(reports, collapse))));
+    },
   });
 
-  app.get('/daemon/options', async () => ({ options: await configNames(configDir) }));
+  r.route({ ...contract.daemonOptions, handler: async () => ({ options: await configNames(configDir) }) });
 
-  app.get('/daemon/changepoint', async (request, reply) => {
-    const query = request.query as Query;
-    rejectUnknown(query, ['test_name', 'version', 'uuid', 'baseline', 'filter_changepoints', 'lookback', 'convert_tinyurl', 'record']);
-    const record = recording(request, boolParam(query, 'record') ?? false);
-    // Orion's defaults (orion/daemon.py before its removal).
-    const path = await configPath(configDir, single(query, 'test_name') ?? 'small-scale-cluster-density');
-    const parsed = await analyses.fileConfig(path, queryInputVars(query, '4.17'));
-    const { options } = requestAnalysis({ uuid: single(query, 'uuid') || undefined, baseline: single(query, 'baseline') || undefined, lookback: single(query, 'lookback') || undefined });
-    // Orion's default is "" (every row); "true" keeps only the change points.
-    const onlyChangePoints = Boolean(single(query, 'filter_changepoints')) && boolParam(query, 'filter_changepoints');
-    const at = await analyses.snapshot(options);
-    const reports = await reportsOf(analyses, parsed, at, record);
-    return sendJson(
-      reply,
-      await analyses.body(parsed, at, ['changepoint', onlyChangePoints], async () => {
-        const result = seedJson(reports, false);
-        if (onlyChangePoints) {
-          for (const [test, rows] of Object.entries(result)) result[test] = (rows as { is_changepoint: boolean }[]).filter((r) => r.is_changepoint);
-        }
-        return toJson(result);
-      }),
-    );
+  r.route({
+    ...contract.changepoint,
+    handler: async (request, reply) => {
+      const query = request.query;
+      const record = recording(request, query.record ?? false);
+      // Orion's defaults (orion/daemon.py before its removal).
+      const path = await configPath(configDir, query.test_name ?? 'small-scale-cluster-density');
+      const parsed = await analyses.fileConfig(path, queryInputVars(query, '4.17'));
+      const { options } = requestAnalysis({ uuid: query.uuid || undefined, baseline: query.baseline || undefined, lookback: query.lookback || undefined });
+      // Orion's default is "" (every row); "true" keeps only the change points.
+      const onlyChangePoints = query.filter_changepoints ? flag(query.filter_changepoints, 'filter_changepoints') : false;
+      const at = await analyses.snapshot(options);
+      const reports = await reportsOf(analyses, parsed, at, record);
+      return sendJson(
+        reply,
+        await analyses.body(parsed, at, ['changepoint', onlyChangePoints], async () => {
+          const result = seedJson(reports, false);
+          if (onlyChangePoints) {
+            for (const [test, rows] of Object.entries(result)) result[test] = (rows as { is_changepoint: boolean }[]).filter((r) => r.is_changepoint);
+          }
+          return toJson(result);
+        }),
+      );
+    },
   });
 
-  app.get('/api/v1/series', { schema: { response: { 200: SERIES_RESPONSE_SCHEMA } } }, async (request, reply) => {
-    const query = request.query as Query;
-    rejectUnknown(query, ['config', 'test', 'metric', 'version', 'input-vars', 'lookback', 'since', 'lookback-size', 'uuid', 'metadata-index', 'benchmark-index', 'node-count']);
-    const name = single(query, 'config');
-    const testName = single(query, 'test');
-    const metric = single(query, 'metric');
-    if (!name) throw new UserError('query parameter config is required (a config name of --config-dir)', { field: 'config' });
-    const parsed = await analyses.fileConfig(await configPath(configDir, name), queryInputVars(query));
-    const testIndex = pickTest(parsed.config, testName);
-    const { options } = requestAnalysis({
-      lookback: single(query, 'lookback'),
-      since: single(query, 'since'),
-      lookbackSize: single(query, 'lookback-size'),
-      uuid: single(query, 'uuid'),
-      metadataIndex: single(query, 'metadata-index'),
-      benchmarkIndex: single(query, 'benchmark-index'),
-      nodeCount: single(query, 'node-count'),
-    });
-    // A read: the analysis does not record regressions.
-    const at = await analyses.snapshot(options);
-    const body = await analyses.body(parsed, at, ['series', testIndex, metric ?? null], async () => {
-      const [report] = await analyses.testReports(parsed, [testIndex], at);
-      return reply.serializeInput(seriesOf(report, metric), SERIES_RESPONSE_SCHEMA, '200');
-    });
-    return sendJson(reply, body);
+  r.route({
+    ...contract.series,
+    handler: async (request, reply) => {
+      const query = request.query;
+      const parsed = await analyses.fileConfig(await configPath(configDir, query.config), queryInputVars(query));
+      const testIndex = pickTest(parsed.config, query.test);
+      const { options } = requestAnalysis({
+        lookback: query.lookback,
+        since: query.since,
+        lookbackSize: query['lookback-size'],
+        uuid: query.uuid,
+        metadataIndex: query['metadata-index'],
+        benchmarkIndex: query['benchmark-index'],
+        nodeCount: query['node-count'],
+      });
+      // A read: the analysis does not record regressions.
+      const at = await analyses.snapshot(options);
+      const body = await analyses.body(parsed, at, ['series', testIndex, query.metric ?? null], async () => {
+        const [report] = await analyses.testReports(parsed, [testIndex], at);
+        return serializeSeries(seriesOf(report, query.metric));
+      });
+      return sendJson(reply, body);
+    },
   });
+}
+
+/** `true`/`1`/`yes` or `false`/`0`/`no` (Orion's clients send these). */
+function flag(text: string, field: string): boolean {
+  const t = text.toLowerCase();
+  if (['true', '1', 'yes'].includes(t)) return true;
+  if (['false', '0', 'no'].includes(t)) return false;
+  throw new UserError(`must be true or false (got "${text}")`, { field });
 }
 
 const allTests = (config: AnalysisConfig): number[] => config.tests.map((_, i) => i);

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { packagePath } from '../../util/package-root.js';
+import { dashboardPage, dashboardScript, dashboardStyle } from '../contract/ops.js';
 
 /** The bundled dashboard (web/, built by `npm run build` into web/dist/), beside src/ and dist/. */
-export const DASHBOARD_DIR = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+export const DASHBOARD_DIR = packagePath('web/dist/');
 
 /**
  * Same origin as the API; the page reads the token from the browser's storage, so nothing here needs one.
@@ -22,12 +23,12 @@ export const DASHBOARD_FILES = ['index.html', 'app.js', 'style.css'] as const;
  * OpenAPI document lists them. Without a build (a checkout where `npm run build` was not run) they answer 503.
  */
 export async function dashboardRoutes(app: FastifyInstance, dir: string = DASHBOARD_DIR): Promise<void> {
-  const page = { config: { access: 'public' as const } };
   const built = DASHBOARD_FILES.every((f) => existsSync(join(dir, f)));
   if (built) await app.register(fastifyStatic, { root: dir, serve: false });
   const send = (file: string) => async (_request: unknown, reply: FastifyReply) => {
     if (!built) return reply.code(503).type('text/plain; charset=utf-8').send('The dashboard is not built: run `npm run build` in the perfhound checkout (the API works without it).\n');
     return reply.header('content-security-policy', CSP).header('x-content-type-options', 'nosniff').header('cache-control', 'no-cache').sendFile(file);
   };
-  for (const file of DASHBOARD_FILES) app.get(file === 'index.html' ? '/' : `/${file}`, page, send(file));
+  const declared = { 'index.html': dashboardPage, 'app.js': dashboardScript, 'style.css': dashboardStyle };
+  for (const file of DASHBOARD_FILES) app.route({ ...declared[file], handler: send(file) });
 }

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Store } from '../../store/connect.js';
-import type { ServerMetrics } from '../metrics.js';
+import * as contract from '../contract/ops.js';
+import { METRICS_CONTENT_TYPE, type ServerMetrics } from '../metrics.js';
 
 /**
  * `GET /healthz` (the database answers) and `GET /metrics` (Prometheus text), both public.
@@ -21,23 +23,25 @@ export function healthRoutes(app: FastifyInstance, store: Store, metrics: Server
     return probe;
   };
 
-  app.get('/healthz', { config: { access: 'public' } }, async (request, reply) => {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
-    try {
-      const outcome = await Promise.race([ping().then(() => 'ok' as const), timeout]);
-      if (outcome === 'ok') return { status: 'ok', database: store.dialect };
-      request.log.warn({ timeoutMs }, 'health check: the database did not answer in time');
-      return reply.code(503).send({ status: 'unavailable', database: store.dialect, error: `the database did not answer within ${timeoutMs} ms` });
-    } catch (err) {
-      request.log.warn({ err }, 'health check: database unreachable');
-      return reply.code(503).send({ status: 'unavailable', database: store.dialect, error: 'the database does not answer' });
-    } finally {
-      clearTimeout(timer);
-    }
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.route({
+    ...contract.healthz,
+    handler: async (request, reply) => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+      try {
+        const outcome = await Promise.race([ping().then(() => 'ok' as const), timeout]);
+        if (outcome === 'ok') return { status: 'ok' as const, database: store.dialect };
+        request.log.warn({ timeoutMs }, 'health check: the database did not answer in time');
+        return reply.code(503).send({ status: 'unavailable' as const, database: store.dialect, error: `the database did not answer within ${timeoutMs} ms` });
+      } catch (err) {
+        request.log.warn({ err }, 'health check: database unreachable');
+        return reply.code(503).send({ status: 'unavailable' as const, database: store.dialect, error: 'the database does not answer' });
+      } finally {
+        clearTimeout(timer);
+      }
+    },
   });
 
-  app.get('/metrics', { config: { access: 'public' } }, async (_request, reply) => {
-    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render());
-  });
+  r.route({ ...contract.metrics, handler: async (_request, reply) => reply.type(METRICS_CONTENT_TYPE).send(await metrics.render()) });
 }

@@ -21,10 +21,12 @@ import { getNested, toEpochMs } from '../opensearch/fields.js';
 import type { DocumentQuery, FieldValue, MetricQuery, MetricRow, MetricSelector, RunInfo, RunQuery, Source } from '../types.js';
 import { exactFilterField, ExactIndex } from './exact-index.js';
 import { fieldValues } from './field-values.js';
-import { selectedRunIds, selectorTerms, type FieldTerms } from './metadata-select.js';
+import { inWindow, selectorTerms, timeWindowOf, type FieldTerms, type TimeWindow } from './metadata-select.js';
+import { fingerprintOf, selectCollections, selectionIds, type SelectionLog } from './selection.js';
+
+export { selectCollections };
 import { MatchableDocument, matchesFilters, matchesSelector, stripKeyword } from './match.js';
 import { documentTime, forEachMetricRow, prepareMetrics, type StoredDocument } from './metric-rows.js';
-import { wildcardToRegExp } from './text-analysis.js';
 
 export interface StoreSourceOptions {
   /** Default pattern(s) of metadata collections (comma-separated, `*`); absent = every run. */
@@ -33,6 +35,8 @@ export interface StoreSourceOptions {
   benchmarkCollection?: string;
   /** Rows of one `match` field's terms read before the fields are intersected in SQL (metadata-select.ts). */
   metadataProbe?: number;
+  /** Where the selections read are noted with their fingerprints (the daemon's caches, selection.ts). */
+  reads?: SelectionLog;
 }
 
 /** A metadata document: a run row, or a document of a collection used as metadata. */
@@ -80,7 +84,8 @@ export class StoreSource implements Source {
   }
 
   async findRuns(query: RunQuery): Promise<RunInfo[]> {
-    const metadata = await this.metadataDocs(query.index ?? this.options.metadataCollection, selectorTerms(query.selector.match));
+    const window = timeWindowOf(query.timestampField, query.after, query.before);
+    const metadata = await this.metadataDocs(query.index ?? this.options.metadataCollection, selectorTerms(query.selector.match), window);
     // A `.keyword` match narrows the candidates exactly; the full selector is still tested on each.
     const exact = exactFilterField(query.selector.match, false);
     const candidates = exact ? metadata.index.candidates(exact.field, exact.value) : metadata.docs;
@@ -123,6 +128,7 @@ export class StoreSource implements Source {
   }
 
   async runMetadata(query: { index?: string; uuidField: string; uuid: string }): Promise<Record<string, unknown> | undefined> {
+    if (this.options.reads) this.options.reads.untracked = true;
     const { docs } = await this.metadataDocs(query.index ?? this.options.metadataCollection);
     const found = docs.find((m) => String(getNested(m.doc.body, query.uuidField) ?? m.runUuid) === query.uuid);
     return found?.doc.body;
@@ -183,33 +189,37 @@ export class StoreSource implements Source {
 
   /**
    * Metadata documents of the collections the pattern names, parsed once per pattern and selection: with
-   * `fields`, only the runs run_terms says a selector with these `match` lookups may select (a superset).
+   * `fields`, only the runs run_terms says a selector with these `match` lookups may select, with `window`
+   * only the runs run_times says may be in it (supersets).
    */
-  private metadataDocs(pattern: string | undefined, fields?: FieldTerms[]): Promise<MetadataSet> {
-    const key = fields ? `${pattern ?? '*'}\u0000${JSON.stringify(fields)}` : pattern ?? '*';
+  private metadataDocs(pattern: string | undefined, fields?: FieldTerms[], window?: TimeWindow): Promise<MetadataSet> {
+    const key = fields || window ? `${pattern ?? '*'}\u0000${JSON.stringify([fields ?? null, window ?? null])}` : pattern ?? '*';
     let cached = this.metadataCache.get(key);
     if (!cached) {
-      cached = this.loadMetadataDocs(pattern, fields).then((docs) => ({ docs, index: new ExactIndex(docs, (m) => m.doc.body) }));
+      cached = this.loadMetadataDocs(pattern, fields, window).then((docs) => ({ docs, index: new ExactIndex(docs, (m) => m.doc.body) }));
       this.metadataCache.set(key, cached);
     }
     return cached;
   }
 
-  private async loadMetadataDocs(pattern: string | undefined, fields?: FieldTerms[]): Promise<MetadataDoc[]> {
+  private async loadMetadataDocs(pattern: string | undefined, fields?: FieldTerms[], window?: TimeWindow): Promise<MetadataDoc[]> {
     const db = this.store.db;
-    this.queries++;
-    const runCollections = (await db.selectFrom('runs').select('collection').distinct().execute()).map((r) => r.collection);
-    const chosenRuns = selectCollections(runCollections, pattern);
+    const count = () => this.queries++;
+    const { chosen: chosenRuns, ids } = await selectionIds(db, { pattern, fields, window }, count, this.options.metadataProbe);
+    // What the analysis reads, fingerprinted before it reads it (selection.ts).
+    this.options.reads?.record({ pattern, fields, window }, await fingerprintOf(db, chosenRuns, ids, window, count));
     const out: MetadataDoc[] = [];
     if (chosenRuns.length) {
-      const base = () => db.selectFrom('runs').select(['id', 'uuid', 'timestamp_ms', 'build_url', 'metadata']).where('collection', 'in', chosenRuns);
+      const base = () => {
+        const q = db.selectFrom('runs').select(['id', 'uuid', 'timestamp_ms', 'build_url', 'metadata']).where('collection', 'in', chosenRuns);
+        return window ? q.where(inWindow(window)) : q;
+      };
       const add = (rows: Awaited<ReturnType<ReturnType<typeof base>['execute']>>) => {
         for (const r of rows) {
           out.push({ runId: Number(r.id), runUuid: r.uuid, timestampMs: Number(r.timestamp_ms), buildUrl: r.build_url, doc: new MatchableDocument(parseBody(r.metadata)) });
         }
       };
-      if (fields) {
-        const ids = await selectedRunIds(db, fields, () => this.queries++, this.options.metadataProbe);
+      if (ids) {
         for (let i = 0; i < ids.length; i += IN_CHUNK) {
           this.queries++;
           add(await base().where('id', 'in', ids.slice(i, i + IN_CHUNK)).orderBy('id').execute());
@@ -223,6 +233,8 @@ export class StoreSource implements Source {
     if (pattern !== undefined) {
       const chosenDocs = selectCollections(await this.documentCollections(), pattern);
       if (chosenDocs.length) {
+        // Documents as metadata are not fingerprinted: an answer that read them lasts one data version.
+        if (this.options.reads) this.options.reads.untracked = true;
         this.queries++;
         const rows = await db
           .selectFrom('documents')
@@ -380,13 +392,6 @@ function metadataTime(meta: MetadataDoc, timestampField: string): number {
   meta.timeField = timestampField;
   meta.timeMs = ms;
   return ms;
-}
-
-/** Collections named by a comma-separated list of `*` patterns (all of them when absent). */
-export function selectCollections(collections: string[], pattern: string | undefined): string[] {
-  if (pattern === undefined || pattern === '') return collections;
-  const patterns = pattern.split(',').map((p) => p.trim()).filter(Boolean).map(wildcardToRegExp);
-  return collections.filter((c) => patterns.some((p) => p.test(c)));
 }
 
 /**

@@ -12,6 +12,7 @@ import * as m0010 from './0010_reports.js';
 import * as m0011 from './0011_experiment_attempts.js';
 import * as m0012 from './0012_run_terms.js';
 import * as m0013 from './0013_alerts.js';
+import * as m0014 from './0014_run_times.js';
 
 type Up = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
 
@@ -29,6 +30,7 @@ const ALL: Record<string, Up> = {
   '0011_experiment_attempts': m0011.up,
   '0012_run_terms': m0012.up,
   '0013_alerts': m0013.up,
+  '0014_run_times': m0014.up,
 };
 
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {

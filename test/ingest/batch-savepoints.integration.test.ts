@@ -1,0 +1,110 @@
+/**
+ * Many runs per transaction, a savepoint per run (write-groups.ts): a run the database refuses in the middle
+ * of a batch is refused alone — nothing of it stays (row, metadata, terms, times, documents, the name of a
+ * collection only it had) while the batch's other runs are written; and an ingest interrupted between
+ * batches, run again, leaves the store as one uninterrupted ingest does.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ingestBulk } from '../../src/ingest/bulk.js';
+import { openStore, type Store } from '../../src/store/connect.js';
+import { listDocumentCollections } from '../../src/store/document-collections.js';
+import { tableCounts } from '../../src/store/runs.js';
+import { createTestDatabase, DIALECTS } from '../support/databases.js';
+import { BULK_OPTIONS, refuseMarkedDocument } from './bulk-runs.js';
+
+const RUNS = 40;
+const DOCS = 5;
+const REFUSED = new Set([7, 23]);
+
+/** Runs s0…s39 of 5 documents; the refused ones also write a collection of their own, marked `refuse-me`. */
+function smallRunsFile(): string {
+  const lines: string[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const uuid = `s${r}`;
+    const timestamp = new Date(Date.UTC(2026, 0, 1, 0, r)).toISOString();
+    lines.push(JSON.stringify({ index: { _index: 'perf_scale_ci' } }), JSON.stringify({ uuid, timestamp, platform: 'AWS', nodes: r }));
+    for (let d = 0; d < DOCS; d++) lines.push(JSON.stringify({ index: { _index: 'results' } }), JSON.stringify({ uuid, timestamp, metricName: 'cpu', d }));
+    if (REFUSED.has(r)) lines.push(JSON.stringify({ index: { _index: `only-${uuid}` } }), JSON.stringify({ uuid, timestamp, mark: 'refuse-me' }));
+  }
+  const file = join(mkdtempSync(join(tmpdir(), 'perfhound-savepoints-')), 'runs.ndjson');
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+/** Every row count a run writes, and the stored runs with their document counts. */
+async function snapshot(store: Store): Promise<unknown> {
+  const counts = await tableCounts(store.db);
+  const extra: Record<string, number> = {};
+  for (const table of ['run_terms', 'run_times'] as const) {
+    extra[table] = Number((await store.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  }
+  const runs = await store.db
+    .selectFrom('runs')
+    .leftJoin('documents', 'documents.run_id', 'runs.id')
+    .select(['uuid', 'metadata', (eb) => eb.fn.count('documents.id').as('n')])
+    .groupBy(['uuid', 'metadata'])
+    .orderBy('uuid')
+    .execute();
+  return { counts, extra, runs: runs.map((r) => [r.uuid, r.metadata, Number(r.n)]), collections: await listDocumentCollections(store.db) };
+}
+
+for (const dialect of DIALECTS) {
+  describe(`runs in savepoints on ${dialect}`, () => {
+    it('refuses the runs the database refuses in the middle of a batch, alone and without a trace', async () => {
+      const created = await createTestDatabase(dialect);
+      const store = await openStore(created.url);
+      try {
+        await refuseMarkedDocument(store, dialect);
+        const report = await ingestBulk(store, smallRunsFile(), BULK_OPTIONS);
+        expect(report.runs.map((r) => [r.uuid, r.outcome])).toEqual(Array.from({ length: RUNS }, (_, r) => [`s${r}`, REFUSED.has(r) ? 'failed' : 'created']));
+        for (const r of REFUSED) expect(report.runs[r].error).toMatch(/database refused the run: .*refused document/);
+        const snap = (await snapshot(store)) as { counts: Record<string, number>; extra: Record<string, number>; runs: [string, string, number][]; collections: string[] };
+        const written = RUNS - REFUSED.size;
+        expect(snap.runs.map(([uuid, , n]) => [uuid, n])).toEqual(
+          Array.from({ length: RUNS }, (_, r) => r).filter((r) => !REFUSED.has(r)).map((r) => [`s${r}`, DOCS]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+        );
+        expect([snap.counts.runs, snap.counts.run_metadata, snap.counts.documents]).toEqual([written, written * 4, written * DOCS]);
+        // Each written run's terms and times: `nodes` is a number (a time too), `timestamp` a date.
+        const terms = await store.db.selectFrom('run_terms').innerJoin('runs', 'runs.id', 'run_terms.run_id').select('uuid').distinct().execute();
+        expect(terms.length).toBe(written);
+        const times = await store.db.selectFrom('run_times').select('run_id').distinct().execute();
+        expect(times.length).toBe(written);
+        expect(snap.collections).toEqual(['results']);
+      } finally {
+        await store.close();
+        await created.drop();
+      }
+    });
+
+    it('an ingest interrupted between batches, run again, leaves what one whole ingest leaves', async () => {
+      const file = smallRunsFile();
+      const whole = await createTestDatabase(dialect);
+      const interrupted = await createTestDatabase(dialect);
+      const a = await openStore(whole.url);
+      const b = await openStore(interrupted.url);
+      try {
+        await ingestBulk(a, file, BULK_OPTIONS);
+        const stop = (done: number) => {
+          if (done === 15) throw new Error('interrupted');
+        };
+        await expect(ingestBulk(b, file, { ...BULK_OPTIONS, batchRuns: 10, onProgress: stop })).rejects.toThrow('interrupted');
+        // The batches committed before the interruption are in, whole (at least the 15 reported; a batch
+        // also ends after half a second, so where they end depends on the machine); nothing after.
+        const stored = (await b.db.selectFrom('runs').select('uuid').execute()).length;
+        expect(stored).toBeGreaterThanOrEqual(15);
+        expect(stored).toBeLessThan(RUNS);
+        const again = await ingestBulk(b, file, { ...BULK_OPTIONS, batchRuns: 10 });
+        expect(again.runs.map((r) => r.outcome)).toEqual(Array.from({ length: RUNS }, (_, r) => (r < stored ? 'replaced' : 'created')));
+        expect(await snapshot(b)).toEqual(await snapshot(a));
+      } finally {
+        await a.close();
+        await b.close();
+        await whole.drop();
+        await interrupted.drop();
+      }
+    });
+  });
+}
