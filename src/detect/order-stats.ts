@@ -138,8 +138,19 @@ export class SortedSegments {
     return sorted;
   }
 
+  /** p-values by a·(n + 1) + b, then c: a merge re-checks a change point whose segments did not change. */
+  private readonly pvalues = new Map<number, Map<number, number>>();
+
   rankSumPvalue(a: number, b: number, c: number): number {
-    return rankSumOfSorted(this.get(a, b), this.get(b, c));
+    const key = a * (this.x.length + 1) + b;
+    let byEnd = this.pvalues.get(key);
+    if (byEnd === undefined) this.pvalues.set(key, (byEnd = new Map()));
+    let p = byEnd.get(c);
+    if (p === undefined) {
+      p = rankSumOfSorted(this.get(a, b), this.get(b, c));
+      byEnd.set(c, p);
+    }
+    return p;
   }
 }
 

@@ -129,24 +129,24 @@ function runningMedian(x: ArrayLike<number>, out: Float64Array): Float64Array {
   const half = LOCAL >> 1;
   const window = new Float64Array(LOCAL);
   let k = 0;
-  const insert = (v: number) => {
-    let at = k++;
-    while (at > 0 && window[at - 1] > v) {
-      window[at] = window[at - 1];
-      at--;
+  // insertion and removal written out (not as closures): this loop runs once per point of the series
+  for (let i = -half; i < n; i++) {
+    if (i - half - 1 >= 0) {
+      const v = x[i - half - 1];
+      let at = 0;
+      while (window[at] !== v) at++;
+      for (k--; at < k; at++) window[at] = window[at + 1];
     }
-    window[at] = v;
-  };
-  const remove = (v: number) => {
-    let at = 0;
-    while (window[at] !== v) at++;
-    for (k--; at < k; at++) window[at] = window[at + 1];
-  };
-  for (let j = 0; j < Math.min(n, half); j++) insert(x[j]);
-  for (let i = 0; i < n; i++) {
-    if (i - half - 1 >= 0) remove(x[i - half - 1]);
-    if (i + half < n) insert(x[i + half]);
-    out[i] = k % 2 ? window[k >> 1] : (window[(k >> 1) - 1] + window[k >> 1]) / 2;
+    if (i + half < n) {
+      const v = x[i + half];
+      let at = k++;
+      while (at > 0 && window[at - 1] > v) {
+        window[at] = window[at - 1];
+        at--;
+      }
+      window[at] = v;
+    }
+    if (i >= 0) out[i] = k % 2 ? window[k >> 1] : (window[(k >> 1) - 1] + window[k >> 1]) / 2;
   }
   return out;
 }
