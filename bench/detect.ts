@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeSeries, IncrementalSeries } from '../src/detect/analyze.js';
 import type { Benchmark } from './registry.js';
@@ -56,6 +56,16 @@ function timeMs(fn: () => void, repeats: number, warmUp = 3): number {
   return median(times);
 }
 
+/** CPU milliseconds per run of `fn` (user + system, this process), after a warm-up of a fifth of the runs. */
+function cpuMs(fn: () => void, repeats: number): number {
+  collectGarbage?.();
+  for (let w = 0; w < Math.max(3, repeats / 5); w++) fn();
+  const start = process.cpuUsage();
+  for (let r = 0; r < repeats; r++) fn();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000 / repeats;
+}
+
 const OTAVA_MS: Record<string, number> = { '100': 1.1, '1000': 20, '5000': 83, '20000': 392, '100x500': 1130 };
 
 async function run(): Promise<void> {
@@ -72,16 +82,18 @@ async function run(): Promise<void> {
   line('100x500', timeMs(() => many.forEach((v) => analyzeSeries(v)), 15));
 
   // The default (perfhound) mode against otava mode on the same series: the issue allows at most 2×.
+  // Compared by CPU time (the machine is shared: wall times drift with the load), alternating the two
+  // modes in rounds so a change of load hits both alike.
+  const modes = (label: string, fn: (mode: 'perfhound' | 'otava') => void, repeats: number) => {
+    const perfhound = cpuMs(() => fn('perfhound'), repeats);
+    const otava = cpuMs(() => fn('otava'), repeats);
+    console.log(`  ${label}: perfhound ${perfhound.toFixed(3)} ms, otava ${otava.toFixed(3)} ms CPU per run (×${(perfhound / otava).toFixed(2)}; load ${loadavg()[0].toFixed(2)})`);
+  };
   for (const n of [1000, 5000, 20000]) {
     const values = series(n, n);
-    const repeats = n <= 1000 ? 101 : n <= 5000 ? 31 : 11;
-    const perfhound = timeMs(() => analyzeSeries(values), repeats, 5);
-    const otava = timeMs(() => analyzeSeries(values, { mode: 'otava' }), repeats, 5);
-    console.log(`  ${String(n).padStart(6)} points: perfhound ${perfhound.toFixed(3)} ms, otava ${otava.toFixed(3)} ms (×${(perfhound / otava).toFixed(2)})`);
+    modes(`${String(n).padStart(6)} points`, (mode) => analyzeSeries(values, { mode }), n <= 1000 ? 201 : n <= 5000 ? 41 : 11);
   }
-  const manyPerfhound = timeMs(() => many.forEach((v) => analyzeSeries(v)), 11);
-  const manyOtava = timeMs(() => many.forEach((v) => analyzeSeries(v, { mode: 'otava' })), 11);
-  console.log(`  100x500: perfhound ${manyPerfhound.toFixed(1)} ms, otava ${manyOtava.toFixed(1)} ms (×${(manyPerfhound / manyOtava).toFixed(2)})`);
+  modes('100x500', (mode) => many.forEach((v) => analyzeSeries(v, { mode })), 11);
 
   for (const w of [25, 50, 100, 200]) {
     const values = series(5000, 7);

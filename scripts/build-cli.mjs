@@ -26,6 +26,9 @@ export const EXTERNAL = [
   'better-sqlite3', 'ssh2', 'cpu-features', 'pg',
   // database drivers and the daemon's stack: loaded only by the commands that need them
   'mysql2', 'fastify', '@fastify/*', 'pino', 'nodemailer',
+  // the daemon's schema compilers import their own dependencies (ajv, ajv-formats, @fastify/error, …),
+  // which only an installed copy brings along: bundled, those imports would name undeclared packages
+  'fast-json-stringify', 'fastify-type-provider-zod',
 ];
 
 // Bundled CommonJS packages call require(), which ES modules lack: every chunk makes one (esbuild's own

@@ -4,7 +4,7 @@
  */
 import { fullAnalysis, type SeriesDetector } from './incremental.js';
 import { isolationForestOutliers } from './isolation-forest.js';
-import type { ColumnInfo, ReportRow } from './types.js';
+import type { ChangeExplanation, ColumnInfo, ReportRow } from './types.js';
 
 export interface RawChangePoint {
   column: string;
@@ -13,7 +13,12 @@ export interface RawChangePoint {
   meanAfter: number;
   pvalue: number;
   forwardChangePercent: number;
+  /** the detector's side of it; the pipeline adds the filters passed */
+  explanation: ChangeExplanation;
 }
+
+/** Otava's merge rule at Orion's defaults, which `--hunter-analyze` applies to a series without gaps. */
+const OTAVA_RULE = 'otava: pooled t-test against the neighbouring segments p < 0.001, magnitude > 0';
 
 /**
  * E-divisive with Orion's defaults (window 50, p 0.001, magnitude 0). A series without gaps runs in
@@ -35,6 +40,16 @@ export function hunterChangePoints(rows: readonly ReportRow[], columns: readonly
         meanAfter: cp.meanAfter,
         pvalue: cp.pvalue,
         forwardChangePercent: cp.forwardChangePercent,
+        explanation: {
+          rule: cp.explanation?.rule ?? OTAVA_RULE,
+          meanBefore: cp.meanBefore,
+          meanAfter: cp.meanAfter,
+          stddevBefore: cp.stddevBefore,
+          stddevAfter: cp.stddevAfter,
+          pvalue: cp.pvalue,
+          relativeMagnitude: cp.forwardChangePercent / 100,
+          ...(cp.explanation ? { robust: cp.explanation } : {}),
+        },
       });
     }
   }
@@ -66,7 +81,9 @@ export function cmrChangePoints(rows: readonly ReportRow[], columns: readonly Co
     const before = finiteOrNull(rows[0].values[column.name]);
     const after = finiteOrNull(rows[1].values[column.name]);
     if (before === null || after === null) continue;
-    out.push({ column: column.name, index: 1, meanBefore: before, meanAfter: after, pvalue: 1, forwardChangePercent: forward(before, after) });
+    const forwardChangePercent = forward(before, after);
+    const explanation = singleValueExplanation('cmr: the latest run against the mean of the previous runs', before, after, forwardChangePercent);
+    out.push({ column: column.name, index: 1, meanBefore: before, meanAfter: after, pvalue: 1, forwardChangePercent, explanation });
   }
   return out;
 }
@@ -93,10 +110,16 @@ export function anomalyChangePoints(
       const rollingMean = series.slice(i - options.window + 1, i + 1).reduce((a, b) => a + b, 0) / options.window;
       const pct = ((series[i] - rollingMean) / rollingMean) * 100;
       if (!(Math.abs(pct) > options.minPercent)) continue;
-      out.push({ column: column.name, index: i, meanBefore: rollingMean, meanAfter: series[i], pvalue: 1, forwardChangePercent: pct });
+      const rule = `anomaly: an isolation forest outlier, ${Math.abs(pct)} % from the rolling mean of ${options.window} runs (> ${options.minPercent} %)`;
+      out.push({ column: column.name, index: i, meanBefore: rollingMean, meanAfter: series[i], pvalue: 1, forwardChangePercent: pct, explanation: singleValueExplanation(rule, rollingMean, series[i], pct) });
     }
   }
   return out;
+}
+
+/** CMR, anomalies and run thresholds compare one value with a mean: no spreads, no p-value. */
+export function singleValueExplanation(rule: string, before: number, after: number, changePercent: number): ChangeExplanation {
+  return { rule, meanBefore: before, meanAfter: after, stddevBefore: null, stddevAfter: null, pvalue: null, relativeMagnitude: changePercent / 100 };
 }
 
 function finiteOrNull(v: number | null | undefined): number | null {

@@ -17,7 +17,7 @@
  */
 import { filterAcks, timeWindow, type AnalysisConfig, type AnalysisTest, type RunThreshold } from '../config/index.js';
 import type { Source } from '../sources/types.js';
-import { anomalyChangePoints, cmrChangePoints, collapseForCmr, hunterChangePoints, type RawChangePoint } from './algorithms.js';
+import { anomalyChangePoints, cmrChangePoints, collapseForCmr, hunterChangePoints, singleValueExplanation, type RawChangePoint } from './algorithms.js';
 import { filterDirectionOnly, filterHunter, type AckKey } from './filters.js';
 import { recordRegressions, storeAcks } from './record.js';
 import { discoverRuns, type DiscoveryOptions } from './runs.js';
@@ -176,7 +176,8 @@ async function analyzeOnce(
     raw = filterHunter({ changePoints: hunterChangePoints(rows, table.columns, test.name, deps.detectSeries), rows, columns: table.columns, correlations, acks, acknowledged });
   }
   raw.push(...runThresholdCrossings(table.rows, rows, table.columns, options.runThreshold, acks, raw));
-  const changePoints = raw.map((cp) => toReportChangePoint(cp, rows)).sort((a, b) => a.index - b.index || a.column.localeCompare(b.column));
+  const filters = (cp: RawChangePoint) => filtersPassed(algorithm, table.columns.find((c) => c.name === cp.column), test.metrics.find((m) => m.correlation && m.series.some((s) => s.column === cp.column)));
+  const changePoints = raw.map((cp) => toReportChangePoint(cp, rows, filters(cp))).sort((a, b) => a.index - b.index || a.column.localeCompare(b.column));
   const shown = new Set(rows.map((r) => r.uuid));
   return {
     ...base,
@@ -214,7 +215,9 @@ function runThresholdCrossings(all: readonly ReportRow[], rows: readonly ReportR
     const recent = history.slice(-(threshold.window ?? DEFAULT_RUN_THRESHOLD_WINDOW));
     const before = judged.baseline ?? (recent.length ? recent.reduce((a, b) => a + b, 0) / recent.length : value);
     // pvalue 1, as CMR and anomaly detection: a threshold has no p-value.
-    out.push({ column: column.name, index: rows.length - 1, meanBefore: before, meanAfter: value, pvalue: 1, forwardChangePercent: before === 0 ? 0 : (value / before - 1) * 100 });
+    const forwardChangePercent = before === 0 ? 0 : (value / before - 1) * 100;
+    const rule = `run threshold (${threshold.test}): the newest run crosses it on the bad side`;
+    out.push({ column: column.name, index: rows.length - 1, meanBefore: before, meanAfter: value, pvalue: 1, forwardChangePercent, explanation: singleValueExplanation(rule, before, value, forwardChangePercent) });
   }
   return out;
 }
@@ -229,7 +232,16 @@ function warnMissingValues(testName: string, rows: readonly ReportRow[], columns
   }
 }
 
-function toReportChangePoint(cp: RawChangePoint, rows: readonly ReportRow[]): ReportChangePoint {
+/** What Orion's filters checked before keeping a change point (the second half of its explanation). */
+function filtersPassed(algorithm: Algorithm, column: ColumnInfo | undefined, correlated: { correlation?: string; context: number } | undefined): string {
+  const direction = column?.direction === 1 ? 'an increase' : column?.direction === -1 ? 'a decrease' : 'either way';
+  if (algorithm !== 'hunter') return `kept: ${direction} is a regression (direction ${column?.direction ?? 0})`;
+  const checks = [`${direction} is a regression (direction ${column?.direction ?? 0})`, `change ≥ threshold ${column?.threshold ?? 0} %`, 'not acknowledged'];
+  if (correlated?.correlation) checks.push(`${correlated.correlation} changed within ${correlated.context} runs`);
+  return `kept: ${checks.join(', ')}`;
+}
+
+function toReportChangePoint(cp: RawChangePoint, rows: readonly ReportRow[], filters: string): ReportChangePoint {
   return {
     column: cp.column,
     index: cp.index,
@@ -239,6 +251,7 @@ function toReportChangePoint(cp: RawChangePoint, rows: readonly ReportRow[]): Re
     pvalue: cp.pvalue,
     percentageChange: ((cp.meanAfter - cp.meanBefore) / cp.meanBefore) * 100,
     forwardChangePercent: cp.forwardChangePercent,
+    explanation: { ...cp.explanation, rule: `${cp.explanation.rule}; ${filters}` },
   };
 }
 

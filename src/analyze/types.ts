@@ -1,3 +1,4 @@
+import type { ChangePointExplanation } from '../detect/types.js';
 /**
  * The analysis service's inputs and its result model. The CLI (`perfhound analyze`) and the daemon both
  * call {@link runAnalysis} (pipeline.ts) and hand the {@link AnalysisReport} to a formatter in
@@ -114,6 +115,26 @@ export interface ReportRow {
   githubContext?: GitHubContext;
 }
 
+/**
+ * Why a change point was reported (`analyze --explain`): the statistics of the segments around it and
+ * the rule that kept it.
+ */
+export interface ChangeExplanation {
+  /** the detector's rule and the filters it passed */
+  rule: string;
+  meanBefore: number;
+  meanAfter: number;
+  /** standard deviations of the segments; null where the method compares single values (CMR, anomalies) */
+  stddevBefore: number | null;
+  stddevAfter: number | null;
+  /** the test's p-value; null where the method has none */
+  pvalue: number | null;
+  /** meanAfter / meanBefore − 1 (0 when meanBefore is 0) */
+  relativeMagnitude: number;
+  /** perfhound mode's robust statistics, when it found the change (a series with gaps) */
+  robust?: ChangePointExplanation;
+}
+
 /** A change point that survived the filters. */
 export interface ReportChangePoint {
   column: string;
@@ -127,6 +148,8 @@ export interface ReportChangePoint {
   percentageChange: number;
   /** Otava's `forward_change_percent` (meanAfter / meanBefore − 1, 0 when meanBefore is 0) · 100: the text band. */
   forwardChangePercent: number;
+  /** why it was reported (`analyze --explain` writes it); absent in reports read back from saved outputs */
+  explanation?: ChangeExplanation;
 }
 
 /** Change points grouped by row, as Orion's regression summary lists them. */

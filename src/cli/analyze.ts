@@ -39,6 +39,7 @@ interface AnalyzeFlags extends IntegrationFlags {
   saveOutputPath: string;
   saveDataPath: string;
   collapse?: boolean;
+  explain?: boolean;
   display: string;
   columnGroupSize: string;
   /** false with --no-ack. */
@@ -82,6 +83,7 @@ export function registerAnalyze(program: Command): void {
     .option('--save-output-path <path>', 'per-test output files, as Orion: <base>_table_<test>.txt (text), <base>_<test>.json (json, and any format when $PROW_JOB_ID is set), <base>_<test>.xml (junit)', 'output.txt')
     .option('--save-data-path <path>', 'each test\'s data as <path without extension>-<test>.csv', 'data.csv')
     .option('--collapse', 'text: only the regression summary; json: only rows at change points and their neighbours')
+    .option('--explain', 'json: each change point\'s metric also gets an "explanation" (means and spreads before/after, p-value, relative magnitude, the rule that kept it); without it the rows are Orion\'s')
     .option('--display <fields>', 'metadata fields shown as columns (comma list; "" for none)', 'buildUrl')
     .option('--column-group-size <n>', 'metric columns per text table', '5')
     .option('--ack <files>', 'Orion ack files (comma list)')
@@ -164,7 +166,7 @@ async function analyzeCommand(flags: AnalyzeFlags): Promise<number> {
     benchmarkIndex: flags.benchmarkIndex || undefined,
   };
   const jobs = jobsFor(flags.jobs === 'auto' ? 'auto' : positive(flags.jobs, '--jobs'), config.tests.length);
-  const options = { collapse: flags.collapse, columnGroupSize: positive(flags.columnGroupSize, '--column-group-size') };
+  const options = { collapse: flags.collapse, explain: flags.explain, columnGroupSize: positive(flags.columnGroupSize, '--column-group-size') };
   const analysisOptions: AnalysisOptions = {
     algorithm,
     anomalyWindow: flags.anomalyWindow !== undefined ? positive(flags.anomalyWindow, '--anomaly-window') : undefined,
@@ -231,7 +233,7 @@ function sayAcknowledged(tests: TestReport[]): void {
   process.stderr.write(`${n} acknowledged, not reported (--no-ack reports them): ${acked.join('; ')}\n`);
 }
 
-function formatParts(format: Format, options: { collapse?: boolean; columnGroupSize: number }, testCount: number): ReportParts {
+function formatParts(format: Format, options: { collapse?: boolean; explain?: boolean; columnGroupSize: number }, testCount: number): ReportParts {
   switch (format) {
     case 'json':
       return orionJsonParts(options);
@@ -248,7 +250,7 @@ function formatParts(format: Format, options: { collapse?: boolean; columnGroupS
  * Orion's per-test files, always written (reference orion.md §1.4): the output in the chosen format (and
  * JSON too under Prow, `$PROW_JOB_ID`), and the test's data as CSV.
  */
-async function saveFiles(test: TestReport, format: Format, flags: AnalyzeFlags, options: { collapse?: boolean; columnGroupSize: number }): Promise<void> {
+async function saveFiles(test: TestReport, format: Format, flags: AnalyzeFlags, options: { collapse?: boolean; explain?: boolean; columnGroupSize: number }): Promise<void> {
   const base = withoutExtension(flags.saveOutputPath);
   if (format === 'json' || process.env.PROW_JOB_ID) await save(`${base}_${test.name}.json`, orionRowsJson(test, options) + '\n', '--save-output-path');
   if (format === 'junit') await save(`${base}_${test.name}.xml`, junitOf(test), '--save-output-path');

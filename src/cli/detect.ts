@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { UserError } from '../util/errors.js';
+import { snakeCaseKeys, toJson } from '../util/json.js';
 import { parseInteger, parseNumber } from '../util/params.js';
 import type { ChangePoint, DetectMode } from '../detect/types.js';
 import type { RunJudgement } from '../analyze/run-threshold.js';
@@ -94,7 +95,6 @@ export function registerDetect(program: Command): void {
         }
       }
       if (flags.output === 'json') {
-        const { toJson } = await import('../util/json.js');
         const out: Record<string, unknown[]> = {};
         for (const [metric, cps] of results) {
           out[metric] = cps.map((cp) => ({ ...jsonChangePoint(cp, times[cp.index]), regression: isRegression(cp, directions.get(metric)!) }));
@@ -153,7 +153,7 @@ function jsonChangePoint(cp: ChangePoint, time: number | string): Record<string,
     magnitude: cp.magnitude,
     qhat: cp.qhat,
     // why it was reported: perfhound mode's robust statistics and rule (snake_case like the rest)
-    ...(cp.explanation ? { explanation: Object.fromEntries(Object.entries(cp.explanation).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase()), v])) } : {}),
+    ...(cp.explanation ? { explanation: snakeCaseKeys(cp.explanation) } : {}),
   };
 }
 

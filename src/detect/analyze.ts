@@ -21,10 +21,11 @@ interface ResolvedOptions {
 }
 
 function resolve(options: AnalyzeOptions): ResolvedOptions {
+  const windowLen = options.windowLen ?? DEFAULT_WINDOW_LEN;
   const maxPvalue = options.maxPvalue ?? DEFAULT_MAX_PVALUE;
   const minMagnitude = options.minMagnitude ?? DEFAULT_MIN_MAGNITUDE;
   return {
-    windowLen: options.windowLen ?? DEFAULT_WINDOW_LEN,
+    windowLen,
     maxPvalue,
     minMagnitude,
     mode: options.mode ?? 'perfhound',
@@ -34,6 +35,7 @@ function resolve(options: AnalyzeOptions): ResolvedOptions {
       minMagnitude,
       minEffect: options.minEffect ?? DEFAULT_MIN_EFFECT,
       minSegment: options.minSegment ?? DEFAULT_MIN_SEGMENT,
+      maxBump: windowLen,
     },
   };
 }

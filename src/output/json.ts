@@ -4,8 +4,8 @@
  * labels? } }, is_changepoint } ] }`. `percentage_change` is 0 away from change points. Always valid JSON
  * (non-finite numbers become strings, see util/json.ts).
  */
-import type { AnalysisReport, ColumnInfo, ReportChangePoint, ReportRow, TestReport } from '../analyze/types.js';
-import { jsonReplacer, toJson } from '../util/json.js';
+import type { AnalysisReport, ChangeExplanation, ColumnInfo, ReportChangePoint, ReportRow, TestReport } from '../analyze/types.js';
+import { jsonReplacer, snakeCaseKeys, toJson } from '../util/json.js';
 import { joinParts, type ReportParts } from './parts.js';
 import { changePointIndex, collapsedRowIndexes, epochSeconds } from './rows.js';
 
@@ -14,6 +14,11 @@ export interface JsonOptions {
   collapse?: boolean;
   /** Orion's row shape: a `prs` list (the payload's pull requests, [] without Sippy) after the version field. */
   prs?: boolean;
+  /**
+   * `analyze --explain`: a change point's metric object also has `explanation` (snake_case keys) after its
+   * Orion members — an addition Orion's readers ignore; without it the rows are exactly Orion's.
+   */
+  explain?: boolean;
 }
 
 export function testToJsonRows(test: TestReport, options: JsonOptions = {}): Record<string, unknown>[] {
@@ -26,10 +31,12 @@ export function testToJsonRows(test: TestReport, options: JsonOptions = {}): Rec
     const metrics: Record<string, unknown> = {};
     const changes = cps.get(i);
     for (const column of metricColumns) {
+      const explanation = options.explain ? changes?.get(column.name)?.explanation : undefined;
       metrics[column.name] = {
         value: jsonSafe(row.values[column.name] ?? null),
         percentage_change: jsonSafe(changes?.get(column.name)?.percentageChange ?? 0),
         ...(column.labels.length ? { labels: column.labels } : {}),
+        ...(explanation ? { explanation: explanationJson(explanation) } : {}),
       };
     }
     out.push(rowObject(test, row, metrics, cps.has(i), options.prs));
@@ -106,7 +113,7 @@ export function rowsJson(test: TestReport, options: JsonOptions = {}): string {
     let members = '';
     for (const key of Object.keys(object)) {
       const value = object[key];
-      const text = value === METRICS_HERE ? metricsJson(metrics, row, cps.get(i)) : nestedJson(value, ROW_MEMBER_INDENT);
+      const text = value === METRICS_HERE ? metricsJson(metrics, row, cps.get(i), options.explain) : nestedJson(value, ROW_MEMBER_INDENT);
       if (text !== undefined) members += `${members ? ',' : ''}\n${ROW_MEMBER_INDENT}${JSON.stringify(key)}: ${text}`;
     }
     out += `${out ? ',' : ''}\n    {${members}${members ? '\n    }' : '}'}`;
@@ -139,7 +146,7 @@ function metricWriters(test: TestReport): MetricWriter[] {
   });
 }
 
-function metricsJson(metrics: readonly MetricWriter[], row: ReportRow, changes: Map<string, ReportChangePoint> | undefined): string {
+function metricsJson(metrics: readonly MetricWriter[], row: ReportRow, changes: Map<string, ReportChangePoint> | undefined, explain = false): string {
   if (metrics.length === 0) return '{}';
   let out = '{';
   for (let m = 0; m < metrics.length; m++) {
@@ -149,7 +156,9 @@ function metricsJson(metrics: readonly MetricWriter[], row: ReportRow, changes: 
     const value = valueJson(row.values[metric.name] ?? null);
     const change = valueJson(changes?.get(metric.name)?.percentageChange ?? 0) ?? 'null';
     const valueMember = value === undefined ? '' : `"value": ${value},\n${METRIC_MEMBER_INDENT}`;
-    out += `${m ? ',' : ''}${metric.head}${valueMember}"percentage_change": ${change}${metric.labels}\n${METRIC_INDENT}}`;
+    const explanation = explain ? changes?.get(metric.name)?.explanation : undefined;
+    const why = explanation ? `,\n${METRIC_MEMBER_INDENT}"explanation": ${nestedJson(explanationJson(explanation), METRIC_MEMBER_INDENT)}` : '';
+    out += `${m ? ',' : ''}${metric.head}${valueMember}"percentage_change": ${change}${metric.labels}${why}\n${METRIC_INDENT}}`;
   }
   return `${out}\n${ROW_MEMBER_INDENT}}`;
 }
@@ -166,6 +175,11 @@ function valueJson(value: unknown): string | undefined {
 function nestedJson(value: unknown, indent: string): string | undefined {
   const text = JSON.stringify(value, null, 2) as string | undefined;
   return text !== undefined && text.includes('\n') ? text.replaceAll('\n', `\n${indent}`) : text;
+}
+
+/** An explanation as JSON members: snake_case keys (as the rest of the row), non-finite numbers as strings. */
+function explanationJson(explanation: ChangeExplanation): unknown {
+  return jsonSafe(snakeCaseKeys(explanation));
 }
 
 /** What {@link jsonReplacer} would make of the value, applied once where non-JSON values can occur. */

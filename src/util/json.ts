@@ -30,3 +30,10 @@ export function fromJsonNumber(value: unknown): number {
   if (value === null) return NaN;
   throw new TypeError(`not a JSON number: ${JSON.stringify(value)}`);
 }
+
+/** A copy of `value` whose object keys are snake_case (`meanBefore` → `mean_before`), at every depth: JSON outputs use Python's key style. */
+export function snakeCaseKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(snakeCaseKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase()), snakeCaseKeys(v)]));
+}

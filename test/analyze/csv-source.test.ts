@@ -43,6 +43,21 @@ describe('analyze over a CSV file', () => {
     expect(rows.map((row) => row.uuid)).toEqual(['run-11', 'run-12', 'run-13']);
   });
 
+  it('--explain adds why to each change point, and nothing else; without it the rows are Orion\'s', async () => {
+    const plain = jsonValues<Row[]>((await analyze()).stdout)[0];
+    const explained = jsonValues<(Row & { metrics: Record<string, { explanation?: Record<string, unknown> }> })[]>((await analyze(['--explain'])).stdout)[0];
+    expect(plain.some((row) => Object.values(row.metrics).some((m) => 'explanation' in m))).toBe(false);
+    const why = explained[12].metrics.cpu_cpu.explanation!;
+    expect(Object.keys(why).sort()).toEqual(['mean_after', 'mean_before', 'pvalue', 'relative_magnitude', 'rule', 'stddev_after', 'stddev_before']);
+    expect(why.relative_magnitude as number).toBeCloseTo((explained[12].metrics.cpu_cpu.percentage_change) / 100, 10);
+    expect(why.pvalue as number).toBeLessThan(0.001);
+    expect(why.stddev_before as number).toBeGreaterThanOrEqual(0);
+    expect(why.rule).toMatch(/^otava: .*; kept: an increase is a regression .*threshold/);
+    // only the change point's metric has one, and removing it gives back the plain rows exactly
+    for (const row of explained) for (const m of Object.values(row.metrics)) delete m.explanation;
+    expect(explained).toEqual(plain);
+  });
+
   it('rejects mutually exclusive algorithms and bad flags with exit 1', async () => {
     expect((await analyze(['--cmr', '--anomaly-detection'])).code).toBe(1);
     expect((await analyze(['--node-count', 'maybe'])).code).toBe(1);

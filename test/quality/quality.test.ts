@@ -1,11 +1,13 @@
 /**
- * The checks of issue 16 on the labelled corpus: the `perfhound` default reports nothing on pure noise
- * (every noise series of the full corpus), no staircase on a trend (at most one finding), and on steps of
- * ≥ 5 % at a noise CV of 2 % … (not yet: its recall is still just under Otava's, see docs/detection-quality.md).
+ * The checks of issue 16 on the labelled corpus of `npm run quality` (generated here, the whole of it:
+ * 2 160 series, about 2 s per mode): the `perfhound` default reports nothing on any pure-noise series,
+ * no staircase on a trend (at most one finding), and on steps of ≥ 5 % at a noise CV of 2 % (1 974 true
+ * changes) finds at least as many as `otava` mode.
  */
 import { describe, expect, it } from 'vitest';
 import { analyzeSeries } from '../../src/detect/analyze.js';
 import { generateCorpus } from '../../src/quality/corpus.js';
+import { slicesOf } from '../../src/quality/report.js';
 import { matchChanges } from '../../src/quality/score.js';
 import { pelt } from '../../src/quality/pelt.js';
 import { normal, seededRandom } from '../../src/util/random.js';
@@ -55,5 +57,17 @@ describe('the perfhound default on the corpus', () => {
     });
     expect(staircases).toEqual([]);
     expect(trends.some((s) => detect(s.values, 'otava').length > 1)).toBe(true);
+  });
+
+  it('finds at least as many steps of ≥ 5 % at a noise CV of 2 % as Otava does', () => {
+    const steps = corpus.filter((s) => slicesOf(s).includes('steps>=5%,cv2%'));
+    const truths = steps.reduce((sum, s) => sum + s.truth.length, 0);
+    expect(truths).toBeGreaterThan(1000);
+    const found = (mode: 'otava' | 'perfhound') => steps.reduce((sum, s) => sum + matchChanges(s.truth, detect(s.values, mode)).tp, 0);
+    const otava = found('otava');
+    const perfhound = found('perfhound');
+    // Otava misses some (the check is not trivially met by both finding everything)
+    expect(otava).toBeLessThan(truths);
+    expect(perfhound).toBeGreaterThanOrEqual(otava);
   });
 });
