@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { loadExperimentConfig, validateExperimentConfig } from '../experiment/config.js';
-import { plannedTests, runExperiment, type ProgressEvent } from '../experiment/runner.js';
+// The runner (ssh2 and its native parts) is loaded to run a campaign, not to print help.
+import type { ProgressEvent } from '../experiment/runner.js';
 import { getExperiment, listExperiments, type ExperimentSummary } from '../store/experiments.js';
 import { renderTable } from '../output/table.js';
 import { UserError, formatPlace } from '../util/errors.js';
@@ -46,6 +47,7 @@ export function registerExperiment(program: Command): void {
         process.exitCode = EXIT_ERROR;
         return;
       }
+      const { plannedTests } = await import('../experiment/runner.js');
       for (const e of experiments) {
         process.stdout.write(`ok: experiment "${e.name}": ${e.generation}, ${plannedTests(e)} tests, ${e.machines.length} machines, ${e.workload.kind === 'perftest' ? 'Perftest' : 'generic workload'}\n`);
       }
@@ -72,6 +74,7 @@ export function registerExperiment(program: Command): void {
       abort.abort();
     };
     process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+    const { runExperiment } = await import('../experiment/runner.js');
     try {
       await withStore(flags.db, async (store) => {
         for (const config of experiments) {

@@ -1,11 +1,12 @@
 import { Option, type Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { openStore, resolveDbUrl } from '../store/connect.js';
 import { parseDuration } from '../report/config.js';
 import { startReportSchedule, type Repeater } from '../report/schedule.js';
 import { openReportSetup, parseSinceOption, type ReportSetup } from '../report/setup.js';
-import { buildServer, DEFAULT_BODY_LIMIT, DEFAULT_HEALTH_TIMEOUT_MS, DEFAULT_INGEST_LIMIT, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_SPOOL_LIMIT } from '../server/app.js';
+// The daemon (fastify, pino, every route) is loaded when it starts, not to print help: see server/defaults.ts.
+import { DEFAULT_BODY_LIMIT, DEFAULT_HEALTH_TIMEOUT_MS, DEFAULT_INGEST_LIMIT, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_SPOOL_LIMIT } from '../server/defaults.js';
 import { UserError } from '../util/errors.js';
 import { addDbOption, collect, parseDate, parsePositiveInt } from './common.js';
 
@@ -98,6 +99,7 @@ export function registerServe(program: Command): void {
       ].join('\n'),
     );
   addDbOption(cmd).action(async (flags: ServeFlags) => {
+    const { pino } = await import('pino');
     const log = pino({ level: flags.logLevel ?? 'warn', base: { pid: process.pid } }, pino.destination({ fd: 2, sync: false }));
     const daemon = await startDaemon(flags, log);
     await new Promise<void>((resolve) => {
@@ -129,6 +131,7 @@ export async function startDaemon(flags: ServeFlags, log: Logger): Promise<Daemo
   let app: FastifyInstance | undefined;
   try {
     if (everyS !== undefined) reports = await openReports(flags);
+    const { buildServer } = await import('../server/app.js');
     app = await buildServer({
       store,
       configDir: flags.configDir,

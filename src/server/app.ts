@@ -27,6 +27,7 @@ import { tokensRoutes } from './routes/tokens.js';
 import { watchesRoutes } from './routes/watches.js';
 import { afterIngest, DeliveryWorker } from '../alerts/index.js';
 import { removeStaleSpools, SpoolBudget } from './spool.js';
+import { DEFAULT_BODY_LIMIT, DEFAULT_HEALTH_TIMEOUT_MS, DEFAULT_INGEST_LIMIT, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_SPOOL_LIMIT } from './defaults.js';
 
 /**
  * The daemon: HTTP routes over the services the CLI uses. Everything it knows lives in the store, so any
@@ -67,11 +68,7 @@ export interface ServerOptions {
   analysisLimits?: AnalysisLimits;
 }
 
-export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
-export const DEFAULT_INGEST_LIMIT = 1024 * 1024 * 1024;
-export const DEFAULT_SPOOL_LIMIT = 4 * 1024 * 1024 * 1024;
-export const DEFAULT_REQUEST_TIMEOUT_MS = 5 * 60_000;
-export const DEFAULT_HEALTH_TIMEOUT_MS = 2000;
+export { DEFAULT_BODY_LIMIT, DEFAULT_HEALTH_TIMEOUT_MS, DEFAULT_INGEST_LIMIT, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_SPOOL_LIMIT };
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
