@@ -68,7 +68,6 @@ export interface ServerOptions {
   analysisLimits?: AnalysisLimits;
 }
 
-export { DEFAULT_BODY_LIMIT, DEFAULT_HEALTH_TIMEOUT_MS, DEFAULT_INGEST_LIMIT, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_SPOOL_LIMIT };
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
