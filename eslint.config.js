@@ -8,7 +8,7 @@ export default tseslint.config(
   {
     // The installed command's launcher is plain JavaScript run by Node.
     files: ['bin/**/*.js'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
   {
     // Node scripts in plain JavaScript (build and fixture generators).

@@ -1,18 +1,23 @@
 // Bundles the CLI (src/, TypeScript) into dist/cli/ with esbuild: run by `npm run build` (and so by
 // `npm install`'s prepare). An Orion CI job is a short process, so start-up is most of its cost: one
 // module per source file plus the dependencies' own hundreds of files (the OpenSearch client alone is
-// ~600) cost a 0.1 s analysis three times that in module loading. Bundled, a command loads a few files.
+// ~600) cost a 0.1 s analysis three times that in module loading. Bundled, a command loads one file.
 //
-// - Entries: `entry.js` (what bin/perfhound.js runs: `--version` without loading anything else) and
-//   `worker.js` (the analysis worker thread, found beside the chunk that starts it: src/analyze/parallel.ts).
-// - Code splitting (`import()` stays a split point): each command, the OpenSearch client, the daemon
-//   are chunks loaded only when a run needs them, as src/cli/commands.ts and src/sources/index.ts ask.
-// - Every file lands in dist/cli/, two levels below the package root as src/<folder>/ is, so paths
-//   computed from import.meta.url (src/util/package-root.ts) hold in both.
+// - Two bundles: `entry.cjs` (the CLI, what bin/perfhound.js runs) and `worker.cjs` (the analysis worker
+//   thread, found beside the bundle that starts it: src/analyze/parallel.ts).
+// - CommonJS, one file each: bin/perfhound.js compiles the bundle through node:vm with V8's code cache
+//   (Node 20 caches no compiled code of its own, and compiling was a fifth of an analysis' time), and only
+//   a classic script can be compiled that way — an ES module cannot, without experimental flags.
+// - `import()` stays lazy: esbuild turns each into a `require()` of a module wrapped to be initialised on
+//   first use, so a command, the OpenSearch client, the daemon are evaluated only when a run needs them.
+// - Both files land in dist/cli/, two levels below the package root as src/<folder>/ is, so paths computed
+//   from import.meta.url (src/util/package-root.ts) hold in both.
 // - Native modules, and packages that load their own files at run time (pino's transports, fastify's
-//   plugins), stay external: imported from node_modules as before.
+//   plugins), stay external: required from node_modules as before.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
@@ -31,9 +36,6 @@ export const EXTERNAL = [
   'fast-json-stringify', 'fastify-type-provider-zod',
 ];
 
-// Bundled CommonJS packages call require(), which ES modules lack: every chunk makes one (esbuild's own
-// helper looks for it by that name, so an injected import would not do).
-const REQUIRE_BANNER = "import { createRequire as __perfhoundCreateRequire } from 'node:module'; const require = __perfhoundCreateRequire(import.meta.url);";
 
 /**
  * zod's `locales` namespace (its messages in 48 languages, ~250 KB) is re-exported from `zod` and so kept
@@ -67,18 +69,22 @@ const noDynamicImportOfBundledPackages = {
 
 /** Builds dist/cli/; returns esbuild's metafile. */
 export async function buildCli() {
-  // A previous build (or the old per-file tsc output in dist/) must not linger beside the new chunks.
+  // A previous build (or an older layout of dist/) must not linger beside the new bundles.
   rmSync(join(root, 'dist'), { recursive: true, force: true });
   const result = await build({
     entryPoints: { entry: join(root, 'src/cli/entry.ts'), worker: join(root, 'src/analyze/worker.ts') },
     outdir: out,
+    outExtension: { '.js': '.cjs' },
     bundle: true,
-    splitting: true,
-    format: 'esm',
+    format: 'cjs',
     platform: 'node',
     target: 'node20',
     external: EXTERNAL,
-    banner: { js: REQUIRE_BANNER },
+    // import() becomes a lazy require() (see above): Node would refuse import() in a node:vm script.
+    supported: { 'dynamic-import': false },
+    // CommonJS has no import.meta: the bundle's own URL, from the __filename its loader passes.
+    define: { 'import.meta.url': '__perfhoundModuleUrl' },
+    banner: { js: "const __perfhoundModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
     // Less text to parse at every start; names are kept, so --debug stack traces still read.
     minifyWhitespace: true,
     minifySyntax: true,
@@ -88,7 +94,29 @@ export async function buildCli() {
     metafile: true,
     logLevel: 'warning',
   });
+  writeShippedCodeCache();
   return result.metafile;
+}
+
+/**
+ * `dist/cli/entry.cjs.v8cache`: the bundle's compiled code, for a fresh machine's first run (see
+ * bin/perfhound.js). Written by running the demo (ingest, analysis, the store, the tables) once, in a
+ * temporary folder, so the cache holds the functions a typical command compiles.
+ */
+function writeShippedCodeCache() {
+  const work = mkdtempSync(join(tmpdir(), 'perfhound-build-'));
+  try {
+    const demo = spawnSync(process.execPath, [join(root, 'bin', 'perfhound.js'), 'demo', '--db', `sqlite:${join(work, 'demo.db')}`], {
+      cwd: work,
+      env: { ...process.env, PERFHOUND_CODE_CACHE_FILE: join(out, 'entry.cjs.v8cache'), PERFHOUND_CODE_CACHE: '' },
+      encoding: 'utf8',
+    });
+    if (demo.status !== 0) throw new Error(`the demo run that writes the code cache failed (exit ${demo.status}): ${demo.stderr.slice(-2000)}`);
+    // Readable by every user of a shared install (bin/perfhound.js writes per-user caches 0600).
+    chmodSync(join(out, 'entry.cjs.v8cache'), 0o644);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await buildCli();

@@ -52,9 +52,9 @@ export function jobsFor(jobs: 'auto' | number, testCount: number): number {
   return Math.max(1, Math.min(jobs, testCount));
 }
 
-/** The worker script, when this module runs as compiled JavaScript. */
+/** The worker script, when this module runs in the built bundle (scripts/build-cli.mjs puts it beside). */
 function workerScript(): URL | undefined {
-  return import.meta.url.endsWith('.js') ? new URL('./worker.js', import.meta.url) : undefined;
+  return import.meta.url.endsWith('.cjs') ? new URL('./worker.cjs', import.meta.url) : undefined;
 }
 
 /**

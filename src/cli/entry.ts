@@ -1,16 +1,8 @@
 /**
- * What the installed command runs (bin/perfhound.js; scripts/build-cli.mjs bundles from here). A bare
- * `perfhound --version` is answered before anything else is loaded — commander, the commands — so it
- * costs little more than Node's own start; everything else goes to the CLI proper (main.ts), a chunk of
- * its own in the bundle, loaded here on demand.
+ * What the installed command runs (bin/perfhound.js, which answers a bare `--version` itself;
+ * scripts/build-cli.mjs bundles from here). The CLI proper (main.ts) is initialised on demand: in the
+ * bundle it is evaluated only when this runs, not when the bundle is loaded.
  */
-import { packageVersion } from './version.js';
-
 export async function main(argv: string[]): Promise<void> {
-  const args = argv.slice(2);
-  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
-    process.stdout.write(`${packageVersion()}\n`);
-    return;
-  }
   await (await import('./main.js')).main(argv);
 }

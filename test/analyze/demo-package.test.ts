@@ -14,7 +14,7 @@ import { DEMO_CONFIG } from '../../src/cli/demo.js';
 
 const run = promisify(execFile);
 const ROOT = resolve('.');
-const BUILT_ENTRY = join(ROOT, 'dist/cli/entry.js');
+const BUILT_ENTRY = join(ROOT, 'dist/cli/entry.cjs');
 const dir = mkdtempSync(join(tmpdir(), 'perfhound-demo-cwd-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -23,7 +23,7 @@ describe('perfhound demo as installed', () => {
     expect(existsSync(BUILT_ENTRY), 'dist/ is missing: run npm run build').toBe(true);
     const { stdout: packed } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts', ROOT], { cwd: dir });
     const files = (JSON.parse(packed) as { files: { path: string }[] }[])[0].files.map((f) => f.path);
-    expect(files).toContain('dist/cli/entry.js');
+    expect(files).toContain('dist/cli/entry.cjs');
     expect(files).toContain(relative(ROOT, DEMO_CONFIG));
   }, 60_000);
 

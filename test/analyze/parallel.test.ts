@@ -50,7 +50,7 @@ describe('worker pool', () => {
 
 describe('perfhound analyze --jobs (built CLI)', () => {
   it('gives the same output, exit code and recorded regressions on 3 workers as in one thread', async () => {
-    expect(existsSync(join(ROOT, 'dist/cli/worker.js')), 'dist/ is missing: run npm run build').toBe(true);
+    expect(existsSync(join(ROOT, 'dist/cli/worker.cjs')), 'dist/ is missing: run npm run build').toBe(true);
     const shape = { tests: 5, metrics: 4, runs: 30 };
     const bulk = join(dir, 'bulk.ndjson');
     const cfg = join(dir, 'config.yaml');

@@ -67,7 +67,7 @@ for (const guide of GUIDES) {
     let port = 0;
 
     beforeAll(async () => {
-      expect(existsSync(join(REPO, 'dist', 'cli', 'entry.js')), 'run npm run build first').toBe(true);
+      expect(existsSync(join(REPO, 'dist', 'cli', 'entry.cjs')), 'run npm run build first').toBe(true);
       writeFileSync(join(bin, 'perfhound'), `#!/bin/sh\nexec node '${join(REPO, 'bin', 'perfhound.js')}' "$@"\n`);
       chmodSync(join(bin, 'perfhound'), 0o755);
       // A CI job's results, as the workflow guide's upload step finds them.

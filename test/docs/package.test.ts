@@ -42,7 +42,7 @@ function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 function jsFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    return statSync(path).isDirectory() ? jsFiles(path) : path.endsWith('.js') ? [path] : [];
+    return statSync(path).isDirectory() ? jsFiles(path) : /\.c?js$/.test(path) ? [path] : [];
   });
 }
 
@@ -70,7 +70,7 @@ function installGlobally(tarball: string): void {
 
 describe('the npm package, installed globally', () => {
   beforeAll(() => {
-    expect(existsSync(join(REPO, 'dist', 'cli', 'entry.js')), 'run npm run build first').toBe(true);
+    expect(existsSync(join(REPO, 'dist', 'cli', 'entry.cjs')), 'run npm run build first').toBe(true);
     const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work, REPO], { cwd: work, env: cleanEnv(), encoding: 'utf8' });
     const [packed] = JSON.parse(out) as Array<{ filename: string; files: Array<{ path: string }> }>;
     files = packed!.files.map((f) => f.path);
@@ -79,7 +79,7 @@ describe('the npm package, installed globally', () => {
 
   it('holds the bin, the bundled CLI, the demo data and the guides, and no tests or sources', () => {
     expect(pkg.bin).toEqual({ perfhound: 'bin/perfhound.js' });
-    for (const f of ['package.json', 'README.md', 'bin/perfhound.js', 'dist/cli/entry.js', 'dist/cli/worker.js', 'data/demo/config.yaml', 'docs/operations.md', 'docs/schema.md']) {
+    for (const f of ['package.json', 'README.md', 'bin/perfhound.js', 'dist/cli/entry.cjs', 'dist/cli/worker.cjs', 'data/demo/config.yaml', 'docs/operations.md', 'docs/schema.md']) {
       expect(files, f).toContain(f);
     }
     expect(files.filter((f) => /\.test\.js$|^src\/|^test\//.test(f))).toEqual([]);

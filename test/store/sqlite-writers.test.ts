@@ -41,7 +41,7 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
 }
 
 it('concurrent writers on one SQLite file all succeed, every run stored', async () => {
-  expect(existsSync(join(resolve('dist'), 'cli/entry.js')), 'dist/ is missing: run npm run build').toBe(true);
+  expect(existsSync(join(resolve('dist'), 'cli/entry.cjs')), 'dist/ is missing: run npm run build').toBe(true);
   const dir = mkdtempSync(join(tmpdir(), 'perfhound-writers-'));
   const db = `sqlite:${join(dir, 'shared.db')}`;
   const store = await openStore(db); // migrated before the writers start
