@@ -132,7 +132,7 @@ export interface ThroughputSummary {
 
 /** The column names of a header line, units stripped: `Ave (μs)` → `Ave`; `Lost Samples (%)` keeps its `(%)`. */
 function headerNames(line: string): string[] {
-  return line.split(',').map((h) => h.trim().replace(/\s*\((?:μs|us|ns|Bytes)\)$/i, ''));
+  return line.split(',').map((h) => h.trim().replace(/\s*\((?:\u03bcs|us|ns|Bytes)\)$/i, ''));
 }
 
 /** The summary row after `title`: its header and values by column name. */

@@ -49,7 +49,7 @@ export const VIZ_SCRIPT = String.raw`
     var d = new Date(ms);
     return d.getUTCFullYear() + '-' + two(d.getUTCMonth() + 1) + '-' + two(d.getUTCDate()) + ' ' + two(d.getUTCHours()) + ':' + two(d.getUTCMinutes()) + ' UTC';
   }
-  // Orion's _short_version: "4.22.0-0.nightly-2026-02-03-002928" → "nightly-02-03"
+  // Orion's _short_version: "4.22.0-0.nightly-2026-02-03-002928" -> "nightly-02-03"
   function shortVersion(v) {
     if (v === null || v === undefined) return '';
     var m = /nightly-\d{4}-(\d{2}-\d{2})/.exec(String(v));
