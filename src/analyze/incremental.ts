@@ -1,5 +1,6 @@
 /**
- * Detection state kept between analyses of the same series (a watch analysed after every ingest): when a
+ * Detection state kept between analyses of the same series (a watch analysed after every ingest, the
+ * daemon's analyses computed again after an ingest of a test's runs): when a
  * series' runs are the runs of the last analysis plus new ones at the end — same run ids, same values —
  * the new points are appended to detection's {@link IncrementalSeries}, which answers exactly what a full
  * analysis answers while recomputing only the windows the new points touch. Anything else (a run inserted
