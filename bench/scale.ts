@@ -8,7 +8,9 @@
  * - Daemon, on the largest store: `perfhound serve` with the test's config; after an ingest, 32 clients
  *   ask for the test's 20 series for `PERFHOUND_BENCH_SECONDS` (default 20) s: p50/p99, errors, RSS.
  *   Twice: after an ingest of an unrelated run (the answers stay valid), and after an ingest of a new run
- *   of the test (every series recomputed).
+ *   of the test (its report computed again). Then the first answer after each of 20 ingests of a new run
+ *   of the test, alone (wall median, daemon CPU mean), with the daemon's detection paths from /metrics
+ *   (series appended to the state kept from their last analysis, or analysed in full).
  * - Ingest: a bulk file of `PERFHOUND_BENCH_SCALE_INGEST` runs (default 250 000) of 20 documents each, by the
  *   CLI in a child process: runs/s, CPU, peak RSS.
  *
@@ -81,10 +83,39 @@ function analyseInChild(url: string, configFile: string): { cpu: number[]; rows:
   return JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as { cpu: number[]; rows: number; maxRssMb: number };
 }
 
+const seriesPath = (m: number) => `/api/v1/series?config=scale&test=target&metric=m${m}_value`;
+
+const FIRST_ANSWERS = 20;
+
+/**
+ * The answer right after each of 20 ingests of a new run of the test (runs `from`…): the one that analyses
+ * it again. CPU is read in 10 ms ticks: its mean over the 20 is the figure, not a median.
+ */
+async function firstAnswers(port: number, pid: number, store: Store, from: number): Promise<string> {
+  const agent = new Agent({ keepAlive: true });
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let k = 0; k < FIRST_ANSWERS; k++) {
+    await writeTargetRun(store, from + k);
+    const cpuBefore = cpuMs(pid);
+    const started = performance.now();
+    const status = await once(agent, port, { method: 'GET', path: seriesPath(0) });
+    if (status !== 200) throw new Error(`series answered ${status}`);
+    wall.push(performance.now() - started);
+    cpu.push(cpuMs(pid) - cpuBefore);
+  }
+  agent.destroy();
+  const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const paths = ['appended', 'full'].map((path) => `${path} ${new RegExp(`^perfhound_detection_series_total\\{path="${path}"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? '?'}`);
+  const median = [...wall].sort((a, b) => a - b)[FIRST_ANSWERS / 2].toFixed(0);
+  const mean = (cpu.reduce((a, b) => a + b, 0) / FIRST_ANSWERS).toFixed(1);
+  return `wall ${median} ms (median of ${FIRST_ANSWERS})  daemon CPU ${mean} ms (mean)  series so far: ${paths.join(', ')}; load ${loadavg()[0].toFixed(1)}`;
+}
+
 /** 32 clients asking for the test's 20 series (round robin) for `seconds`: p50/p99, errors, the daemon's RSS and CPU. */
 async function seriesLoad(port: number, pid: number, seconds: number): Promise<string> {
   const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
-  const calls: Call[] = Array.from({ length: METRICS }, (_, m) => ({ method: 'GET', path: `/api/v1/series?config=scale&test=target&metric=m${m}_value` }));
+  const calls: Call[] = Array.from({ length: METRICS }, (_, m) => ({ method: 'GET', path: seriesPath(m) }));
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
   let peakRss = rssMb(pid);
@@ -124,7 +155,7 @@ async function daemonUnderLoad(url: string, configDir: string, store: Store, unr
   try {
     await waitHealthy(port);
     const warm = new Agent({ keepAlive: true });
-    for (let m = 0; m < METRICS; m++) await once(warm, port, { method: 'GET', path: `/api/v1/series?config=scale&test=target&metric=m${m}_value` });
+    for (let m = 0; m < METRICS; m++) await once(warm, port, { method: 'GET', path: seriesPath(m) });
     warm.destroy();
     await writeUnrelated(store, unrelated, unrelated + 1);
     // writeUnrelated is the bench's bulk loader (no version bump): an ingest bumps, as this does.
@@ -132,6 +163,7 @@ async function daemonUnderLoad(url: string, configDir: string, store: Store, unr
     console.log(`  daemon, ${CLIENTS} clients after an ingest of an unrelated run:  ${await seriesLoad(port, daemon.pid!, seconds)}`);
     await writeTargetRun(store, RUNS);
     console.log(`  daemon, ${CLIENTS} clients after an ingest of a run of the test: ${await seriesLoad(port, daemon.pid!, seconds)}`);
+    console.log(`  daemon, first answer after an ingest of a run of the test: ${await firstAnswers(port, daemon.pid!, store, RUNS + 1)}`);
   } finally {
     const exited = new Promise((r) => daemon.once('exit', r));
     daemon.kill('SIGTERM');

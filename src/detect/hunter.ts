@@ -81,6 +81,13 @@ export class HunterEngine {
     this.segmentCache.clear();
   }
 
+  /** Windows and segment comparisons cached (what an engine kept between runs holds in memory). */
+  cachedEntries(): number {
+    let entries = this.windowCache.size;
+    for (const byEnd of this.segmentCache.values()) entries += byEnd.size;
+    return entries;
+  }
+
   run(series: Float64Array): HunterResult {
     const { weak, windows, firstPassPvalue } = this.runSplit(series);
     const { final, merges } = this.merge(weak.slice(), this.options.maxPvalue, this.options.minMagnitude);

@@ -87,7 +87,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await removeStaleSpools(requestTimeoutMs);
   const terms = new CallerTerms({ configDir: options.configDir });
   const analyses = new CachedAnalysis(options.store, options.cacheSizes ?? DEFAULT_CACHE_SIZES, options.analysisLimits);
-  const metrics = new ServerMetrics(() => analyses.stats());
+  const metrics = new ServerMetrics(() => analyses.stats(), () => analyses.seriesStats());
 
   app.setReplySerializer((payload) => toJson(payload));
   useZodSchemas(app);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { analyzeTest, type AnalysisOptions, type TestReport } from '../analyze/index.js';
+import { analyzeTest, SeriesMemory, type AnalysisOptions, type SeriesMemoryStats, type TestReport } from '../analyze/index.js';
 import { recordRegressions } from '../analyze/record.js';
 import { loadAnalysisConfig, parseAnalysisConfig, timeWindow, type AnalysisConfig } from '../config/index.js';
 import { StoreSource } from '../sources/store/index.js';
@@ -26,6 +26,12 @@ import { Memo, type MemoStats } from './cache/memo.js';
  * - `reports`: one test's analysis by (config hash, test, options, resolved time window, data version).
  * - `bodies`: serialised answers by (route, its parameters, the same analysis key).
  *
+ * And detection's state of the series analysed (`series`, a {@link SeriesMemory} bounded by its estimated
+ * bytes): when a report is computed again because runs were added at the end of its test (an ingest of a
+ * new run), each series whose runs are the kept ones plus new ones has the new points appended instead of
+ * being analysed in full — the same answer for a fraction of the work. Series are kept by config, options
+ * (without the window's instants), test, column and mode.
+ *
  * `--lookback` without `--since` is relative to now: the window's start is resolved to whole seconds
  * (as Orion does) and that instant is part of the key, so an entry is reused within the second only.
  *
@@ -39,6 +45,8 @@ export interface CacheSizes {
   configs: number;
   reports: number;
   bodies: number;
+  /** Estimated bytes of the detection state kept (default {@link DEFAULT_SERIES_BYTES}). */
+  seriesBytes?: number;
 }
 
 /**
@@ -46,6 +54,12 @@ export interface CacheSizes {
  * stay under ~100 MB at worst and cover a dashboard's working set of (config, test, metric) combinations.
  */
 export const DEFAULT_CACHE_SIZES: CacheSizes = { configs: 256, reports: 128, bodies: 256 };
+
+/**
+ * 64 MB of detection state: a 200-point series kept is ~25 KB (up to 4× that before it starts afresh), so
+ * about the series of the 128 reports memoised when their tests have 20 metrics of 200 runs.
+ */
+export const DEFAULT_SERIES_BYTES = 64 * 1024 * 1024;
 
 export interface ParsedConfig {
   config: AnalysisConfig;
@@ -61,6 +75,8 @@ export interface Snapshot {
   key: string;
   /** Options + resolved time window: what a report is memoised by (its validity is checked apart). */
   analysis: string;
+  /** Options without "now": what detection's state is kept by (a moving window only shifts the runs). */
+  series: string;
   /** The store's versions when the request arrived (data_version rows 1 and 2). */
   versions: Versions;
 }
@@ -86,6 +102,12 @@ interface Analysed {
   checking?: { data: number; valid: Promise<boolean> };
 }
 
+export interface SeriesStats extends SeriesMemoryStats {
+  /** Series kept, and their estimated bytes. */
+  kept: number;
+  bytes: number;
+}
+
 /** Marker stored for file configs that read other files: they are not memoised. */
 const READS_INCLUDES = Symbol('reads includes');
 
@@ -94,6 +116,7 @@ export class CachedAnalysis {
   private readonly reports: Memo<Analysed>;
   private readonly bodies: Memo<string>;
   private readonly versions: SharedVersionReads<Versions>;
+  private readonly series: SeriesMemory;
   /** Analyses being computed, by report key: identical requests share one even past the memo's bound. */
   private readonly inFlight = new Map<string, Promise<Analysed>>();
   private readonly gate: AnalysisGate;
@@ -108,6 +131,7 @@ export class CachedAnalysis {
     this.configs = new Memo('configs', sizes.configs);
     this.reports = new Memo('reports', sizes.reports);
     this.bodies = new Memo('bodies', sizes.bodies);
+    this.series = new SeriesMemory({ maxBytes: sizes.seriesBytes ?? DEFAULT_SERIES_BYTES });
     this.versions = new SharedVersionReads(() => readVersions(store.db));
   }
 
@@ -154,8 +178,9 @@ export class CachedAnalysis {
     const { after, before } = timeWindow({ lookback: options.lookback, since: options.since, now });
     const versions = await this.versions.read();
     const { now: _ignored, ...rest } = options;
-    const analysis = hash([rest, after?.getTime() ?? null, before?.getTime() ?? null]);
-    return { options: { ...options, now }, key: hash([analysis, versions.data]), analysis, versions };
+    const series = hash([rest]);
+    const analysis = hash([series, after?.getTime() ?? null, before?.getTime() ?? null]);
+    return { options: { ...options, now }, key: hash([analysis, versions.data]), analysis, series, versions };
   }
 
   /** The reports of the config's tests at `indexes` (analysed once per snapshot key, shared by every route). */
@@ -198,7 +223,10 @@ export class CachedAnalysis {
         const versions = await readVersions(this.store.db);
         const reads = new SelectionLog();
         const source = new StoreSource(this.store, { metadataCollection: at.options.metadataIndex, benchmarkCollection: at.options.benchmarkIndex, reads });
-        const report = await analyzeTest(config.tests[i], at.options, { source, store: this.store, recordRegressions: false }, () => undefined);
+        // A config that reads other files has no key: its series share one scope (a test of the same name
+        // in another such config only starts them afresh; answers never depend on what was kept).
+        const detectSeries = this.series.scoped(`${key ?? 'includes'}|${at.series}`);
+        const report = await analyzeTest(config.tests[i], at.options, { source, store: this.store, recordRegressions: false, detectSeries }, () => undefined);
         return { report, other: versions.other, reads, validAt: versions.data };
       });
     const shared = async (reportKey: string, compute: () => Promise<Analysed>): Promise<Analysed> => {
@@ -257,6 +285,11 @@ export class CachedAnalysis {
 
   stats(): MemoStats[] {
     return [this.configs.stats(), this.reports.stats(), this.bodies.stats()];
+  }
+
+  /** Series appended to vs analysed in full so far, and the detection state kept. */
+  seriesStats(): SeriesStats {
+    return { ...this.series.stats, kept: this.series.size, bytes: this.series.bytes };
   }
 }
 

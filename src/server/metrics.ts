@@ -1,9 +1,10 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { MemoStats } from './cache/memo.js';
+import type { SeriesStats } from './cached-analysis.js';
 
 /**
  * The daemon's Prometheus metrics (prom-client): requests by route and status, a latency histogram by
- * route, runs ingested by format and outcome, the analysis memos, and the process (CPU, memory, start
+ * route, runs ingested by format and outcome, the analysis memos, detection's kept series, and the process (CPU, memory, start
  * time, event loop lag, heap, GC — prom-client's default metrics, prefixed `perfhound_`). They are of
  * this process only (two daemons each report their own; Prometheus sums them) — no business state lives
  * here.
@@ -37,8 +38,11 @@ export class ServerMetrics {
   private readonly latency = new Histogram({ name: 'perfhound_http_request_duration_seconds', help: 'Time to answer a request, by method and route.', labelNames: ['method', 'route'] as const, buckets: LATENCY_BUCKETS_S, registers: [this.registry] });
   private readonly ingested = new Counter({ name: 'perfhound_ingested_runs_total', help: 'Runs ingested through the API, by format and outcome (created, replaced, failed).', labelNames: ['format', 'outcome'] as const, registers: [this.registry] });
 
-  /** @param caches the daemon's memos (hits, misses, entries), read as they are at each scrape. */
-  constructor(caches: () => MemoStats[] = () => []) {
+  /**
+   * @param caches the daemon's memos (hits, misses, entries), read as they are at each scrape.
+   * @param series detection's kept series (appended, full, kept), read likewise.
+   */
+  constructor(caches: () => MemoStats[] = () => [], series: () => SeriesStats = () => ({ appended: 0, full: 0, kept: 0, bytes: 0 })) {
     new Counter({
       name: 'perfhound_cache_requests_total',
       help: "Lookups of the daemon's memos, by memo and result (hit, miss).",
@@ -60,6 +64,34 @@ export class ServerMetrics {
       collect() {
         this.reset();
         for (const c of caches()) this.set({ cache: c.name }, c.entries);
+      },
+    });
+    new Counter({
+      name: 'perfhound_detection_series_total',
+      help: "Series detection ran on in the daemon's analyses, by path: appended (new runs added to the state kept from the series' last analysis) or full.",
+      labelNames: ['path'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        const s = series();
+        this.inc({ path: 'appended' }, s.appended);
+        this.inc({ path: 'full' }, s.full);
+      },
+    });
+    new Gauge({
+      name: 'perfhound_detection_series_kept',
+      help: "Series whose detection state the daemon keeps for the next analysis.",
+      registers: [this.registry],
+      collect() {
+        this.set(series().kept);
+      },
+    });
+    new Gauge({
+      name: 'perfhound_detection_series_kept_bytes',
+      help: 'Estimated bytes of the detection state kept (bounded).',
+      registers: [this.registry],
+      collect() {
+        this.set(series().bytes);
       },
     });
     processMetrics();
