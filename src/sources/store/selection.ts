@@ -12,6 +12,7 @@
  * const same = await log.unchanged(store.db);                    // later: still the answer?
  */
 import type { Kysely } from 'kysely';
+import { runCollections } from '../../store/run-collections.js';
 import type { Database } from '../../store/schema.js';
 import { inWindow, selectedRunIds, type FieldTerms, type TimeWindow } from './metadata-select.js';
 import { wildcardToRegExp } from './text-analysis.js';
@@ -39,8 +40,7 @@ export function selectCollections(collections: string[], pattern: string | undef
  */
 export async function selectionIds(db: Kysely<Database>, read: SelectionRead, count: () => void, probe?: number): Promise<{ chosen: string[]; ids?: number[] }> {
   count();
-  const runCollections = (await db.selectFrom('runs').select('collection').distinct().execute()).map((r) => r.collection);
-  const chosen = selectCollections(runCollections, read.pattern);
+  const chosen = selectCollections(await runCollections(db), read.pattern);
   if (chosen.length === 0) return { chosen, ids: [] };
   if (!read.fields && !read.window) return { chosen };
   return { chosen, ids: await selectedRunIds(db, read.fields ?? [], read.window, chosen, count, probe) };
