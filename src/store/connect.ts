@@ -8,6 +8,7 @@ import { LATEST_MIGRATION, migrationsFor } from './migrations/index.js';
 import { bumpDataVersion } from './data-version.js';
 import { stampChangedRuns } from './run-changes.js';
 import { enableCopyFrom } from './pg-copy.js';
+import { analyzeTables, tablesDueForAnalyze } from './planner-statistics.js';
 import type { Database } from './schema.js';
 import { createSqliteDialect, WaitingSqliteDialect } from './sqlite.js';
 import { clientStatementMs, storeTimeouts, type StoreTimeouts } from './timeouts.js';
@@ -84,12 +85,17 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
     dialect: location.dialect,
     display: location.display,
     transaction: (fn) => db.transaction().execute(fn),
-    writeTransaction: (fn, writeOptions) =>
-      db.transaction().execute(async (trx) => {
+    writeTransaction: async (fn, writeOptions) => {
+      let due: string[] = [];
+      const result = await db.transaction().execute(async (trx) => {
         const result = await fn(trx);
         await stampChangedRuns(trx, await bumpDataVersion(trx, writeOptions));
+        if (location.dialect === 'postgres') due = await tablesDueForAnalyze(trx);
         return result;
-      }),
+      });
+      if (due.length) await analyzeTables(db, due);
+      return result;
+    },
     ping: (timeoutMs) => pingWithin(answer, timeoutMs, location),
     close: () => db.destroy(),
   };
