@@ -10,6 +10,7 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadBulk, startOpenSearchTestServer } from '../test/support/opensearch-server/index.js';
+import { PEAK_RSS_KB_EXPRESSION } from './peak-rss.js';
 import type { Benchmark } from './registry.js';
 
 const AGGREGATED = 15;
@@ -61,7 +62,7 @@ function load(): string {
 /** Runs the CLI in a child process (asynchronously: the OpenSearch test server lives in this process). */
 async function runChild(args: string[]): Promise<{ seconds: number; cpuSeconds: number; maxRssMb: number; code: number; stderr: string }> {
   const cli = resolve('dist-bench/src/cli/main.js');
-  const script = `const t=process.hrtime.bigint();import(${JSON.stringify(cli)}).then(m=>m.main(['node','perfhound',...${JSON.stringify(args)}])).then(()=>{const u=process.resourceUsage();console.error('BENCH',Number(process.hrtime.bigint()-t)/1e9,u.maxRSS,process.exitCode??0,(u.userCPUTime+u.systemCPUTime)/1e6)})`;
+  const script = `const t=process.hrtime.bigint();import(${JSON.stringify(cli)}).then(m=>m.main(['node','perfhound',...${JSON.stringify(args)}])).then(()=>{const u=process.resourceUsage();console.error('BENCH',Number(process.hrtime.bigint()-t)/1e9,${PEAK_RSS_KB_EXPRESSION},process.exitCode??0,(u.userCPUTime+u.systemCPUTime)/1e6)})`;
   const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));

@@ -9,6 +9,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { createTestDatabase } from '../test/support/create-database.js';
+import { PEAK_RSS_KB_EXPRESSION } from './peak-rss.js';
 import type { Benchmark } from './registry.js';
 
 const DOCS_PER_RUN = 1000;
@@ -38,7 +39,7 @@ export async function writeKubeBurnerBulk(path: string, docs: number): Promise<v
 
 export function ingestInChild(file: string, db: string): { seconds: number; cpuSeconds: number; maxRssMb: number; stdout: string } {
   const cli = resolve('dist-bench/src/cli/main.js');
-  const script = `const t=process.hrtime.bigint();import(${JSON.stringify(cli)}).then(m=>m.main(['node','perfhound','ingest','bulk',${JSON.stringify(file)},'--db',${JSON.stringify(db)}])).then(()=>{const u=process.resourceUsage();console.error('BENCH',Number(process.hrtime.bigint()-t)/1e9,u.maxRSS,(u.userCPUTime+u.systemCPUTime)/1e6)})`;
+  const script = `const t=process.hrtime.bigint();import(${JSON.stringify(cli)}).then(m=>m.main(['node','perfhound','ingest','bulk',${JSON.stringify(file)},'--db',${JSON.stringify(db)}])).then(()=>{const u=process.resourceUsage();console.error('BENCH',Number(process.hrtime.bigint()-t)/1e9,${PEAK_RSS_KB_EXPRESSION},(u.userCPUTime+u.systemCPUTime)/1e6)})`;
   const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', maxBuffer: 1 << 26 });
   const m = /BENCH ([\d.]+) (\d+) ([\d.]+)/.exec(child.stderr);
   if (!m || child.status !== 0) throw new Error(`ingest failed: ${child.stderr.slice(-2000)}`);

@@ -8,6 +8,7 @@ import { analyzeTest } from '../src/analyze/index.js';
 import { parseAnalysisConfig } from '../src/config/index.js';
 import { StoreSource } from '../src/sources/store/index.js';
 import { openStore } from '../src/store/connect.js';
+import { peakRssMb } from './peak-rss.js';
 
 const [url, configFile] = process.argv.slice(2);
 const config = await parseAnalysisConfig(readFileSync(configFile, 'utf8'), { file: configFile, allowIncludes: false, env: {} });
@@ -23,4 +24,4 @@ for (let i = 0; i < 5; i++) {
   rows = report.rows.length;
 }
 await store.close();
-console.log(JSON.stringify({ cpu, rows, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+console.log(JSON.stringify({ cpu, rows, maxRssMb: peakRssMb() }));

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { peakRssMb } from './peak-rss.js';
 import type { Benchmark } from './registry.js';
 import { ingestTestRecords } from '../src/ingest/subunit/ingest.js';
 import { readSubunitTestBatches } from '../src/ingest/subunit/read.js';
@@ -79,7 +80,7 @@ export async function runPhase(path: string, url: string | null): Promise<PhaseR
     }
   }
   const cpu = process.cpuUsage(cpu0);
-  return { tests, wallSeconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  return { tests, wallSeconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, maxRssMb: peakRssMb() };
 }
 
 function runPhaseInChild(path: string, url: string | null): Promise<PhaseResult> {
