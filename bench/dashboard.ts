@@ -21,6 +21,7 @@ import { buildServer } from '../src/server/app.js';
 import { DASHBOARD_FILES } from '../src/server/routes/dashboard.js';
 import { StoreSource } from '../src/sources/store/index.js';
 import { openStore } from '../src/store/connect.js';
+import { median } from './median.js';
 import type { Benchmark } from './registry.js';
 
 const LOADS = 9;
@@ -28,11 +29,6 @@ const POINTS = 20_000;
 /** The checkout: this file runs from dist-bench/bench/. */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DASHBOARD_DIR = join(ROOT, 'web', 'dist');
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 
 /** A series answer of 20 000 points with a step at point 12 000, as `GET /api/v1/series` gives it. */
 function seriesBody(): string {

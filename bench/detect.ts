@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeSeries, IncrementalSeries } from '../src/detect/analyze.js';
+import { median } from './median.js';
 import type { Benchmark } from './registry.js';
 
 /** Deterministic noisy series with a level shift every ~250 points (LCG + Box–Muller). */
@@ -24,11 +25,6 @@ function series(n: number, seed: number): number[] {
     out.push(level + Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform()));
   }
   return out;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }
 
 let lastMin = 0;

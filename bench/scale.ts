@@ -4,7 +4,8 @@
  * - Analysis: one test of 20 metrics × 200 runs in a store that also holds N unrelated runs of the same
  *   metadata collection (20 documents each), for each N of `PERFHOUND_BENCH_SCALE` (default `0,20000`; the
  *   issue's `0,100000,500000` takes long to build). The store grows from one size to the next; each
- *   analysis runs in a child process (bench/scale-child.ts): CPU time (median of 5) and peak RSS.
+ *   analysis runs in a child process (bench/scale-child.ts): CPU and wall time (medians of 9, after 2
+ *   warm-ups) and peak RSS.
  * - Daemon, on the largest store: `perfhound serve` with the test's config; after an ingest, 32 clients
  *   ask for the test's 20 series for `PERFHOUND_BENCH_SECONDS` (default 20) s: p50/p99, errors, RSS.
  *   Twice: after an ingest of an unrelated run (the answers stay valid), and after an ingest of a new run
@@ -28,6 +29,7 @@ import type { DialectName } from '../src/store/url.js';
 import { createTestDatabase } from '../test/support/create-database.js';
 import { freePort } from '../test/support/free-port.js';
 import { ingestInChild } from './ingest.js';
+import { median } from './median.js';
 import type { Benchmark } from './registry.js';
 import { cpuMs, once, rssMb, startDaemon, waitHealthy, type Call } from './server.js';
 
@@ -77,10 +79,10 @@ async function writeUnrelated(store: Store, from: number, to: number): Promise<v
 const CONFIG = ['tests:', '  - name: target', '    metadata:', '      benchmark.keyword: target', '      platform: AWS', '      networkType: OVNKubernetes', '    metrics:',
   ...Array.from({ length: METRICS }, (_, m) => [`      - name: m${m}`, `        metricName.keyword: metric-${m}`, '        metric_of_interest: value'].join('\n'))].join('\n') + '\n';
 
-function analyseInChild(url: string, configFile: string): { cpu: number[]; rows: number; maxRssMb: number } {
+function analyseInChild(url: string, configFile: string): { cpu: number[]; wall: number[]; rows: number; maxRssMb: number } {
   const child = spawnSync(process.execPath, [resolve('dist-bench/bench/scale-child.js'), url, configFile], { encoding: 'utf8' });
   if (child.status !== 0) throw new Error(`analysis failed: ${child.stderr.slice(-2000)}`);
-  return JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as { cpu: number[]; rows: number; maxRssMb: number };
+  return JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '{}') as { cpu: number[]; wall: number[]; rows: number; maxRssMb: number };
 }
 
 const seriesPath = (m: number) => `/api/v1/series?config=scale&test=target&metric=m${m}_value`;
@@ -182,9 +184,8 @@ async function analysisBySize(dialect: DialectName, sizes: number[], dir: string
       await writeUnrelated(store, stored, size);
       const built = size > stored ? `built ${((size - stored) / ((performance.now() - started) / 1000)).toFixed(0)} runs/s; ` : '';
       stored = Math.max(stored, size);
-      const { cpu, rows, maxRssMb } = analyseInChild(db.url, join(dir, 'scale.yaml'));
-      cpu.sort((a, b) => a - b);
-      console.log(`${dialect.padEnd(8)} unrelated runs ${String(size).padStart(7)}: analysis CPU ${cpu[2].toFixed(0)} ms (median of 5), peak RSS ${maxRssMb.toFixed(0)} MB, rows ${rows}; ${built}load ${loadavg()[0].toFixed(1)}`);
+      const { cpu, wall, rows, maxRssMb } = analyseInChild(db.url, join(dir, 'scale.yaml'));
+      console.log(`${dialect.padEnd(8)} unrelated runs ${String(size).padStart(7)}: analysis CPU ${median(cpu).toFixed(0)} ms, wall ${median(wall).toFixed(0)} ms (medians of 9), peak RSS ${maxRssMb.toFixed(0)} MB, rows ${rows}; ${built}load ${loadavg()[0].toFixed(1)}`);
     }
     if (process.env.PERFHOUND_BENCH_SCALE_DAEMON !== '0') await daemonUnderLoad(db.url, dir, store, stored);
   } finally {

@@ -21,6 +21,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadBulkFile, startOpenSearchTestServer } from '../test/support/opensearch-server/index.js';
+import { median } from './median.js';
 import type { Benchmark } from './registry.js';
 
 /** The checkout: this file runs from dist-bench/bench/. */
@@ -56,11 +57,6 @@ interface Case {
   args: string[];
   exit: number;
   goalMs?: number;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 export const startupBenchmark: Benchmark = {
