@@ -1,4 +1,5 @@
-import { PostgresAdapter, SqliteAdapter, type CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, PostgresAdapter, SqliteAdapter, type Kysely, type Transaction } from 'kysely';
+import { CopyRows } from './pg-copy.js';
 import type { Database } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -40,6 +41,25 @@ export async function insertRows(trx: Db, table: Table, columns: readonly string
     const parameters = values.slice(row * columns.length, (row + rows) * columns.length);
     await trx.executeQuery({ ...template(trx, table, columns, rows, fewLengths), parameters });
     row += rows;
+  }
+}
+
+/** Rows per COPY: a few MB of COPY text at most. */
+const COPY_ROWS = 10_000;
+
+/**
+ * Loads rows as {@link insertRows} takes them; on PostgreSQL by COPY: the server parses a tab-separated
+ * stream and inserts in batches, about half its time of multi-row INSERTs, and no parameter is encoded
+ * one by one. Values are strings, numbers or null.
+ */
+export async function loadRows(trx: Db, table: Table, columns: readonly string[], values: readonly unknown[]): Promise<void> {
+  if (!(trx.getExecutor().adapter instanceof PostgresAdapter)) return insertRows(trx, table, columns, values);
+  const statement = `copy ${table} (${columns.join(', ')}) from stdin`;
+  const width = columns.length;
+  for (let i = 0; i < values.length; i += COPY_ROWS * width) {
+    const rows = new CopyRows();
+    for (let k = i; k < Math.min(values.length, i + COPY_ROWS * width); k += width) rows.push(values.slice(k, k + width) as (string | number | null)[]);
+    await trx.executeQuery(CompiledQuery.raw(statement, [rows]));
   }
 }
 

@@ -8,7 +8,7 @@
 import type { Kysely } from 'kysely';
 import { toEpochMs } from '../sources/opensearch/fields.js';
 import { analyzeText } from '../sources/store/text-analysis.js';
-import { insertRows } from './insert-rows.js';
+import { loadRows } from './insert-rows.js';
 import type { Database } from './schema.js';
 
 export const METADATA_VALUE_LIMIT = 512;
@@ -139,8 +139,8 @@ export function pushTermRows(rows: TermRows, runId: number, metadataJson: string
 }
 
 export async function insertTermRows(trx: Kysely<Database>, rows: TermRows): Promise<void> {
-  await insertRows(trx, 'run_terms', ['run_id', 'field', 'term'], rows.terms);
-  await insertRows(trx, 'run_times', ['run_id', 'field', 'time_ms'], rows.times);
+  await loadRows(trx, 'run_terms', ['run_id', 'field', 'term'], rows.terms);
+  await loadRows(trx, 'run_times', ['run_id', 'field', 'time_ms'], rows.times);
 }
 
 /**

@@ -10,13 +10,12 @@
  * const runs = await listRuns(store.db, { where: { platform: 'AWS' }, limit: 10 }); // oldest first
  * ```
  */
-import { CompiledQuery, PostgresAdapter, sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { NotFoundError, UserError } from '../util/errors.js';
 import { recordDocumentCollections } from './document-collections.js';
 import { deleteRunTestResults, recomputeTestAggregates } from './tests.js';
 import { flattenMetadata, indexedValue, insertTermRows, pushTermRows, writeRunTerms, type TermRows } from './metadata.js';
-import { insertRows } from './insert-rows.js';
-import { CopyRows } from './pg-copy.js';
+import { insertRows, loadRows } from './insert-rows.js';
 import { noteRunChanged } from './run-changes.js';
 import type { Database, RunsTable } from './schema.js';
 
@@ -231,11 +230,10 @@ export async function writeNewRuns(trx: Db, runs: readonly { run: NewRun; docume
     pushTermRows(termRows, id, rows[i].metadata);
     documents.push({ runId: id, documents: docs });
   });
-  await insertRows(trx, 'run_metadata', METADATA_COLUMNS, metadataRows);
+  await loadRows(trx, 'run_metadata', METADATA_COLUMNS, metadataRows);
   await insertTermRows(trx, termRows);
   await recordDocumentCollections(trx, runs.flatMap((r) => r.documents));
-  if (trx.getExecutor().adapter instanceof PostgresAdapter) await copyDocuments(trx, documents);
-  else await insertDocumentRows(trx, documents);
+  await insertDocumentRows(trx, documents);
 }
 
 async function insertRunRow(trx: Db, row: Record<string, unknown> & { uuid: string }): Promise<number> {
@@ -265,48 +263,21 @@ async function insertDocuments(trx: Db, runId: number, documents: NewDocument[],
     order.ready();
     await order.after;
   }
-  if (trx.getExecutor().adapter instanceof PostgresAdapter) await copyDocuments(trx, [{ runId, documents }]);
-  else await insertDocumentRows(trx, [{ runId, documents }]);
+  await insertDocumentRows(trx, [{ runId, documents }]);
   order?.inserted();
 }
 
 /** Documents of one or more runs, in the order given. */
 type RunDocuments = readonly { runId: number; documents: readonly NewDocument[] }[];
 
+/** PostgreSQL loads them by COPY (loadRows). */
 async function insertDocumentRows(trx: Db, runs: RunDocuments): Promise<void> {
   const values: unknown[] = [];
   for (const { runId, documents } of runs) for (const d of documents) values.push(runId, d.collection, d.timestampMs, d.metricName, d.body);
-  await insertRows(trx, 'documents', DOCUMENT_COLUMNS, values);
+  await loadRows(trx, 'documents', DOCUMENT_COLUMNS, values);
 }
 
 const DOCUMENT_COLUMNS = ['run_id', 'collection', 'timestamp_ms', 'metric_name', 'body'];
-
-/** Documents per COPY: one statement for a usual run, and a few MB of COPY text at most for a huge one. */
-const COPY_BATCH = 10_000;
-
-/**
- * PostgreSQL loads documents with COPY: the server parses a tab-separated stream and inserts
- * in batches, about half the server time of multi-row inserts and no per-value array escaping here.
- */
-async function copyDocuments(trx: Db, runs: RunDocuments): Promise<void> {
-  let rows = new CopyRows();
-  let count = 0;
-  for (const { runId, documents } of runs) {
-    for (const d of documents) {
-      rows.push([runId, d.collection, d.timestampMs, d.metricName, d.body]);
-      if (++count === COPY_BATCH) {
-        await copy(trx, rows);
-        rows = new CopyRows();
-        count = 0;
-      }
-    }
-  }
-  if (count) await copy(trx, rows);
-}
-
-function copy(trx: Db, rows: CopyRows): Promise<unknown> {
-  return trx.executeQuery(CompiledQuery.raw('copy documents (run_id, collection, timestamp_ms, metric_name, body) from stdin', [rows]));
-}
 
 export interface RunFilter {
   /** Metadata key → value; all must match (string comparison of the flattened value). */
