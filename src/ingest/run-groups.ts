@@ -257,8 +257,10 @@ export class RunGroups {
  */
 export function attributeOrphans(groups: RunGroups): void {
   const remaining = [];
+  // Made once, only when some line needs it (one string per run).
+  let uuids: string[] | undefined;
   for (const orphan of groups.orphanErrors) {
-    const owners = orphan.text ? groups.uuids().filter((uuid) => orphan.text!.includes(uuid)) : [];
+    const owners = orphan.text ? (uuids ??= groups.uuids()).filter((uuid) => orphan.text!.includes(uuid)) : [];
     for (const uuid of owners) groups.fail(uuid, orphan.message, orphan.place);
     if (!owners.length) remaining.push({ message: `${orphan.message} (its run could not be told)`, place: orphan.place });
   }
