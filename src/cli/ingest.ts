@@ -6,10 +6,11 @@ import { Command, Option } from 'commander';
 import type { Store } from '../store/connect.js';
 import { DEFAULT_METADATA_COLLECTIONS, DEFAULT_UUID_FIELDS } from '../ingest/bulk.js';
 import { INGEST_FORMATS, INGEST_FORMAT_NAMES, findIngestFormat, type IngestFormat } from '../ingest/formats.js';
-import { hasFailures, newReport, refusalLines, summaryLine, type IngestReport } from '../ingest/report.js';
+import { hasFailures, newReport, refusalLines, runCount, summaryLine, type IngestReport } from '../ingest/report.js';
 import { parseRunMeta } from '../ingest/run-fields.js';
 import type { TestIngestSummary } from '../ingest/subunit/ingest.js';
 import { UserError } from '../util/errors.js';
+import { limitHeapGrowth } from '../util/heap.js';
 import type { OptionValues } from '../util/params.js';
 import { addDbOption, collect, parseOutput, printJson, withStore } from './common.js';
 import { EXIT_ERROR } from './exit-codes.js';
@@ -70,6 +71,7 @@ export function registerIngest(program: Command): void {
     const output = parseOutput(flags.output, ['text', 'json'] as const);
     parseRunMeta(flags.runMeta);
     const inputs = files.length ? files : ['-'];
+    limitHeapGrowth();
     const reports: IngestReport[] = [];
     const print = () => {
       if (output === 'json') printJson(reports.length === 1 ? reports[0] : reports);
@@ -79,7 +81,7 @@ export function registerIngest(program: Command): void {
         for (const input of inputs) {
           const report = await ingestInput(store, format, input, flags);
           reports.push(report);
-          if (output === 'text' && (report.runs.length || !report.errors.length)) process.stdout.write(summaryLine(report) + '\n');
+          if (output === 'text' && (runCount(report) || !report.errors.length)) process.stdout.write(summaryLine(report) + '\n');
           for (const line of refusalLines(report)) process.stderr.write(line + '\n');
         }
         if (flags.watch) await watchAfterIngest(store, reports);
@@ -133,6 +135,8 @@ async function ingestWithProgress(store: Store, format: IngestFormat, path: stri
   const progress = createProgress(`ingest ${label}`);
   try {
     return await format.ingest(store, path, label, flags, {
+      // The text summary needs counts and refusals only; JSON lists every run, --watch needs their ids.
+      listWritten: flags.output === 'json' || flags.watch === true,
       onProgress: (done, total) => progress.update(done, total),
       onTestSummary: (summary, damaged) => process.stderr.write(testSummaryLine(label, summary, damaged) + '\n'),
     });

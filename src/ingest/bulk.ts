@@ -34,6 +34,8 @@ export interface BulkOptions {
   /** Rewrite runs a test-result ingest wrote (`--replace`). */
   replace?: boolean;
   onProgress?(done: number, total: number): void;
+  /** false: the report lists the refused runs only and counts the written ones (memory does not grow with the runs). */
+  listWritten?: boolean;
   /** Runs per transaction (write-groups.ts; default 1000): 1 writes each run in its own, reported as it commits. */
   batchRuns?: number;
   /** Warnings (default: stderr). */
@@ -54,7 +56,7 @@ export const DEFAULT_UUID_FIELDS = ['uuid', '*_uuid', '*Uuid'];
  */
 export async function ingestBulk(store: Store, path: string, options: BulkOptions): Promise<IngestReport> {
   const file = options.label ?? path;
-  const report = newReport(file, 'bulk');
+  const report = newReport(file, 'bulk', options.listWritten ?? true);
   const groups = await scanBulk(path, options);
 
   await writeGroups(store, groups, report, {

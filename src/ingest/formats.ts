@@ -7,7 +7,7 @@ import { DEFAULT_METADATA_COLLECTIONS, DEFAULT_UUID_FIELDS, ingestBulk } from '.
 import { ingestCsv } from './csv.js';
 import { ingestJson } from './json.js';
 import { ingestKubeBurner } from './kube-burner.js';
-import type { IngestReport } from './report.js';
+import { runCount, type IngestReport } from './report.js';
 import { parseRunMeta } from './run-fields.js';
 import { ingestTestFile } from './test-file.js';
 import type { TestIngestSummary } from './subunit/ingest.js';
@@ -18,6 +18,11 @@ export interface IngestHooks {
   onProgress?(done: number, total: number): void;
   /** subunit/JUnit: the written run's subunit2sql totals. */
   onTestSummary?(summary: TestIngestSummary, damaged: number): void;
+  /**
+   * false: the report of a bulk or kube-burner file lists the refused runs only and counts the written
+   * ones, so memory does not grow with the file's runs (a summary needs no more). Default true.
+   */
+  listWritten?: boolean;
 }
 
 /**
@@ -67,6 +72,7 @@ const FORMATS: readonly IngestFormat[] = [
         runMeta: parseRunMeta(optionList(v, 'runMeta')),
         replace: optionFlag(v, 'replace'),
         onProgress: hooks?.onProgress,
+        listWritten: hooks?.listWritten,
       }),
   },
   {
@@ -83,6 +89,7 @@ const FORMATS: readonly IngestFormat[] = [
         runMeta: parseRunMeta(optionList(v, 'runMeta')),
         replace: optionFlag(v, 'replace'),
         onProgress: hooks?.onProgress,
+        listWritten: hooks?.listWritten,
       }),
   },
   {
@@ -150,7 +157,7 @@ function guarded(format: IngestFormat): IngestFormat {
         if (isFileError(err)) throw new UserError(`cannot read the input: ${unreadableReason(err)}`, { file: label });
         throw err;
       }
-      if (!report.runs.length && !report.errors.length && !allowEmpty) throw new UserError(`the input holds no runs (${EMPTY_HINT})`, { file: label });
+      if (!runCount(report) && !report.errors.length && !allowEmpty) throw new UserError(`the input holds no runs (${EMPTY_HINT})`, { file: label });
       return report;
     },
   };

@@ -32,6 +32,8 @@ export interface KubeBurnerOptions {
   /** Rewrite runs a test-result ingest wrote (`--replace`). */
   replace?: boolean;
   onProgress?(done: number, total: number): void;
+  /** false: the report lists the refused runs only and counts the written ones (memory does not grow with the runs). */
+  listWritten?: boolean;
   /** Runs per transaction (write-groups.ts; default 1000): 1 writes each run in its own, reported as it commits. */
   batchRuns?: number;
 }
@@ -44,7 +46,7 @@ export interface KubeBurnerOptions {
  * have come from the metadata index); its kube-burner documents are replaced.
  */
 export async function ingestKubeBurner(store: Store, input: string, options: KubeBurnerOptions): Promise<IngestReport> {
-  const report = newReport(options.label ?? input, 'kube-burner');
+  const report = newReport(options.label ?? input, 'kube-burner', options.listWritten ?? true);
   const groups = new RunGroups();
   groups.paths.push(...(await kubeBurnerFiles(input)));
   try {

@@ -14,13 +14,35 @@ export interface RunOutcome {
 export interface IngestReport {
   file: string;
   format: string;
+  /** Every run, or only the refused ones when {@link IngestReport.unlisted} counts the others. */
   runs: RunOutcome[];
   /** Problems that belong to no run (e.g. a line too broken to tell its run). */
   errors: string[];
+  /**
+   * The written runs not listed in `runs`, counted: a report for a summary (the CLI's text output) lists
+   * only refusals, so an ingest's memory does not grow with the runs of its file (issue 17).
+   */
+  unlisted?: { created: number; replaced: number; documents: number };
 }
 
-export function newReport(file: string, format: string): IngestReport {
-  return { file, format, runs: [], errors: [] };
+/** A report listing every run, or (`listWritten` false) the refused runs and the written ones' counts. */
+export function newReport(file: string, format: string, listWritten = true): IngestReport {
+  return { file, format, runs: [], errors: [], ...(listWritten ? {} : { unlisted: { created: 0, replaced: 0, documents: 0 } }) };
+}
+
+/** Adds a run's outcome: listed, or only counted when the report lists refusals only. */
+export function addRun(report: IngestReport, run: RunOutcome): void {
+  if (run.outcome === 'failed' || !report.unlisted) {
+    report.runs.push(run);
+    return;
+  }
+  report.unlisted[run.outcome]++;
+  report.unlisted.documents += run.documents;
+}
+
+/** Runs the report tells of, listed or counted. */
+export function runCount(report: IngestReport): number {
+  return report.runs.length + (report.unlisted ? report.unlisted.created + report.unlisted.replaced : 0);
 }
 
 export function placeMessage(message: string, place: Place): string {
@@ -44,11 +66,12 @@ export function summarize(report: IngestReport): string {
 
 /** What was written (a result: stdout). */
 export function summaryLine(report: IngestReport): string {
-  const count = (k: RunOutcomeKind) => report.runs.filter((r) => r.outcome === k).length;
-  const written = report.runs.filter((r) => r.outcome !== 'failed');
-  const docs = written.reduce((n, r) => n + r.documents, 0);
+  const unlisted = report.unlisted ?? { created: 0, replaced: 0, documents: 0 };
+  const count = (k: 'created' | 'replaced') => report.runs.filter((r) => r.outcome === k).length + unlisted[k];
+  const written = count('created') + count('replaced');
+  const docs = report.runs.reduce((n, r) => n + (r.outcome === 'failed' ? 0 : r.documents), unlisted.documents);
   return printable(
-    `${report.file}: ingested ${written.length} run${written.length === 1 ? '' : 's'} ` +
+    `${report.file}: ingested ${written} run${written === 1 ? '' : 's'} ` +
       `(${count('created')} new, ${count('replaced')} replaced), ${docs} document${docs === 1 ? '' : 's'}`,
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RunGroups } from './run-groups.js';
+import { RunGroups, RunIds } from './run-groups.js';
 
 describe('RunGroups', () => {
   it('gives back each run its documents in input order, interleaved and past the spool chunk (4096 records)', () => {
@@ -33,5 +33,24 @@ describe('RunGroups', () => {
     expect(groups.run(0)).toMatchObject({ metadataRef: { file: 0, offset: 10, length: 20 }, metadataCollection: 'perf_scale_ci', timestampMs: 5, documentCount: 0 });
     expect(groups.run(0).error?.message).toBe('run r has a second metadata document (the first is at line 3)');
     groups.close();
+  });
+
+  it('numbers run ids in order and finds each again, whatever its characters, past many table growths', () => {
+    const ids = new RunIds();
+    const values = Array.from({ length: 5000 }, (_, i) => (i % 3 === 0 ? `r-${i}` : i % 3 === 1 ? `été-${i}-ü` : `ラン-${i}-\ud800`));
+    values.push('', 'r-1 ', 'R-0');
+    values.forEach((v, i) => {
+      expect(ids.find(v)).toBeUndefined();
+      expect(ids.add(v)).toBe(i);
+    });
+    expect(ids.size).toBe(values.length);
+    values.forEach((v, i) => {
+      expect(ids.find(v)).toBe(i);
+      expect(ids.get(i)).toBe(v);
+    });
+    expect(ids.find('r-5000')).toBeUndefined();
+    ids.seal();
+    expect(ids.get(2)).toBe(values[2]);
+    expect(() => ids.add('x')).toThrow(/sealed/);
   });
 });

@@ -54,8 +54,8 @@ export class RunGroups {
   /** Metric and collection names, each once: a million documents share a few dozen. */
   private readonly names: string[] = [];
   private readonly nameIds = new Map<string, number>();
-  private readonly ids = new Map<string, number>();
-  private readonly uuidList: string[] = [];
+  /** Run ids, outside the JavaScript heap (a heap that grows by a few dozen bytes a run grows its garbage collector's limit fourfold). */
+  private readonly uuidList = new RunIds();
   private readonly errors = new Map<number, { message: string; place: Place }>();
   private readonly spool = new DocumentSpool();
   private sealed = false;
@@ -81,21 +81,21 @@ export class RunGroups {
 
   /** Runs seen. */
   get size(): number {
-    return this.uuidList.length;
+    return this.uuidList.size;
   }
 
-  /** Run ids, first seen first. */
-  uuids(): readonly string[] {
-    return this.uuidList;
+  /** Run ids, first seen first (made on each call: one string per run). */
+  uuids(): string[] {
+    return Array.from({ length: this.size }, (_, i) => this.uuidList.get(i));
   }
 
   /** The runs, first seen first, each made when the iteration reaches it. */
   *runs(): IterableIterator<RunGroup> {
-    for (let i = 0; i < this.uuidList.length; i++) yield this.run(i);
+    for (let i = 0; i < this.size; i++) yield this.run(i);
   }
 
   run(i: number): RunGroup {
-    const g: RunGroup = { index: i, uuid: this.uuidList[i], firstLine: this.firstLines[i], documentCount: this.documentCounts[i] };
+    const g: RunGroup = { index: i, uuid: this.uuidList.get(i), firstLine: this.firstLines[i], documentCount: this.documentCounts[i] };
     if (!Number.isNaN(this.metadataOffsets[i])) {
       g.metadataRef = { file: this.metadataFiles[i], offset: this.metadataOffsets[i], length: this.metadataLengths[i] };
     }
@@ -125,12 +125,9 @@ export class RunGroups {
     }));
   }
 
-  /**
-   * Ends the first pass: the map from run id to run (~100 bytes a run) is dropped before the second pass
-   * grows the report by as much; the runs stay reachable by index.
-   */
+  /** Ends the first pass: the lookup from run id to run is dropped; the runs stay reachable by index. */
   endFirstPass(): void {
-    this.ids.clear();
+    this.uuidList.seal();
     this.sealed = true;
   }
 
@@ -151,10 +148,9 @@ export class RunGroups {
   /** The run's index, a new run when it is the first time its id is seen. */
   private group(uuid: string, line: number): number {
     if (this.sealed) throw new Error('the first pass is over: no run can be added');
-    let i = this.ids.get(uuid);
+    let i = this.uuidList.find(uuid);
     if (i === undefined) {
-      i = this.uuidList.push(uuid) - 1;
-      this.ids.set(uuid, i);
+      i = this.uuidList.add(uuid);
       if (i === this.firstLines.length) this.growRuns();
       this.firstLines[i] = line;
       this.timestamps[i] = NaN;
@@ -261,8 +257,10 @@ export class RunGroups {
  */
 export function attributeOrphans(groups: RunGroups): void {
   const remaining = [];
+  // Made once, only when some line needs it (one string per run).
+  let uuids: string[] | undefined;
   for (const orphan of groups.orphanErrors) {
-    const owners = orphan.text ? groups.uuids().filter((uuid) => orphan.text!.includes(uuid)) : [];
+    const owners = orphan.text ? (uuids ??= groups.uuids()).filter((uuid) => orphan.text!.includes(uuid)) : [];
     for (const uuid of owners) groups.fail(uuid, orphan.message, orphan.place);
     if (!owners.length) remaining.push({ message: `${orphan.message} (its run could not be told)`, place: orphan.place });
   }
@@ -274,6 +272,101 @@ export function salvageUuid(text: string, uuidField: string): string | undefined
   const key = uuidField.split('.').at(-1)!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const m = new RegExp(`"${key}"\\s*:\\s*"([^"\\\\]{1,255})"`).exec(text);
   return m?.[1];
+}
+
+/**
+ * Strings added once each, numbered in order, found by value: the bytes in one growing buffer and an
+ * open-addressing hash table in a typed array — a few dozen bytes a string outside the JavaScript heap,
+ * where a Map of strings cost ~100 bytes a string on it. Stored as Latin-1 when every character fits
+ * (ids are mostly ASCII), else as UTF-16, so every string comes back exactly (lone surrogates too).
+ */
+export class RunIds {
+  size = 0;
+  private bytes = Buffer.alloc(64 * 1024);
+  private used = 0;
+  private starts = new Float64Array(INITIAL_RUNS);
+  /** Byte length; negative: UTF-16. */
+  private lengths = new Int32Array(INITIAL_RUNS);
+  /** index + 1 per slot; 0: empty. */
+  private slots = new Int32Array(INITIAL_RUNS * 2);
+  /** The string found or added last: a run's documents are mostly together. */
+  private last: { value: string; index: number } | undefined;
+
+  get(i: number): string {
+    const length = this.lengths[i];
+    const start = this.starts[i];
+    return length >= 0 ? this.bytes.toString('latin1', start, start + length) : this.bytes.toString('utf16le', start, start - length);
+  }
+
+  find(value: string): number | undefined {
+    if (this.last?.value === value) return this.last.index;
+    if (this.slots.length === 0) return undefined;
+    const mask = this.slots.length - 1;
+    for (let slot = hash(value) & mask; this.slots[slot] !== 0; slot = (slot + 1) & mask) {
+      const i = this.slots[slot] - 1;
+      if (this.get(i) === value) {
+        this.last = { value, index: i };
+        return i;
+      }
+    }
+    return undefined;
+  }
+
+  /** Adds a string not there yet; returns its number. */
+  add(value: string): number {
+    if (this.slots.length === 0) throw new Error('sealed: no string can be added');
+    const i = this.size++;
+    if (i === this.starts.length) {
+      this.starts = grown(this.starts, new Float64Array(2 * i));
+      this.lengths = grown(this.lengths, new Int32Array(2 * i));
+    }
+    const encoding = isLatin1(value) ? 'latin1' : 'utf16le';
+    const length = Buffer.byteLength(value, encoding);
+    if (this.used + length > this.bytes.length) {
+      const bigger = Buffer.alloc(Math.max(2 * this.bytes.length, this.used + length));
+      this.bytes.copy(bigger, 0, 0, this.used);
+      this.bytes = bigger;
+    }
+    this.bytes.write(value, this.used, encoding);
+    this.starts[i] = this.used;
+    this.lengths[i] = encoding === 'latin1' ? length : -length;
+    this.used += length;
+    if (2 * this.size > this.slots.length) this.rehash(2 * this.slots.length);
+    else this.place(value, i);
+    this.last = { value, index: i };
+    return i;
+  }
+
+  /** Drops the lookup (the strings stay readable by number). */
+  seal(): void {
+    this.slots = new Int32Array(0);
+    this.last = undefined;
+  }
+
+  private place(value: string, i: number): void {
+    const mask = this.slots.length - 1;
+    let slot = hash(value) & mask;
+    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+    this.slots[slot] = i + 1;
+  }
+
+  private rehash(capacity: number): void {
+    this.slots = new Int32Array(capacity);
+    for (let i = 0; i < this.size; i++) this.place(this.get(i), i);
+  }
+}
+
+/** Whether every character is Latin-1 (else the string is stored as UTF-16). */
+function isLatin1(value: string): boolean {
+  for (let k = 0; k < value.length; k++) if (value.charCodeAt(k) > 0xff) return false;
+  return true;
+}
+
+/** FNV-1a over the UTF-16 code units. */
+function hash(value: string): number {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < value.length; k++) h = Math.imul(h ^ value.charCodeAt(k), 0x01000193);
+  return h >>> 0;
 }
 
 const NO_NAME = -1;

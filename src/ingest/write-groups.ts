@@ -1,12 +1,12 @@
 import { sql, type Transaction } from 'kysely';
 import type { Store } from '../store/connect.js';
 import { forgetRecordedCollections } from '../store/document-collections.js';
-import { writeDocuments, writeRun, type NewDocument, type NewRun } from '../store/runs.js';
+import { checkRun, findRuns, writeDocuments, writeNewRuns, writeRun, type NewDocument, type NewRun } from '../store/runs.js';
 import type { Database } from '../store/schema.js';
 import { UserError, errorMessage, type Place } from '../util/errors.js';
 import { RangeReader } from './line-scanner.js';
 import { TOO_DEEP, nestedTooDeep } from './nesting.js';
-import { placeMessage, type IngestReport, type RunOutcome } from './report.js';
+import { addRun, placeMessage, type IngestReport, type RunOutcome } from './report.js';
 import type { DocumentRef, RunGroup, RunGroups } from './run-groups.js';
 
 export interface WriteGroupsOptions {
@@ -25,51 +25,64 @@ const BATCH_RUNS = 1000;
 const BATCH_DOCUMENTS = 20_000;
 /** …or this long: a SQLite writer holds the file's lock for the whole transaction, others wait. */
 const BATCH_MS = 500;
+/** New runs written by shared INSERTs at most (see {@link writeSet})… */
+const SET_RUNS = 100;
+/** …and documents (what memory holds at once). */
+const SET_DOCUMENTS = 5000;
+
+interface Entry {
+  read: ReadGroup;
+  outcome?: RunOutcome;
+}
 
 /**
- * The second pass: runs are written many to a transaction, each in its own savepoint — all of a run or,
- * when any of its lines was bad or the database refuses it, none of it (rolled back to its savepoint,
- * the batch's other runs kept). One commit per batch instead of per run: 20-document runs were bound by
- * the commit (issue 17). A transaction that fails as a whole (its commit refused, its connection lost)
- * is written again run by run, each in its own transaction, so a run is still refused alone.
- * Re-running an interrupted ingest rewrites the same runs (writes are idempotent by uuid).
+ * The second pass: runs are written many to a transaction — all of a run or, when any of its lines was
+ * bad or the database refuses it, none of it (the batch's other runs kept). One commit per batch instead
+ * of per run: 20-document runs were bound by the commit (issue 17); and runs not stored yet share their
+ * INSERTs, a set at a time ({@link writeSet}). A transaction that fails as a whole (its commit refused,
+ * its connection lost) is written again run by run, each in its own transaction, so a run is still
+ * refused alone. Re-running an interrupted ingest rewrites the same runs (writes are idempotent by uuid).
  */
 export async function writeGroups(store: Store, groups: RunGroups, report: IngestReport, options: WriteGroupsOptions): Promise<void> {
   groups.endFirstPass();
   for (const e of groups.orphanErrors) report.errors.push(placeMessage(e.message, e.place));
   const total = groups.size;
+  const batchRuns = options.batchRuns ?? BATCH_RUNS;
   let done = 0;
   const pending = groups.runs();
   const reader = new RangeReader();
-  // The next run's documents are read while the database writes the current one.
+  // The next run's documents are read while the database writes the current ones.
   let next = readNext(pending, groups, reader);
   try {
     let current = await next;
     while (current) {
-      const batch: { read: ReadGroup; outcome?: RunOutcome }[] = [];
+      const batch: Entry[] = [];
       const started = Date.now();
       let documents = 0;
       try {
         await store.writeTransaction(async (trx) => {
           while (current) {
-            const entry: { read: ReadGroup; outcome?: RunOutcome } = { read: current };
-            batch.push(entry);
-            next = readNext(pending, groups, reader);
-            entry.outcome = await writeInSavepoint(trx, current, runFile(report.file, groups.paths, current.group), options);
-            documents += current.documents.length;
+            const set: Entry[] = [];
+            let setDocuments = 0;
+            while (current && set.length < Math.min(SET_RUNS, batchRuns - batch.length) && setDocuments < SET_DOCUMENTS) {
+              set.push({ read: current });
+              setDocuments += current.documents.length;
+              next = readNext(pending, groups, reader);
+              current = await next;
+            }
+            batch.push(...set);
+            await writeSet(trx, set, (group) => runFile(report.file, groups.paths, group), options);
             // Kept only to be written again if the transaction fails: the documents are read again then.
-            entry.read = { ...current, documents: [] };
-            current = await next;
-            if (batch.length >= (options.batchRuns ?? BATCH_RUNS) || documents >= BATCH_DOCUMENTS || Date.now() - started >= BATCH_MS) break;
+            for (const entry of set) entry.read = { ...entry.read, documents: [] };
+            documents += setDocuments;
+            if (batch.length >= batchRuns || documents >= BATCH_DOCUMENTS || Date.now() - started >= BATCH_MS) break;
           }
         }, { runsOnly: true });
       } catch {
-        // The run being written when the transaction failed is the batch's last: go past it.
-        if (current && batch.at(-1)?.read.group === current.group) current = await next;
         for (const entry of batch) entry.outcome = await writeAlone(store, await readGroup(entry.read, groups, reader), runFile(report.file, groups.paths, entry.read.group), options);
       }
       for (const entry of batch) {
-        report.runs.push(entry.outcome as RunOutcome);
+        addRun(report, entry.outcome as RunOutcome);
         options.onProgress?.(++done, total);
       }
     }
@@ -78,6 +91,57 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
     await reader.close();
     groups.close();
   }
+}
+
+/**
+ * Writes a set of consecutive runs in the batch's transaction. Runs not stored yet, with their metadata
+ * document, are written together by {@link writeNewRuns} in a savepoint: a few statements for the set
+ * instead of a few per run (PostgreSQL's small runs were bound by the round trips, issue 17). Should the
+ * database refuse that, the set is rolled back to the savepoint and written again a savepoint per run, so
+ * only the bad run is refused. The others (stored runs, runs without metadata) get a savepoint each.
+ * Runs are written in their order, so ids follow the input.
+ */
+async function writeSet(trx: Transaction<Database>, set: Entry[], fileOf: (group: RunGroup) => string, options: WriteGroupsOptions): Promise<void> {
+  const runs = new Map<Entry, NewRun>();
+  for (const entry of set) {
+    const run = prepare(entry.read, fileOf(entry.read.group), options);
+    if ('outcome' in run) entry.outcome = run;
+    else runs.set(entry, run);
+  }
+  const sharable = [...runs].filter(([entry]) => entry.read.metadata !== undefined);
+  const stored = sharable.length > 1 ? await findRuns(trx, sharable.map(([, run]) => run.uuid)) : new Map<string, unknown>();
+  let stretch: Entry[] = [];
+  const flush = async () => {
+    if (stretch.length) await writeNewInSavepoint(trx, stretch, runs, fileOf);
+    stretch = [];
+  };
+  for (const [entry, run] of runs) {
+    if (entry.read.metadata !== undefined && sharable.length > 1 && !stored.has(run.uuid)) {
+      stretch.push(entry);
+      continue;
+    }
+    await flush();
+    entry.outcome = await writeInSavepoint(trx, entry.read, run, fileOf(entry.read.group));
+  }
+  await flush();
+}
+
+/** Runs not stored yet, written together in a savepoint; one by one when the database refuses that. */
+async function writeNewInSavepoint(trx: Transaction<Database>, stretch: Entry[], runs: Map<Entry, NewRun>, fileOf: (group: RunGroup) => string): Promise<void> {
+  if (stretch.length > 1) {
+    await sql`savepoint runs`.execute(trx);
+    try {
+      await writeNewRuns(trx, stretch.map((entry) => ({ run: runs.get(entry)!, documents: entry.read.documents })));
+      await sql`release savepoint runs`.execute(trx);
+      for (const entry of stretch) entry.outcome = { uuid: entry.read.group.uuid, outcome: 'created', documents: entry.read.documents.length };
+      return;
+    } catch {
+      await sql`rollback to savepoint runs`.execute(trx);
+      await sql`release savepoint runs`.execute(trx);
+      forgetRecordedCollections(trx);
+    }
+  }
+  for (const entry of stretch) entry.outcome = await writeInSavepoint(trx, entry.read, runs.get(entry)!, fileOf(entry.read.group));
 }
 
 /**
@@ -148,6 +212,9 @@ function prepare({ group, metadata, documents, readError }: ReadGroup, file: str
   try {
     const run = { ...options.toRun(group, metadata, documents), replace: options.replace };
     if (nestedTooDeep(run.metadata)) throw new UserError(`the run's metadata ${TOO_DEEP}`, { field: 'metadata' });
+    // Refused here, before any statement, rather than in the middle of a shared INSERT (a run without a
+    // metadata document may need no time: its documents may go to a stored run).
+    if (metadata) checkRun(run);
     return run;
   } catch (err) {
     return failed(group, file, err);
@@ -168,9 +235,7 @@ async function writeGroupRun(trx: Transaction<Database>, read: ReadGroup, run: N
  * Writes one run in a savepoint of the batch's transaction, or says why it is not written (rolled back to
  * the savepoint). Throws only when the transaction itself is lost (the savepoint cannot be rolled back to).
  */
-async function writeInSavepoint(trx: Transaction<Database>, read: ReadGroup, file: string, options: WriteGroupsOptions): Promise<RunOutcome> {
-  const run = prepare(read, file, options);
-  if ('outcome' in run) return run;
+async function writeInSavepoint(trx: Transaction<Database>, read: ReadGroup, run: NewRun, file: string): Promise<RunOutcome> {
   await sql`savepoint run`.execute(trx);
   try {
     const outcome = await writeGroupRun(trx, read, run);

@@ -8,7 +8,7 @@
 import type { Kysely } from 'kysely';
 import { toEpochMs } from '../sources/opensearch/fields.js';
 import { analyzeText } from '../sources/store/text-analysis.js';
-import { insertRows } from './insert-rows.js';
+import { loadRows } from './insert-rows.js';
 import type { Database } from './schema.js';
 
 export const METADATA_VALUE_LIMIT = 512;
@@ -119,14 +119,28 @@ export async function writeRunTerms(trx: Kysely<Database>, runId: number, metada
     await trx.deleteFrom('run_terms').where('run_id', '=', runId).execute();
     await trx.deleteFrom('run_times').where('run_id', '=', runId).execute();
   }
+  const rows: TermRows = { terms: [], times: [] };
+  pushTermRows(rows, runId, metadataJson);
+  await insertTermRows(trx, rows);
+}
+
+/** `run_terms` (run_id, field, term) and `run_times` (run_id, field, time_ms) rows, flat. */
+export interface TermRows {
+  terms: unknown[];
+  times: unknown[];
+}
+
+/** Appends a run's term and time rows (several runs' rows go in shared INSERTs). */
+export function pushTermRows(rows: TermRows, runId: number, metadataJson: string): void {
   // From the stored JSON, as the reader parses it (a Date or undefined in the parsed input is not indexed).
   const metadata = parseMetadata(metadataJson);
-  const terms: unknown[] = [];
-  for (const t of metadataTerms(metadata)) terms.push(runId, t.field, t.term);
-  await insertRows(trx, 'run_terms', ['run_id', 'field', 'term'], terms);
-  const times: unknown[] = [];
-  for (const t of metadataTimes(metadata)) times.push(runId, t.field, t.timeMs);
-  await insertRows(trx, 'run_times', ['run_id', 'field', 'time_ms'], times);
+  for (const t of metadataTerms(metadata)) rows.terms.push(runId, t.field, t.term);
+  for (const t of metadataTimes(metadata)) rows.times.push(runId, t.field, t.timeMs);
+}
+
+export async function insertTermRows(trx: Kysely<Database>, rows: TermRows): Promise<void> {
+  await loadRows(trx, 'run_terms', ['run_id', 'field', 'term'], rows.terms);
+  await loadRows(trx, 'run_times', ['run_id', 'field', 'time_ms'], rows.times);
 }
 
 /**

@@ -79,6 +79,12 @@ class CopyFromStdin {
   private reject!: (err: Error) => void;
   private rowCount = 0;
   private failed = false;
+  /**
+   * Set by pg when it times queries (`query_timeout`): its timer, which holds this query and its rows,
+   * is cleared only through this callback. Never called, every COPY's rows stayed in memory and the
+   * process alive until the timeout (305 s by default) fired.
+   */
+  callback?: (err: Error | null, result?: unknown) => void;
 
   constructor(
     private readonly text: string,
@@ -106,11 +112,15 @@ class CopyFromStdin {
   /** The client forgets a query once it failed: no ReadyForQuery follows for it. */
   handleError(err: Error): void {
     this.failed = true;
+    this.callback?.(err);
     this.reject(err);
   }
 
   handleReadyForQuery(): void {
-    if (!this.failed) this.resolve({ command: 'COPY', rowCount: this.rowCount, rows: [] });
+    if (this.failed) return;
+    const result = { command: 'COPY', rowCount: this.rowCount, rows: [] as never[] };
+    this.callback?.(null, result);
+    this.resolve(result);
   }
 
   // Messages a COPY FROM does not get; the client calls them on whatever query is active.

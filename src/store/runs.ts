@@ -10,13 +10,12 @@
  * const runs = await listRuns(store.db, { where: { platform: 'AWS' }, limit: 10 }); // oldest first
  * ```
  */
-import { CompiledQuery, PostgresAdapter, sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { NotFoundError, UserError } from '../util/errors.js';
 import { recordDocumentCollections } from './document-collections.js';
 import { deleteRunTestResults, recomputeTestAggregates } from './tests.js';
-import { flattenMetadata, indexedValue, writeRunTerms } from './metadata.js';
-import { insertRows } from './insert-rows.js';
-import { CopyRows } from './pg-copy.js';
+import { flattenMetadata, indexedValue, insertTermRows, pushTermRows, writeRunTerms, type TermRows } from './metadata.js';
+import { insertRows, loadRows } from './insert-rows.js';
 import { noteRunChanged } from './run-changes.js';
 import type { Database, RunsTable } from './schema.js';
 
@@ -130,11 +129,15 @@ function refuseOverlong(run: NewRun): void {
   }
 }
 
-export async function writeRun(trx: Db, run: NewRun, documents: NewDocument[] = [], order?: DocumentOrder): Promise<{ id: number; outcome: WriteOutcome }> {
+/** Refuses a run the database would refuse or misplace (no time, a text longer than its column), naming the field. */
+export function checkRun(run: NewRun): void {
   // A run without a time would sit at 1970 on every series: refuse it (the transaction rolls back).
   if (!Number.isFinite(run.timestampMs)) throw new UserError(`run ${run.uuid} has no timestamp`, { field: 'timestamp' });
   refuseOverlong(run);
-  const row = {
+}
+
+function runRow(run: NewRun) {
+  return {
     uuid: run.uuid,
     timestamp_ms: run.timestampMs,
     start_ms: run.startMs ?? null,
@@ -152,6 +155,16 @@ export async function writeRun(trx: Db, run: NewRun, documents: NewDocument[] = 
     metadata: JSON.stringify(run.metadata),
     ingested_ms: Date.now(),
   };
+}
+
+/** Appends a run's `run_metadata` rows (run_id, key, value). */
+function pushMetadataRows(rows: unknown[], id: number, metadata: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(flattenMetadata(metadata))) rows.push(id, key, indexedValue(value));
+}
+
+export async function writeRun(trx: Db, run: NewRun, documents: NewDocument[] = [], order?: DocumentOrder): Promise<{ id: number; outcome: WriteOutcome }> {
+  checkRun(run);
+  const row = runRow(run);
   // PostgreSQL inserts a new run in one round trip (a run is mostly new); the others look first.
   const createdId = trx.getExecutor().adapter instanceof PostgresAdapter ? await insertUnlessExists(trx, row) : undefined;
   const existing = createdId === undefined ? await trx.selectFrom('runs').select(['id', 'source']).where('uuid', '=', run.uuid).executeTakeFirst() : undefined;
@@ -168,11 +181,59 @@ export async function writeRun(trx: Db, run: NewRun, documents: NewDocument[] = 
   }
   noteRunChanged(trx, id);
   const metadataRows: unknown[] = [];
-  for (const [key, value] of Object.entries(flattenMetadata(run.metadata))) metadataRows.push(id, key, indexedValue(value));
-  await insertRows(trx, 'run_metadata', ['run_id', 'key', 'value'], metadataRows);
+  pushMetadataRows(metadataRows, id, run.metadata);
+  await insertRows(trx, 'run_metadata', METADATA_COLUMNS, metadataRows);
   await writeRunTerms(trx, id, row.metadata, existing !== undefined);
   await (existing ? replaceDocuments(trx, id, documents, order) : insertDocuments(trx, id, documents, order));
   return { id, outcome: existing ? 'replaced' : 'created' };
+}
+
+const METADATA_COLUMNS = ['run_id', 'key', 'value'];
+const RUN_COLUMNS = Object.keys(runRow({ uuid: '', timestampMs: 0, source: '', collection: '', metadata: {} }));
+
+/** The stored runs among `uuids`: their ids and the source that wrote them. */
+export async function findRuns(trx: Db, uuids: readonly string[]): Promise<Map<string, { id: number; source: string }>> {
+  const found = new Map<string, { id: number; source: string }>();
+  for (let i = 0; i < uuids.length; i += LOOKUP_CHUNK) {
+    const rows = await trx.selectFrom('runs').select(['id', 'uuid', 'source']).where('uuid', 'in', uuids.slice(i, i + LOOKUP_CHUNK)).execute();
+    for (const r of rows) found.set(r.uuid, { id: Number(r.id), source: r.source });
+  }
+  return found;
+}
+
+const LOOKUP_CHUNK = 1000;
+
+/**
+ * Writes runs none of which is stored yet (checked by the caller, e.g. with {@link findRuns}), each with
+ * its documents, in shared multi-row INSERTs: a handful of statements for all of them instead of a handful
+ * per run — PostgreSQL's small runs were bound by the round trips (issue 17). All or nothing for the
+ * caller: a refusal (a uuid stored meanwhile, a value a column refuses) throws, and the caller rolls back
+ * to its savepoint and writes the runs one by one with {@link writeRun} to refuse only the bad one.
+ * Ids follow the order given (runs and documents).
+ */
+export async function writeNewRuns(trx: Db, runs: readonly { run: NewRun; documents: readonly NewDocument[] }[]): Promise<void> {
+  if (!runs.length) return;
+  const rows = runs.map(({ run }) => {
+    checkRun(run);
+    return runRow(run);
+  });
+  await insertRows(trx, 'runs', RUN_COLUMNS, rows.flatMap((row) => Object.values(row)));
+  const ids = await findRuns(trx, rows.map((row) => row.uuid));
+  const metadataRows: unknown[] = [];
+  const termRows: TermRows = { terms: [], times: [] };
+  const documents: { runId: number; documents: readonly NewDocument[] }[] = [];
+  runs.forEach(({ run, documents: docs }, i) => {
+    const id = ids.get(run.uuid)?.id;
+    if (id === undefined) throw new Error(`run ${run.uuid} was not found after its insert`);
+    noteRunChanged(trx, id);
+    pushMetadataRows(metadataRows, id, run.metadata);
+    pushTermRows(termRows, id, rows[i].metadata);
+    documents.push({ runId: id, documents: docs });
+  });
+  await loadRows(trx, 'run_metadata', METADATA_COLUMNS, metadataRows);
+  await insertTermRows(trx, termRows);
+  await recordDocumentCollections(trx, runs.flatMap((r) => r.documents));
+  await insertDocumentRows(trx, documents);
 }
 
 async function insertRunRow(trx: Db, row: Record<string, unknown> & { uuid: string }): Promise<number> {
@@ -202,33 +263,21 @@ async function insertDocuments(trx: Db, runId: number, documents: NewDocument[],
     order.ready();
     await order.after;
   }
-  if (trx.getExecutor().adapter instanceof PostgresAdapter) await insertDocumentsCopy(trx, runId, documents);
-  else await insertDocumentRows(trx, runId, documents);
+  await insertDocumentRows(trx, [{ runId, documents }]);
   order?.inserted();
 }
 
-async function insertDocumentRows(trx: Db, runId: number, documents: NewDocument[]): Promise<void> {
+/** Documents of one or more runs, in the order given. */
+type RunDocuments = readonly { runId: number; documents: readonly NewDocument[] }[];
+
+/** PostgreSQL loads them by COPY (loadRows). */
+async function insertDocumentRows(trx: Db, runs: RunDocuments): Promise<void> {
   const values: unknown[] = [];
-  for (const d of documents) values.push(runId, d.collection, d.timestampMs, d.metricName, d.body);
-  await insertRows(trx, 'documents', DOCUMENT_COLUMNS, values);
+  for (const { runId, documents } of runs) for (const d of documents) values.push(runId, d.collection, d.timestampMs, d.metricName, d.body);
+  await loadRows(trx, 'documents', DOCUMENT_COLUMNS, values);
 }
 
 const DOCUMENT_COLUMNS = ['run_id', 'collection', 'timestamp_ms', 'metric_name', 'body'];
-
-/** Documents per COPY: one statement for a usual run, and a few MB of COPY text at most for a huge one. */
-const COPY_BATCH = 10_000;
-
-/**
- * PostgreSQL loads a run's documents with COPY: the server parses a tab-separated stream and inserts
- * in batches, about half the server time of multi-row inserts and no per-value array escaping here.
- */
-async function insertDocumentsCopy(trx: Db, runId: number, documents: NewDocument[]): Promise<void> {
-  for (let i = 0; i < documents.length; i += COPY_BATCH) {
-    const rows = new CopyRows();
-    for (const d of documents.slice(i, i + COPY_BATCH)) rows.push([runId, d.collection, d.timestampMs, d.metricName, d.body]);
-    await trx.executeQuery(CompiledQuery.raw('copy documents (run_id, collection, timestamp_ms, metric_name, body) from stdin', [rows]));
-  }
-}
 
 export interface RunFilter {
   /** Metadata key → value; all must match (string comparison of the flattened value). */
