@@ -26,7 +26,7 @@ interface IngestFlags extends OptionValues {
 export function registerIngest(program: Command): void {
   const cmd = program
     .command('ingest')
-    .description('ingest result files into the store, one transaction per run')
+    .description('ingest result files into the store; each run is written whole or not at all')
     .argument('<format>', 'input format (see below)')
     .argument('[files...]', 'files to read; - or nothing reads stdin', [])
     .option('--run-meta <key=value>', 'metadata added to every run (repeatable; key:value also accepted)', collect)

@@ -1,5 +1,5 @@
 /**
- * `perfhound ingest bulk`: an OpenSearch `_bulk` NDJSON export into the store, one transaction per run.
+ * `perfhound ingest bulk`: an OpenSearch `_bulk` NDJSON export into the store, each run whole or not at all.
  *
  * ```ts
  * const report = await ingestBulk(store, 'export.ndjson', { metadataCollections: DEFAULT_METADATA_COLLECTIONS,

@@ -1,5 +1,5 @@
 /**
- * `perfhound ingest json`: the generic JSON run shape (below) into the store, one transaction per run.
+ * `perfhound ingest json`: the generic JSON run shape (below) into the store, each run whole or not at all.
  *
  * ```ts
  * const report = await ingestJson(store, 'runs.json', { collection: 'results', runCollection: 'results',
@@ -43,7 +43,7 @@ export interface JsonOptions {
  *
  * `uuid` and `timestamp` are required; `metrics` (name → number or null) become one document
  * `{uuid, timestamp, …metrics}`, each of `documents` one more (with `uuid` added), all in the collection.
- * One transaction per run. Two passes: the first notes where each run id is, so a run given twice is
+ * Each run whole or not at all (a savepoint of its own when a set of runs is refused). Two passes: the first notes where each run id is, so a run given twice is
  * refused whole (each place named); a bad run is refused alone, the others are written and reported.
  * A file cut short (a JSON array not closed) keeps its whole runs; the cut is reported.
  */

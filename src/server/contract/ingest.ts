@@ -46,7 +46,7 @@ const IngestQuery = z.looseObject({
 });
 
 export const ingest = route('POST', '/api/v1/ingest/:format', 'ingest', {
-  summary: 'ingest a result file streamed as the body, one transaction per run',
+  summary: 'ingest a result file streamed as the body; each run is written whole or not at all',
   description: 'The body is what `perfhound ingest <format>` reads; any content type. Options are the CLI flags as query parameters (kebab-case or camelCase).',
   tags: ['ingest'],
   params: z.strictObject({ format: z.string().meta({ description: 'input format: bulk, kube-burner, csv, json, subunit or junit' }) }),

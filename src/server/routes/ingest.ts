@@ -29,7 +29,7 @@ export interface IngestLimits {
  * to a temporary file whatever its content type; the CLI's options are query parameters (`run-meta=k=v`,
  * repeatable ones repeated; camelCase accepted). 200 with the ingest report when every run was written;
  * 400 naming the first bad place (line, field) when a run or line was refused — the report then says which
- * runs were still written (one transaction per run). Every message of the report is in the caller's
+ * runs were still written (each run whole or not at all). Every message of the report is in the caller's
  * terms (no path of the daemon, nothing the database said; those go to the log).
  */
 export function ingestRoutes(app: FastifyInstance, store: Store, metrics: ServerMetrics, { limit, budget, terms, afterWrite }: IngestLimits): void {
