@@ -105,10 +105,11 @@ export async function buildCli() {
  * the bundle is ASCII. esbuild escapes strings, not regular expression literals or template literals.
  */
 function assertAscii(file) {
-  const text = readFileSync(file, 'utf8');
-  const at = text.search(/[^\x00-\x7f]/);
+  const bytes = readFileSync(file);
+  const at = bytes.findIndex((b) => b > 0x7f);
   if (at >= 0) {
-    throw new Error(`${file}: non-ASCII text in the bundle near ${JSON.stringify(text.slice(Math.max(0, at - 60), at + 20))}: write it as a \\u escape in the source`);
+    const near = bytes.subarray(Math.max(0, at - 60), at + 20).toString('utf8');
+    throw new Error(`${file}: non-ASCII text in the bundle near ${JSON.stringify(near)}: write it as a \\u escape in the source`);
   }
 }
 
