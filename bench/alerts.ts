@@ -17,6 +17,7 @@ import { ingestJson } from '../src/ingest/json.js';
 import { insertChannel } from '../src/store/alerts.js';
 import { openStore, type Store } from '../src/store/connect.js';
 import { writeRun } from '../src/store/runs.js';
+import { median } from './median.js';
 import type { Benchmark } from './registry.js';
 
 const BASE = Date.UTC(2025, 0, 1);
@@ -62,8 +63,6 @@ function config(t: number, metrics: number): string {
   for (let m = 0; m < metrics; m++) lines.push(`      - name: m${m}`, `        metric_of_interest: m${m}`);
   return lines.join('\n') + '\n';
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export const alertsBenchmark: Benchmark = {
   name: 'alerts',
