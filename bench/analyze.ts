@@ -4,13 +4,12 @@
  * store; then one `perfhound analyze` over all of it in a child process (wall time, peak RSS), and the
  * same analysis over the OpenSearch test server loaded with the same documents (wall time, requests).
  */
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { loadBulk, startOpenSearchTestServer } from '../test/support/opensearch-server/index.js';
-import { PEAK_RSS_KB_EXPRESSION } from './peak-rss.js';
+import { cliInChild } from './cli-child.js';
 import type { Benchmark } from './registry.js';
 
 const AGGREGATED = 15;
@@ -59,19 +58,6 @@ function load(): string {
   return loadavg()[0].toFixed(2);
 }
 
-/** Runs the CLI in a child process (asynchronously: the OpenSearch test server lives in this process). */
-async function runChild(args: string[]): Promise<{ seconds: number; cpuSeconds: number; maxRssMb: number; code: number; stderr: string }> {
-  const cli = resolve('dist-bench/src/cli/main.js');
-  const script = `const t=process.hrtime.bigint();import(${JSON.stringify(cli)}).then(m=>m.main(['node','perfhound',...${JSON.stringify(args)}])).then(()=>{const u=process.resourceUsage();console.error('BENCH',Number(process.hrtime.bigint()-t)/1e9,${PEAK_RSS_KB_EXPRESSION},process.exitCode??0,(u.userCPUTime+u.systemCPUTime)/1e6)})`;
-  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  await once(child, 'close');
-  const m = /BENCH ([\d.]+) (\d+) (\d+) ([\d.]+)/.exec(stderr);
-  if (!m) throw new Error(`child failed: ${stderr.slice(-2000)}`);
-  return { seconds: Number(m[1]), maxRssMb: Number(m[2]) / 1024, code: Number(m[3]), cpuSeconds: Number(m[4]), stderr };
-}
-
 export const analyzeBenchmark: Benchmark = {
   name: 'analyze',
   description: 'perfhound analyze of 50 tests × 20 metrics × 500 runs: SQLite store and OpenSearch test server (wall, peak RSS, requests)',
@@ -85,21 +71,21 @@ export const analyzeBenchmark: Benchmark = {
       writeFileSync(cfg, config(s));
       console.log(`input: ${s.tests} tests × ${s.metrics} metrics × ${s.runs} runs = ${s.tests * s.runs} runs, ${s.tests * s.runs * s.metrics} documents`);
       const db = `sqlite:${join(dir, 'bench.db')}`;
-      const ingest = await runChild(['ingest', 'bulk', bulk, '--db', db]);
+      const ingest = await cliInChild(['ingest', 'bulk', bulk, '--db', db]);
       console.log(`ingest (setup) ${ingest.seconds.toFixed(1)} s`);
       const common = ['--config', cfg, '--metadata-index', 'perf_scale_ci*', '--benchmark-index', 'ripsaw-kube-burner*', '--node-count', 'true', '-o', 'json', '--hunter-analyze', '--save-output-path', join(dir, 'output.txt'), '--save-data-path', join(dir, 'data.csv')];
-      const store = await runChild(['analyze', '--db', db, ...common]);
+      const store = await cliInChild(['analyze', '--db', db, ...common]);
       // The machine may be shared: CPU time (user + system) says what the analysis itself costs.
       console.log(`store sqlite     ${store.seconds.toFixed(2)} s (CPU ${store.cpuSeconds.toFixed(2)} s)  peak RSS ${store.maxRssMb.toFixed(0)} MB  exit ${store.code}  (load ${load()})`);
       // Worker threads (--jobs auto): whether they pay depends on free cores, so both are printed.
-      const jobs = await runChild(['analyze', '--db', db, ...common, '--jobs', 'auto']);
+      const jobs = await cliInChild(['analyze', '--db', db, ...common, '--jobs', 'auto']);
       console.log(`store sqlite --jobs auto ${jobs.seconds.toFixed(2)} s (CPU ${jobs.cpuSeconds.toFixed(2)} s, all threads)  peak RSS ${jobs.maxRssMb.toFixed(0)} MB  exit ${jobs.code}  (load ${load()})`);
 
       const server = await startOpenSearchTestServer();
       try {
         await loadBulk(server.url, readFileSync(bulk, 'utf8'));
         server.reset();
-        const os = await runChild(['analyze', '--es-server', server.url, ...common]);
+        const os = await cliInChild(['analyze', '--es-server', server.url, ...common]);
         const requests = server.requestCount((r) => r.path.endsWith('/_search'));
         console.log(`opensearch (test server) ${os.seconds.toFixed(2)} s (client CPU ${os.cpuSeconds.toFixed(2)} s)  peak RSS ${os.maxRssMb.toFixed(0)} MB  exit ${os.code}  ${requests} _search requests (${(requests / s.tests).toFixed(1)} per test)  (load ${load()})`);
       } finally {

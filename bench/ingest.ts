@@ -3,13 +3,12 @@
  * real CLI in a child process into SQLite and PostgreSQL; documents per second and the child's peak RSS.
  * `PERFHOUND_BENCH_DOCS` sets N (default 1 000 000).
  */
-import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { createTestDatabase } from '../test/support/create-database.js';
-import { PEAK_RSS_KB_EXPRESSION } from './peak-rss.js';
+import { cliInChildSync, type CliFigures } from './cli-child.js';
 import type { Benchmark } from './registry.js';
 
 const DOCS_PER_RUN = 1000;
@@ -37,13 +36,10 @@ export async function writeKubeBurnerBulk(path: string, docs: number): Promise<v
   await once(out, 'finish');
 }
 
-export function ingestInChild(file: string, db: string): { seconds: number; cpuSeconds: number; maxRssMb: number; stdout: string } {
-  const cli = resolve('dist-bench/src/cli/main.js');
-  const script = `const t=process.hrtime.bigint();import(${JSON.stringify(cli)}).then(m=>m.main(['node','perfhound','ingest','bulk',${JSON.stringify(file)},'--db',${JSON.stringify(db)}])).then(()=>{const u=process.resourceUsage();console.error('BENCH',Number(process.hrtime.bigint()-t)/1e9,${PEAK_RSS_KB_EXPRESSION},(u.userCPUTime+u.systemCPUTime)/1e6)})`;
-  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  const m = /BENCH ([\d.]+) (\d+) ([\d.]+)/.exec(child.stderr);
-  if (!m || child.status !== 0) throw new Error(`ingest failed: ${child.stderr.slice(-2000)}`);
-  return { seconds: Number(m[1]), cpuSeconds: Number(m[3]), maxRssMb: Number(m[2]) / 1024, stdout: child.stdout.trim() };
+export function ingestInChild(file: string, db: string): CliFigures {
+  const r = cliInChildSync(['ingest', 'bulk', file, '--db', db]);
+  if (r.code !== 0) throw new Error(`ingest failed: ${r.stderr.slice(-2000)}`);
+  return r;
 }
 
 export const ingestBenchmark: Benchmark = {

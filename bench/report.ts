@@ -3,22 +3,18 @@
  * profile against a real Prometheus with backfilled history (Debian's package), into SQLite, by the real
  * CLI in a child process: reports per second, CPU seconds and the child's peak RSS. Goal: ≥ 50 reports/s.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { buildHistory, bulkFile, kubeBurnerDocs, metadataDoc, type HistoryRun } from '../test/report/history.js';
 import { startPrometheus } from '../test/report/prometheus-server.js';
-import { PEAK_RSS_KB_EXPRESSION } from './peak-rss.js';
+import { cliInChildSync, type CliFigures } from './cli-child.js';
 import type { Benchmark } from './registry.js';
 
-function cliInChild(args: string[]): { seconds: number; cpuSeconds: number; maxRssMb: number; stderr: string } {
-  const cli = resolve('dist-bench/src/cli/main.js');
-  const script = `const t=process.hrtime.bigint();import(${JSON.stringify(cli)}).then(m=>m.main(${JSON.stringify(['node', 'perfhound', ...args])})).then(()=>{const u=process.resourceUsage();console.error('BENCH',Number(process.hrtime.bigint()-t)/1e9,${PEAK_RSS_KB_EXPRESSION},(u.userCPUTime+u.systemCPUTime)/1e6,process.exitCode??0)})`;
-  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  const m = /BENCH ([\d.]+) (\d+) ([\d.]+) (\d+)/.exec(child.stderr);
-  if (!m || child.status !== 0 || m[4] !== '0') throw new Error(`perfhound ${args[0]} failed: ${child.stderr.slice(-2000)}`);
-  return { seconds: Number(m[1]), cpuSeconds: Number(m[3]), maxRssMb: Number(m[2]) / 1024, stderr: child.stderr };
+function cliInChild(args: string[]): CliFigures {
+  const r = cliInChildSync(args);
+  if (r.code !== 0) throw new Error(`perfhound ${args[0]} failed: ${r.stderr.slice(-2000)}`);
+  return r;
 }
 
 export const reportBenchmark: Benchmark = {
