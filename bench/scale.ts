@@ -4,8 +4,9 @@
  * - Analysis: one test of 20 metrics × 200 runs in a store that also holds N unrelated runs of the same
  *   metadata collection (20 documents each), for each N of `PERFHOUND_BENCH_SCALE` (default `0,20000`; the
  *   issue's `0,100000,500000` takes long to build). The store grows from one size to the next; each
- *   analysis runs in a child process (bench/scale-child.ts): CPU and wall time (medians of 15, after 2
- *   warm-ups; and the least CPU), the PostgreSQL server's CPU (mean) and peak RSS.
+ *   analysis runs in a child process (bench/scale-child.ts): CPU and wall time (medians of 15 per child, after
+ *   2 warm-ups; and the least CPU), the PostgreSQL server's CPU (mean) and peak RSS; 3 children alternate
+ *   with 3 over a store of the test's runs alone, and the growth of the CPU between the two is printed.
  * - Daemon, on the largest store: `perfhound serve` with the test's config; after an ingest, 32 clients
  *   ask for the test's 20 series for `PERFHOUND_BENCH_SECONDS` (default 20) s: p50/p99, errors, RSS.
  *   Twice: after an ingest of an unrelated run (the answers stay valid), and after an ingest of a new run
@@ -184,26 +185,66 @@ async function daemonUnderLoad(url: string, configDir: string, store: Store, unr
   }
 }
 
+/** Alternating children, so that the two stores are measured under the same load: each one's figures pooled. */
+const ROUNDS = 3;
+
+function mean(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+function pooled(url: string, configFile: string, into: ChildFigures | undefined): ChildFigures {
+  const next = analyseInChild(url, configFile);
+  if (!into) return next;
+  return { cpu: [...into.cpu, ...next.cpu], wall: [...into.wall, ...next.wall], serverCpu: [...into.serverCpu, ...next.serverCpu], rows: next.rows, maxRssMb: Math.max(into.maxRssMb, next.maxRssMb) };
+}
+
+function describe(dialect: DialectName, f: ChildFigures): string {
+  // The server's CPU is read in 10 ms ticks: its mean is the figure, not a median.
+  const server = dialect === 'postgres' ? `, server CPU ${mean(f.serverCpu).toFixed(1)} ms (mean)` : '';
+  return `analysis CPU ${median(f.cpu).toFixed(0)} ms (least ${Math.min(...f.cpu).toFixed(0)}), wall ${median(f.wall).toFixed(0)} ms (medians of ${f.cpu.length})${server}, peak RSS ${f.maxRssMb.toFixed(0)} MB, rows ${f.rows}`;
+}
+
+/**
+ * The test's analysis beside each size of unrelated runs. A second store holding the test's runs alone is
+ * analysed in the same rounds, alternating with the grown one: the growth is read between figures taken
+ * under the same load (on this shared machine, the same store's median moved by 2× between runs).
+ */
 async function analysisBySize(dialect: DialectName, sizes: number[], dir: string): Promise<void> {
   const db = await createTestDatabase(dialect);
   const store = await openStore(db.url);
+  const alone = await createTestDatabase(dialect);
+  const aloneStore = await openStore(alone.url);
+  const configFile = join(dir, 'scale.yaml');
   try {
-    for (let r = 0; r < RUNS; r++) await writeTargetRun(store, r);
+    for (let r = 0; r < RUNS; r++) {
+      await writeTargetRun(store, r);
+      await writeTargetRun(aloneStore, r);
+    }
+    await aloneStore.close();
     let stored = 0;
     for (const size of sizes) {
       const started = performance.now();
       await writeUnrelated(store, stored, size);
       const built = size > stored ? `built ${((size - stored) / ((performance.now() - started) / 1000)).toFixed(0)} runs/s; ` : '';
       stored = Math.max(stored, size);
-      const { cpu, wall, serverCpu, rows, maxRssMb } = analyseInChild(db.url, join(dir, 'scale.yaml'));
-      // The server's CPU is read in 10 ms ticks: its mean is the figure, not a median.
-      const server = dialect === 'postgres' ? `, server CPU ${(serverCpu.reduce((a, b) => a + b, 0) / serverCpu.length).toFixed(1)} ms (mean)` : '';
-      console.log(`${dialect.padEnd(8)} unrelated runs ${String(size).padStart(7)}: analysis CPU ${median(cpu).toFixed(0)} ms (least ${Math.min(...cpu).toFixed(0)}), wall ${median(wall).toFixed(0)} ms (medians of ${cpu.length})${server}, peak RSS ${maxRssMb.toFixed(0)} MB, rows ${rows}; ${built}load ${loadavg()[0].toFixed(1)}`);
+      let grown: ChildFigures | undefined;
+      let base: ChildFigures | undefined;
+      for (let round = 0; round < ROUNDS; round++) {
+        base = pooled(alone.url, configFile, base);
+        grown = pooled(db.url, configFile, grown);
+      }
+      const g = grown!;
+      const b = base!;
+      const growth = (median(g.cpu) / median(b.cpu) - 1) * 100;
+      const total = dialect === 'postgres' ? `; client + server CPU ${((mean(g.cpu) + mean(g.serverCpu)) / (mean(b.cpu) + mean(b.serverCpu)) * 100 - 100).toFixed(0)} % (means)` : '';
+      console.log(`${dialect.padEnd(8)} unrelated runs ${String(size).padStart(7)}: ${describe(dialect, g)}; ${built}load ${loadavg()[0].toFixed(1)}`);
+      console.log(`${''.padEnd(8)} the test's runs alone, same rounds: ${describe(dialect, b)}; growth: analysis CPU ${growth >= 0 ? '+' : ''}${growth.toFixed(0)} % (medians)${total}`);
     }
     if (process.env.PERFHOUND_BENCH_SCALE_DAEMON !== '0') await daemonUnderLoad(db.url, dir, store, stored);
   } finally {
     await store.close();
     await db.drop();
+    await alone.drop();
   }
 }
 
