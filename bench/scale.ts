@@ -16,7 +16,8 @@
  * - Ingest: a bulk file of `PERFHOUND_BENCH_SCALE_INGEST` runs (default 250 000) of 20 documents each, by the
  *   CLI in a child process: runs/s, CPU, peak RSS.
  *
- * `PERFHOUND_BENCH_SCALE_DIALECTS` (default `sqlite,postgres`) picks the databases.
+ * `PERFHOUND_BENCH_SCALE_DIALECTS` (default `sqlite,postgres`) picks the databases;
+ * `PERFHOUND_BENCH_SCALE_KEEP=1` keeps the analysis stores and prints their URLs (to look into a figure).
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -215,13 +216,13 @@ async function analysisBySize(dialect: DialectName, sizes: number[], dir: string
   const alone = await createTestDatabase(dialect);
   const aloneStore = await openStore(alone.url);
   const configFile = join(dir, 'scale.yaml');
+  let stored = 0;
   try {
     for (let r = 0; r < RUNS; r++) {
       await writeTargetRun(store, r);
       await writeTargetRun(aloneStore, r);
     }
     await aloneStore.close();
-    let stored = 0;
     for (const size of sizes) {
       const started = performance.now();
       await writeUnrelated(store, stored, size);
@@ -243,8 +244,12 @@ async function analysisBySize(dialect: DialectName, sizes: number[], dir: string
     if (process.env.PERFHOUND_BENCH_SCALE_DAEMON !== '0') await daemonUnderLoad(db.url, dir, store, stored);
   } finally {
     await store.close();
-    await db.drop();
-    await alone.drop();
+    if (process.env.PERFHOUND_BENCH_SCALE_KEEP === '1') {
+      console.log(`  kept: ${db.url} (the test beside ${stored} runs), ${alone.url} (the test alone)`);
+    } else {
+      await db.drop();
+      await alone.drop();
+    }
   }
 }
 

@@ -5,12 +5,14 @@
  * over random stores and selectors — text and `.keyword` matches, numbers and booleans, arrays, arrays of
  * objects, values longer than the keyword limit and the term cut, `not` and `wildcard` — whether the
  * rarest field's runs or the intersection of every field's runs are the candidates. And it reads only the
- * selected runs: unrelated runs are not parsed.
+ * selected runs: unrelated runs are not parsed, and (SQLite's plans) not walked either.
  */
+import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MatchableDocument, matchesSelector } from '../../src/sources/store/match.js';
 import { StoreSource } from '../../src/sources/store/index.js';
+import { SelectionLog } from '../../src/sources/store/selection.js';
 import type { MetadataSelector } from '../../src/sources/types.js';
 import { openStore } from '../../src/store/connect.js';
 import { up as upRunTerms } from '../../src/store/migrations/0012_run_terms.js';
@@ -106,6 +108,49 @@ describe('migration 0012 writes the terms of runs stored before it', () => {
       expect(runs.map((r) => r.uuid)).toEqual(['old']);
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('store source metadata selection (sqlite plans)', () => {
+  const db = useTestDatabase('sqlite');
+
+  it('reads the candidate runs by their ids, not by walking the collection', async () => {
+    // Beside 500 000 runs of the collection, SQLite's plan for `collection IN (…) AND id IN (…)` walked
+    // ix_runs_collection over all of them (91 ms a read) where the primary key finds the 200 candidates
+    // (1 ms). The plan does not depend on the table's size (no statistics): a small store shows it.
+    const store = await openStore(db.url);
+    const statements: string[] = [];
+    const realPrepare = Database.prototype.prepare;
+    const spy = vi.spyOn(Database.prototype, 'prepare').mockImplementation(function (this: Database.Database, source: string) {
+      statements.push(source);
+      return realPrepare.call(this, source);
+    });
+    try {
+      await store.transaction(async (trx) => {
+        for (let i = 0; i < 40; i++) {
+          await writeRun(trx, { uuid: `u${i}`, timestampMs: base + i, source: 'test', collection: i % 2 ? 'perf_scale_ci' : 'other', metadata: { uuid: `u${i}`, benchmark: i < 10 ? 'node-density' : 'x' } });
+        }
+      });
+      const source = new StoreSource(store, { metadataCollection: 'perf_scale_ci', reads: new SelectionLog() });
+      const runs = await source.findRuns({ selector: { match: { 'benchmark.keyword': 'node-density' }, not: {}, wildcard: {} }, uuidField: 'uuid', versionField: 'ver', timestampField: 'timestamp' });
+      // Candidates of another collection share the term: they are read and left out.
+      expect(runs.map((r) => r.uuid)).toEqual(['u1', 'u3', 'u5', 'u7', 'u9']);
+    } finally {
+      spy.mockRestore();
+      await store.close();
+    }
+    const byIds = statements.filter((q) => /from "runs" where .*"id" in \(/.test(q));
+    expect(byIds.length).toBe(2); // the fingerprint and the metadata read
+    const file = new Database(db.url.slice('sqlite:'.length), { readonly: true });
+    try {
+      for (const q of byIds) {
+        const params = Array.from({ length: (q.match(/\?/g) ?? []).length }, () => 1);
+        const plan = file.prepare(`EXPLAIN QUERY PLAN ${q}`).all(...params) as { detail: string }[];
+        expect(plan.map((p) => p.detail).join('; ')).toMatch(/^SEARCH runs USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+      }
+    } finally {
+      file.close();
     }
   });
 });

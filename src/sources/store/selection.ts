@@ -50,12 +50,22 @@ export async function selectionIds(db: Kysely<Database>, read: SelectionRead, co
 export async function fingerprintOf(db: Kysely<Database>, chosen: string[], ids: number[] | undefined, window: TimeWindow | undefined, count: () => void): Promise<string> {
   if (chosen.length === 0) return '0:0';
   const aggregate = (narrow?: number[]) => {
-    let q = db
-      .selectFrom('runs')
-      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('changed_version').as('v')])
-      .where('collection', 'in', chosen);
+    // Candidates are found by their ids (the primary key) and their collection counted by a CASE: a
+    // collection condition in WHERE let SQLite walk ix_runs_collection over every run of the collection
+    // instead (metadataDocs in source.ts reads them the same way).
+    let q = narrow
+      ? db
+          .selectFrom('runs')
+          .select((eb) => {
+            const inChosen = () => eb.case().when('collection', 'in', chosen);
+            return [eb.fn.count<number>(inChosen().then(1).end()).as('n'), eb.fn.max(inChosen().then(eb.ref('changed_version')).end()).as('v')];
+          })
+          .where('id', 'in', narrow)
+      : db
+          .selectFrom('runs')
+          .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('changed_version').as('v')])
+          .where('collection', 'in', chosen);
     if (window) q = q.where(inWindow(window));
-    if (narrow) q = q.where('id', 'in', narrow);
     return q.executeTakeFirstOrThrow();
   };
   let n = 0;

@@ -211,22 +211,27 @@ export class StoreSource implements Source {
     const out: MetadataDoc[] = [];
     if (chosenRuns.length) {
       const base = () => {
-        const q = db.selectFrom('runs').select(['id', 'uuid', 'timestamp_ms', 'build_url', 'metadata']).where('collection', 'in', chosenRuns);
+        const q = db.selectFrom('runs').select(['id', 'uuid', 'timestamp_ms', 'build_url', 'metadata', 'collection']);
         return window ? q.where(inWindow(window)) : q;
       };
+      const inCollections = new Set(chosenRuns);
       const add = (rows: Awaited<ReturnType<ReturnType<typeof base>['execute']>>) => {
         for (const r of rows) {
+          if (r.collection === null || !inCollections.has(r.collection)) continue;
           out.push({ runId: Number(r.id), runUuid: r.uuid, timestampMs: Number(r.timestamp_ms), buildUrl: r.build_url, doc: new MatchableDocument(parseBody(r.metadata)) });
         }
       };
       if (ids) {
+        // The candidates are found by their ids (the primary key), their collection checked as they arrive:
+        // with the collection in the query too, SQLite walked ix_runs_collection over every run of the
+        // collection (91 ms per read beside 500 000 runs, against 1 ms; `npm run bench -- scale`).
         for (let i = 0; i < ids.length; i += IN_CHUNK) {
           this.queries++;
           add(await base().where('id', 'in', ids.slice(i, i + IN_CHUNK)).orderBy('id').execute());
         }
       } else {
         this.queries++;
-        add(await base().execute());
+        add(await base().where('collection', 'in', chosenRuns).execute());
       }
     }
     // An explicit pattern may name a document collection (Orion: metadata index = metrics index).
