@@ -2,6 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Store } from '../store/connect.js';
 import { forgetRecordedCollections } from '../store/document-collections.js';
 import { checkRun, findRuns, writeDocuments, writeNewRuns, writeRun, type NewDocument, type NewRun } from '../store/runs.js';
+import { AnalyzePacer } from '../store/planner-statistics.js';
 import type { Database } from '../store/schema.js';
 import { UserError, errorMessage, type Place } from '../util/errors.js';
 import { RangeReader } from './line-scanner.js';
@@ -51,6 +52,8 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
   let done = 0;
   const pending = groups.runs();
   const reader = new RangeReader();
+  // A batch's commit may make tables due for ANALYZE (PostgreSQL): analysed at a pace, and at the end.
+  const analyze = new AnalyzePacer(store.db);
   // The next run's documents are read while the database writes the current ones.
   let next = readNext(pending, groups, reader);
   try {
@@ -77,9 +80,9 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
             documents += setDocuments;
             if (batch.length >= batchRuns || documents >= BATCH_DOCUMENTS || Date.now() - started >= BATCH_MS) break;
           }
-        }, { runsOnly: true });
+        }, { runsOnly: true, analyze });
       } catch {
-        for (const entry of batch) entry.outcome = await writeAlone(store, await readGroup(entry.read, groups, reader), runFile(report.file, groups.paths, entry.read.group), options);
+        for (const entry of batch) entry.outcome = await writeAlone(store, await readGroup(entry.read, groups, reader), runFile(report.file, groups.paths, entry.read.group), options, analyze);
       }
       for (const entry of batch) {
         addRun(report, entry.outcome as RunOutcome);
@@ -90,6 +93,7 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
     await next.catch(() => undefined);
     await reader.close();
     groups.close();
+    await analyze.finish();
   }
 }
 
@@ -250,11 +254,11 @@ async function writeInSavepoint(trx: Transaction<Database>, read: ReadGroup, run
 }
 
 /** Writes one run in its own transaction, or says why it is not written. */
-async function writeAlone(store: Store, read: ReadGroup, file: string, options: WriteGroupsOptions): Promise<RunOutcome> {
+async function writeAlone(store: Store, read: ReadGroup, file: string, options: WriteGroupsOptions, analyze: AnalyzePacer): Promise<RunOutcome> {
   const run = prepare(read, file, options);
   if ('outcome' in run) return run;
   try {
-    return await store.writeTransaction((trx) => writeGroupRun(trx, read, run), { runsOnly: true });
+    return await store.writeTransaction((trx) => writeGroupRun(trx, read, run), { runsOnly: true, analyze });
   } catch (err) {
     return failed(read.group, file, err);
   }
