@@ -40,15 +40,20 @@ interface Entry {
  * The second pass: runs are written many to a transaction — all of a run or, when any of its lines was
  * bad or the database refuses it, none of it (the batch's other runs kept). One commit per batch instead
  * of per run: 20-document runs were bound by the commit (issue 17); and runs not stored yet share their
- * INSERTs, a set at a time ({@link writeSet}). A transaction that fails as a whole (its commit refused,
- * its connection lost) is written again run by run, each in its own transaction, so a run is still
- * refused alone. Re-running an interrupted ingest rewrites the same runs (writes are idempotent by uuid).
+ * INSERTs, a set at a time ({@link writeSet}). A batch is first written without savepoints: what the
+ * database could refuse is checked before (`prepare`), and SQLite copied every page a savepoint touched
+ * (a twentieth of a small run's time). Should the database refuse anything, the batch is rolled back and
+ * written again with a savepoint per set and per run ({@link writeBatchGuarded}), so only the bad run is
+ * refused; a transaction that fails as a whole even then (its commit refused, its connection lost) is
+ * written again run by run, each in its own transaction. Re-running an interrupted ingest rewrites the
+ * same runs (writes are idempotent by uuid).
  */
 export async function writeGroups(store: Store, groups: RunGroups, report: IngestReport, options: WriteGroupsOptions): Promise<void> {
   groups.endFirstPass();
   for (const e of groups.orphanErrors) report.errors.push(placeMessage(e.message, e.place));
   const total = groups.size;
   const batchRuns = options.batchRuns ?? BATCH_RUNS;
+  const fileOf = (group: RunGroup) => runFile(report.file, groups.paths, group);
   let done = 0;
   const pending = groups.runs();
   const reader = new RangeReader();
@@ -74,7 +79,7 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
               current = await next;
             }
             batch.push(...set);
-            await writeSet(trx, set, (group) => runFile(report.file, groups.paths, group), options);
+            await writeSet(trx, set, fileOf, options, false);
             // Kept only to be written again if the transaction fails: the documents are read again then.
             for (const entry of set) entry.read = { ...entry.read, documents: [] };
             documents += setDocuments;
@@ -82,7 +87,11 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
           }
         }, { runsOnly: true, analyze });
       } catch {
-        for (const entry of batch) entry.outcome = await writeAlone(store, await readGroup(entry.read, groups, reader), runFile(report.file, groups.paths, entry.read.group), options, analyze);
+        try {
+          await store.writeTransaction((trx) => writeBatchGuarded(trx, batch, groups, reader, fileOf, options), { runsOnly: true, analyze });
+        } catch {
+          for (const entry of batch) entry.outcome = await writeAlone(store, await readGroup(entry.read, groups, reader), fileOf(entry.read.group), options, analyze);
+        }
       }
       for (const entry of batch) {
         addRun(report, entry.outcome as RunOutcome);
@@ -98,14 +107,34 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
 }
 
 /**
+ * A batch the database refused something of, written again in one transaction with savepoints: its runs
+ * read back a set at a time (as many as the first attempt held at once).
+ */
+async function writeBatchGuarded(trx: Transaction<Database>, batch: Entry[], groups: RunGroups, reader: RangeReader, fileOf: (group: RunGroup) => string, options: WriteGroupsOptions): Promise<void> {
+  for (let i = 0; i < batch.length; ) {
+    const set: Entry[] = [];
+    let setDocuments = 0;
+    while (i < batch.length && set.length < SET_RUNS && setDocuments < SET_DOCUMENTS) {
+      const entry = batch[i++];
+      entry.read = await readGroup(entry.read, groups, reader);
+      set.push(entry);
+      setDocuments += entry.read.documents.length;
+    }
+    await writeSet(trx, set, fileOf, options, true);
+    for (const entry of set) entry.read = { ...entry.read, documents: [] };
+  }
+}
+
+/**
  * Writes a set of consecutive runs in the batch's transaction. Runs not stored yet, with their metadata
- * document, are written together by {@link writeNewRuns} in a savepoint: a few statements for the set
- * instead of a few per run (PostgreSQL's small runs were bound by the round trips, issue 17). Should the
- * database refuse that, the set is rolled back to the savepoint and written again a savepoint per run, so
- * only the bad run is refused. The others (stored runs, runs without metadata) get a savepoint each.
+ * document, are written together by {@link writeNewRuns}: a few statements for the set instead of a few
+ * per run (PostgreSQL's small runs were bound by the round trips, issue 17). `guarded`: in a savepoint,
+ * and should the database refuse that, the set is rolled back to the savepoint and written again a
+ * savepoint per run, so only the bad run is refused; the others (stored runs, runs without metadata) get a
+ * savepoint each. Unguarded, a refusal throws (the caller writes the batch again guarded).
  * Runs are written in their order, so ids follow the input.
  */
-async function writeSet(trx: Transaction<Database>, set: Entry[], fileOf: (group: RunGroup) => string, options: WriteGroupsOptions): Promise<void> {
+async function writeSet(trx: Transaction<Database>, set: Entry[], fileOf: (group: RunGroup) => string, options: WriteGroupsOptions, guarded: boolean): Promise<void> {
   const runs = new Map<Entry, NewRun>();
   for (const entry of set) {
     const run = prepare(entry.read, fileOf(entry.read.group), options);
@@ -116,7 +145,8 @@ async function writeSet(trx: Transaction<Database>, set: Entry[], fileOf: (group
   const stored = sharable.length > 1 ? await findRuns(trx, sharable.map(([, run]) => run.uuid)) : new Map<string, unknown>();
   let stretch: Entry[] = [];
   const flush = async () => {
-    if (stretch.length) await writeNewInSavepoint(trx, stretch, runs, fileOf);
+    if (stretch.length && guarded) await writeNewInSavepoint(trx, stretch, runs, fileOf);
+    else if (stretch.length) await writeNew(trx, stretch, runs);
     stretch = [];
   };
   for (const [entry, run] of runs) {
@@ -125,9 +155,15 @@ async function writeSet(trx: Transaction<Database>, set: Entry[], fileOf: (group
       continue;
     }
     await flush();
-    entry.outcome = await writeInSavepoint(trx, entry.read, run, fileOf(entry.read.group));
+    entry.outcome = guarded ? await writeInSavepoint(trx, entry.read, run, fileOf(entry.read.group)) : await writeGroupRun(trx, entry.read, run);
   }
   await flush();
+}
+
+/** Runs not stored yet, written together (see {@link writeNewRuns}). */
+async function writeNew(trx: Transaction<Database>, stretch: Entry[], runs: Map<Entry, NewRun>): Promise<void> {
+  await writeNewRuns(trx, stretch.map((entry) => ({ run: runs.get(entry)!, documents: entry.read.documents })));
+  for (const entry of stretch) entry.outcome = { uuid: entry.read.group.uuid, outcome: 'created', documents: entry.read.documents.length };
 }
 
 /** Runs not stored yet, written together in a savepoint; one by one when the database refuses that. */
@@ -135,9 +171,8 @@ async function writeNewInSavepoint(trx: Transaction<Database>, stretch: Entry[],
   if (stretch.length > 1) {
     await sql`savepoint runs`.execute(trx);
     try {
-      await writeNewRuns(trx, stretch.map((entry) => ({ run: runs.get(entry)!, documents: entry.read.documents })));
+      await writeNew(trx, stretch, runs);
       await sql`release savepoint runs`.execute(trx);
-      for (const entry of stretch) entry.outcome = { uuid: entry.read.group.uuid, outcome: 'created', documents: entry.read.documents.length };
       return;
     } catch {
       await sql`rollback to savepoint runs`.execute(trx);

@@ -90,7 +90,7 @@ export function metadataTerms(metadata: Record<string, unknown>): MetadataTerm[]
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) walk(path ? `${path}.${k}` : k, v);
     } else if (typeof value === 'string') {
       add(path, `k:${value}`);
-      for (const token of analyzeText(value)) add(path, `t:${token}`);
+      for (const token of tokensOf.get(value)) add(path, `t:${token}`);
     } else if (typeof value === 'number' || typeof value === 'boolean') {
       add(path, `k:${String(value)}`);
       add(path, `${typeof value === 'number' ? 'n' : 'b'}:${String(value)}`);
@@ -99,6 +99,35 @@ export function metadataTerms(metadata: Record<string, unknown>): MetadataTerm[]
   walk('', metadata);
   return out;
 }
+
+/**
+ * A pure function of a string with its answers for the last few thousand distinct strings kept: run
+ * metadata repeats most values from run to run (platform, versions, node types), and tokenising and date
+ * parsing them again was most of an ingest's time for the terms of a small run.
+ */
+class StringMemo<T> {
+  private readonly answers = new Map<string, T>();
+
+  constructor(
+    private readonly compute: (text: string) => T,
+    private readonly limit = 4096,
+  ) {}
+
+  get(text: string): T {
+    let answer = this.answers.get(text);
+    if (answer === undefined && !this.answers.has(text)) {
+      answer = this.compute(text);
+      // Cleared when full: values unique to each run (ids, times) pass through without growing it.
+      if (this.answers.size >= this.limit) this.answers.clear();
+      this.answers.set(text, answer);
+    }
+    return answer as T;
+  }
+}
+
+/** Shared answers: callers only read them. */
+const tokensOf = new StringMemo<readonly string[]>(analyzeText);
+const epochMsOf = new StringMemo<number>(toEpochMs);
 
 /** A path or term as stored and looked up: NUL (refused by PostgreSQL text) replaced, cut to TERM_LIMIT code points. */
 export function termText(text: string): string {
@@ -164,7 +193,7 @@ export function metadataTimes(metadata: Record<string, unknown>): { field: strin
       return;
     }
     if (typeof value !== 'string' && typeof value !== 'number') return;
-    const ms = toEpochMs(value);
+    const ms = typeof value === 'string' ? epochMsOf.get(value) : toEpochMs(value);
     if (Number.isNaN(ms)) return;
     const field = termText(path);
     const timeMs = storedTime(ms);

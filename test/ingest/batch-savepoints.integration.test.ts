@@ -7,7 +7,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { describe, expect, it, vi } from 'vitest';
 import { ingestBulk } from '../../src/ingest/bulk.js';
 import { openStore, type Store } from '../../src/store/connect.js';
 import { listDocumentCollections } from '../../src/store/document-collections.js';
@@ -108,3 +109,30 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('savepoints only when the database refuses something', () => {
+  /** The SQL texts the SQLite connection prepared while `ingest` ran (each once: statements are kept). */
+  async function preparedDuring(ingest: (store: Store) => Promise<unknown>, setUp: (store: Store) => Promise<void> = async () => undefined): Promise<string[]> {
+    const created = await createTestDatabase('sqlite');
+    const store = await openStore(created.url);
+    const prepare = vi.spyOn(Database.prototype, 'prepare');
+    try {
+      await setUp(store);
+      prepare.mockClear();
+      await ingest(store);
+      return prepare.mock.calls.map(([text]) => text);
+    } finally {
+      prepare.mockRestore();
+      await store.close();
+      await created.drop();
+    }
+  }
+
+  it('writes a batch the database takes whole without any savepoint, and one it refuses a run of with them', async () => {
+    const file = smallRunsFile();
+    const clean = await preparedDuring((store) => ingestBulk(store, file, BULK_OPTIONS));
+    expect(clean.some((text) => /savepoint/i.test(text))).toBe(false);
+    const refused = await preparedDuring((store) => ingestBulk(store, file, BULK_OPTIONS), (store) => refuseMarkedDocument(store, 'sqlite'));
+    expect(refused.some((text) => /^savepoint/i.test(text))).toBe(true);
+  });
+});
