@@ -159,12 +159,21 @@ export interface TermRows {
   times: unknown[];
 }
 
-/** Appends a run's term and time rows (several runs' rows go in shared INSERTs). */
+/** Appends a run's term and time rows. */
 export function pushTermRows(rows: TermRows, runId: number, metadataJson: string): void {
+  const { terms, times } = termRowsOf(metadataJson);
+  for (let i = 0; i < terms.length; i += 2) rows.terms.push(runId, terms[i], terms[i + 1]);
+  for (let i = 0; i < times.length; i += 2) rows.times.push(runId, times[i], times[i + 1]);
+}
+
+/** A run's term rows (field, term) and time rows (field, time_ms), flat, without its id (several runs' rows go in shared INSERTs). */
+export function termRowsOf(metadataJson: string): TermRows {
   // From the stored JSON, as the reader parses it (a Date or undefined in the parsed input is not indexed).
   const metadata = parseMetadata(metadataJson);
-  for (const t of metadataTerms(metadata)) rows.terms.push(runId, t.field, t.term);
-  for (const t of metadataTimes(metadata)) rows.times.push(runId, t.field, t.timeMs);
+  const rows: TermRows = { terms: [], times: [] };
+  for (const t of metadataTerms(metadata)) rows.terms.push(t.field, t.term);
+  for (const t of metadataTimes(metadata)) rows.times.push(t.field, t.timeMs);
+  return rows;
 }
 
 export async function insertTermRows(trx: Kysely<Database>, rows: TermRows): Promise<void> {

@@ -80,6 +80,34 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    it('refuses alone a run of a set refused while the next set is read and prepared', async () => {
+      // 250 runs: three sets of a batch (100 runs each), the second's run 150 and the last run refused.
+      const refused = new Set([150, 249]);
+      const lines: string[] = [];
+      for (let r = 0; r < 250; r++) {
+        const uuid = `p${r}`;
+        const timestamp = new Date(Date.UTC(2026, 0, 1, 0, r)).toISOString();
+        lines.push(JSON.stringify({ index: { _index: 'perf_scale_ci' } }), JSON.stringify({ uuid, timestamp, platform: 'AWS', nodes: r }));
+        lines.push(JSON.stringify({ index: { _index: 'results' } }), JSON.stringify({ uuid, timestamp, metricName: 'cpu', mark: refused.has(r) ? 'refuse-me' : '' }));
+      }
+      const file = join(mkdtempSync(join(tmpdir(), 'perfhound-sets-')), 'runs.ndjson');
+      writeFileSync(file, lines.join('\n') + '\n');
+      const created = await createTestDatabase(dialect);
+      const store = await openStore(created.url);
+      try {
+        await refuseMarkedDocument(store, dialect);
+        const report = await ingestBulk(store, file, BULK_OPTIONS);
+        expect(report.runs.map((r) => [r.uuid, r.outcome])).toEqual(Array.from({ length: 250 }, (_, r) => [`p${r}`, refused.has(r) ? 'failed' : 'created']));
+        const stored = await store.db.selectFrom('runs').select('uuid').orderBy('id').execute();
+        expect(stored.map((r) => r.uuid)).toEqual(Array.from({ length: 250 }, (_, r) => r).filter((r) => !refused.has(r)).map((r) => `p${r}`));
+        const counts = await tableCounts(store.db);
+        expect([counts.runs, counts.run_metadata, counts.documents]).toEqual([248, 248 * 4, 248]);
+      } finally {
+        await store.close();
+        await created.drop();
+      }
+    });
+
     it('an ingest interrupted between batches, run again, leaves what one whole ingest leaves', async () => {
       const file = smallRunsFile();
       const whole = await createTestDatabase(dialect);
