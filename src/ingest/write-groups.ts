@@ -1,7 +1,8 @@
 import { sql, type Transaction } from 'kysely';
 import type { Store } from '../store/connect.js';
 import { forgetRecordedCollections } from '../store/document-collections.js';
-import { checkRun, findRuns, writeDocuments, writeNewRuns, writeRun, type NewDocument, type NewRun } from '../store/runs.js';
+import { checkRun, findRuns, newRunRows, writeDocuments, writeNewRuns, writeRun, type NewDocument, type NewRun, type NewRunRows } from '../store/runs.js';
+import { AnalyzePacer } from '../store/planner-statistics.js';
 import type { Database } from '../store/schema.js';
 import { UserError, errorMessage, type Place } from '../util/errors.js';
 import { RangeReader } from './line-scanner.js';
@@ -32,6 +33,10 @@ const SET_DOCUMENTS = 5000;
 
 interface Entry {
   read: ReadGroup;
+  /** The run it writes, once prepared ({@link prepareEntry}); none when it is refused (`outcome` says why). */
+  run?: NewRun;
+  /** Its rows, when it is written with others as a run not stored yet. */
+  rows?: NewRunRows;
   outcome?: RunOutcome;
 }
 
@@ -39,18 +44,25 @@ interface Entry {
  * The second pass: runs are written many to a transaction — all of a run or, when any of its lines was
  * bad or the database refuses it, none of it (the batch's other runs kept). One commit per batch instead
  * of per run: 20-document runs were bound by the commit (issue 17); and runs not stored yet share their
- * INSERTs, a set at a time ({@link writeSet}). A transaction that fails as a whole (its commit refused,
- * its connection lost) is written again run by run, each in its own transaction, so a run is still
- * refused alone. Re-running an interrupted ingest rewrites the same runs (writes are idempotent by uuid).
+ * INSERTs, a set at a time ({@link writeSet}). A batch is first written without savepoints: what the
+ * database could refuse is checked before (`prepare`), and SQLite copied every page a savepoint touched
+ * (a twentieth of a small run's time). Should the database refuse anything, the batch is rolled back and
+ * written again with a savepoint per set and per run ({@link writeBatchGuarded}), so only the bad run is
+ * refused; a transaction that fails as a whole even then (its commit refused, its connection lost) is
+ * written again run by run, each in its own transaction. Re-running an interrupted ingest rewrites the
+ * same runs (writes are idempotent by uuid).
  */
 export async function writeGroups(store: Store, groups: RunGroups, report: IngestReport, options: WriteGroupsOptions): Promise<void> {
   groups.endFirstPass();
   for (const e of groups.orphanErrors) report.errors.push(placeMessage(e.message, e.place));
   const total = groups.size;
   const batchRuns = options.batchRuns ?? BATCH_RUNS;
+  const fileOf = (group: RunGroup) => runFile(report.file, groups.paths, group);
   let done = 0;
   const pending = groups.runs();
   const reader = new RangeReader();
+  // A batch's commit may make tables due for ANALYZE (PostgreSQL): analysed at a pace, and at the end.
+  const analyze = new AnalyzePacer(store.db);
   // The next run's documents are read while the database writes the current ones.
   let next = readNext(pending, groups, reader);
   try {
@@ -61,25 +73,42 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
       let documents = 0;
       try {
         await store.writeTransaction(async (trx) => {
-          while (current) {
-            const set: Entry[] = [];
-            let setDocuments = 0;
-            while (current && set.length < Math.min(SET_RUNS, batchRuns - batch.length) && setDocuments < SET_DOCUMENTS) {
-              set.push({ read: current });
-              setDocuments += current.documents.length;
-              next = readNext(pending, groups, reader);
-              current = await next;
+          // The set the database is writing while the next one is read and prepared (PostgreSQL works
+          // meanwhile: the client's and the server's time overlap instead of adding up).
+          let writing: Promise<void> | undefined;
+          try {
+            while (current) {
+              const set: Entry[] = [];
+              let setDocuments = 0;
+              while (current && set.length < Math.min(SET_RUNS, batchRuns - batch.length) && setDocuments < SET_DOCUMENTS) {
+                const entry: Entry = { read: current };
+                set.push(entry);
+                batch.push(entry);
+                setDocuments += current.documents.length;
+                next = readNext(pending, groups, reader);
+                prepareEntry(entry, fileOf, options);
+                // A turn of the event loop, so that the statements in flight go on (a read may be done already).
+                if (writing) await new Promise(setImmediate);
+                current = await next;
+              }
+              await writing;
+              writing = writeSet(trx, set, fileOf, false);
+              // Its refusal is taken when it is awaited (below); until then it must not count as unhandled.
+              writing.catch(() => undefined);
+              documents += setDocuments;
+              if (batch.length >= batchRuns || documents >= BATCH_DOCUMENTS || Date.now() - started >= BATCH_MS) break;
             }
-            batch.push(...set);
-            await writeSet(trx, set, (group) => runFile(report.file, groups.paths, group), options);
-            // Kept only to be written again if the transaction fails: the documents are read again then.
-            for (const entry of set) entry.read = { ...entry.read, documents: [] };
-            documents += setDocuments;
-            if (batch.length >= batchRuns || documents >= BATCH_DOCUMENTS || Date.now() - started >= BATCH_MS) break;
+          } finally {
+            // Settled before the transaction ends, whatever happened; its error is the transaction's.
+            await writing;
           }
-        }, { runsOnly: true });
+        }, { runsOnly: true, analyze });
       } catch {
-        for (const entry of batch) entry.outcome = await writeAlone(store, await readGroup(entry.read, groups, reader), runFile(report.file, groups.paths, entry.read.group), options);
+        try {
+          await store.writeTransaction((trx) => writeBatchGuarded(trx, batch, groups, reader, fileOf, options), { runsOnly: true, analyze });
+        } catch {
+          for (const entry of batch) entry.outcome = await writeAlone(store, await readGroup(entry.read, groups, reader), fileOf(entry.read.group), options, analyze);
+        }
       }
       for (const entry of batch) {
         addRun(report, entry.outcome as RunOutcome);
@@ -90,50 +119,99 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
     await next.catch(() => undefined);
     await reader.close();
     groups.close();
+    await analyze.finish();
   }
 }
 
 /**
- * Writes a set of consecutive runs in the batch's transaction. Runs not stored yet, with their metadata
- * document, are written together by {@link writeNewRuns} in a savepoint: a few statements for the set
- * instead of a few per run (PostgreSQL's small runs were bound by the round trips, issue 17). Should the
- * database refuse that, the set is rolled back to the savepoint and written again a savepoint per run, so
- * only the bad run is refused. The others (stored runs, runs without metadata) get a savepoint each.
- * Runs are written in their order, so ids follow the input.
+ * A batch the database refused something of, written again in one transaction with savepoints: its runs
+ * read back a set at a time (as many as the first attempt held at once).
  */
-async function writeSet(trx: Transaction<Database>, set: Entry[], fileOf: (group: RunGroup) => string, options: WriteGroupsOptions): Promise<void> {
-  const runs = new Map<Entry, NewRun>();
-  for (const entry of set) {
-    const run = prepare(entry.read, fileOf(entry.read.group), options);
-    if ('outcome' in run) entry.outcome = run;
-    else runs.set(entry, run);
+async function writeBatchGuarded(trx: Transaction<Database>, batch: Entry[], groups: RunGroups, reader: RangeReader, fileOf: (group: RunGroup) => string, options: WriteGroupsOptions): Promise<void> {
+  for (let i = 0; i < batch.length; ) {
+    const set: Entry[] = [];
+    let setDocuments = 0;
+    while (i < batch.length && set.length < SET_RUNS && setDocuments < SET_DOCUMENTS) {
+      const entry = batch[i++];
+      entry.read = await readGroup(entry.read, groups, reader);
+      prepareEntry(entry, fileOf, options);
+      set.push(entry);
+      setDocuments += entry.read.documents.length;
+    }
+    await writeSet(trx, set, fileOf, true);
   }
-  const sharable = [...runs].filter(([entry]) => entry.read.metadata !== undefined);
-  const stored = sharable.length > 1 ? await findRuns(trx, sharable.map(([, run]) => run.uuid)) : new Map<string, unknown>();
+}
+
+/** The entry's run and, for a run with its metadata document, its rows ({@link newRunRows}); or why it is refused. */
+function prepareEntry(entry: Entry, fileOf: (group: RunGroup) => string, options: WriteGroupsOptions): void {
+  entry.outcome = undefined;
+  entry.rows = undefined;
+  const file = fileOf(entry.read.group);
+  const run = prepare(entry.read, file, options);
+  if ('outcome' in run) {
+    entry.run = undefined;
+    entry.outcome = run;
+    return;
+  }
+  entry.run = run;
+  if (entry.read.metadata === undefined) return;
+  try {
+    entry.rows = newRunRows(run, entry.read.documents);
+  } catch (err) {
+    entry.run = undefined;
+    entry.outcome = failed(entry.read.group, file, err);
+  }
+}
+
+/**
+ * Writes a set of consecutive prepared runs in the batch's transaction. Runs not stored yet, with their
+ * metadata document, are written together by {@link writeNewRuns}: a few statements for the set instead of
+ * a few per run (PostgreSQL's small runs were bound by the round trips, issue 17). `guarded`: in a
+ * savepoint, and should the database refuse that, the set is rolled back to the savepoint and written
+ * again a savepoint per run, so only the bad run is refused; the others (stored runs, runs without
+ * metadata) get a savepoint each. Unguarded, a refusal throws (the caller writes the batch again guarded).
+ * Runs are written in their order, so ids follow the input. The set's documents are let go once written
+ * (a batch written again reads them again).
+ */
+async function writeSet(trx: Transaction<Database>, set: Entry[], fileOf: (group: RunGroup) => string, guarded: boolean): Promise<void> {
+  const sharable = set.filter((entry) => entry.rows !== undefined);
+  const stored = sharable.length > 1 ? await findRuns(trx, sharable.map((entry) => entry.rows!.run.uuid)) : new Map<string, unknown>();
   let stretch: Entry[] = [];
   const flush = async () => {
-    if (stretch.length) await writeNewInSavepoint(trx, stretch, runs, fileOf);
+    if (stretch.length && guarded) await writeNewInSavepoint(trx, stretch, fileOf);
+    else if (stretch.length) await writeNew(trx, stretch);
     stretch = [];
   };
-  for (const [entry, run] of runs) {
-    if (entry.read.metadata !== undefined && sharable.length > 1 && !stored.has(run.uuid)) {
+  for (const entry of set) {
+    if (!entry.run) continue;
+    if (entry.rows && sharable.length > 1 && !stored.has(entry.run.uuid)) {
       stretch.push(entry);
       continue;
     }
     await flush();
-    entry.outcome = await writeInSavepoint(trx, entry.read, run, fileOf(entry.read.group));
+    entry.outcome = guarded ? await writeInSavepoint(trx, entry.read, entry.run, fileOf(entry.read.group)) : await writeGroupRun(trx, entry.read, entry.run);
   }
   await flush();
+  for (const entry of set) {
+    entry.read = { ...entry.read, documents: [] };
+    entry.rows = undefined;
+    entry.run = undefined;
+  }
+}
+
+/** Runs not stored yet, written together (see {@link writeNewRuns}). */
+async function writeNew(trx: Transaction<Database>, stretch: Entry[]): Promise<void> {
+  await writeNewRuns(trx, stretch.map((entry) => entry.rows!));
+  for (const entry of stretch) entry.outcome = { uuid: entry.read.group.uuid, outcome: 'created', documents: entry.read.documents.length };
 }
 
 /** Runs not stored yet, written together in a savepoint; one by one when the database refuses that. */
-async function writeNewInSavepoint(trx: Transaction<Database>, stretch: Entry[], runs: Map<Entry, NewRun>, fileOf: (group: RunGroup) => string): Promise<void> {
+async function writeNewInSavepoint(trx: Transaction<Database>, stretch: Entry[], fileOf: (group: RunGroup) => string): Promise<void> {
   if (stretch.length > 1) {
     await sql`savepoint runs`.execute(trx);
     try {
-      await writeNewRuns(trx, stretch.map((entry) => ({ run: runs.get(entry)!, documents: entry.read.documents })));
+      await writeNew(trx, stretch);
       await sql`release savepoint runs`.execute(trx);
-      for (const entry of stretch) entry.outcome = { uuid: entry.read.group.uuid, outcome: 'created', documents: entry.read.documents.length };
       return;
     } catch {
       await sql`rollback to savepoint runs`.execute(trx);
@@ -141,7 +219,7 @@ async function writeNewInSavepoint(trx: Transaction<Database>, stretch: Entry[],
       forgetRecordedCollections(trx);
     }
   }
-  for (const entry of stretch) entry.outcome = await writeInSavepoint(trx, entry.read, runs.get(entry)!, fileOf(entry.read.group));
+  for (const entry of stretch) entry.outcome = await writeInSavepoint(trx, entry.read, entry.run!, fileOf(entry.read.group));
 }
 
 /**
@@ -250,11 +328,11 @@ async function writeInSavepoint(trx: Transaction<Database>, read: ReadGroup, run
 }
 
 /** Writes one run in its own transaction, or says why it is not written. */
-async function writeAlone(store: Store, read: ReadGroup, file: string, options: WriteGroupsOptions): Promise<RunOutcome> {
+async function writeAlone(store: Store, read: ReadGroup, file: string, options: WriteGroupsOptions, analyze: AnalyzePacer): Promise<RunOutcome> {
   const run = prepare(read, file, options);
   if ('outcome' in run) return run;
   try {
-    return await store.writeTransaction((trx) => writeGroupRun(trx, read, run), { runsOnly: true });
+    return await store.writeTransaction((trx) => writeGroupRun(trx, read, run), { runsOnly: true, analyze });
   } catch (err) {
     return failed(read.group, file, err);
   }

@@ -8,7 +8,7 @@ import { LATEST_MIGRATION, migrationsFor } from './migrations/index.js';
 import { bumpDataVersion } from './data-version.js';
 import { stampChangedRuns } from './run-changes.js';
 import { enableCopyFrom } from './pg-copy.js';
-import { analyzeTables, tablesDueForAnalyze } from './planner-statistics.js';
+import { analyzeTables, tablesDueForAnalyze, type AnalyzePacer } from './planner-statistics.js';
 import type { Database } from './schema.js';
 import { createSqliteDialect, WaitingSqliteDialect } from './sqlite.js';
 import { clientStatementMs, storeTimeouts, type StoreTimeouts } from './timeouts.js';
@@ -54,6 +54,11 @@ export interface WriteOptions {
    * of other runs (run-changes.ts). Without it every analysis is recomputed, as any write could matter.
    */
   runsOnly?: boolean;
+  /**
+   * The tables this write pushes past autovacuum's analyze threshold (PostgreSQL) are left to this pacer
+   * of a write made of many transactions, instead of analysed right after this commit (planner-statistics.ts).
+   */
+  analyze?: AnalyzePacer;
 }
 
 export interface OpenOptions {
@@ -93,7 +98,8 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
         if (location.dialect === 'postgres') due = await tablesDueForAnalyze(trx);
         return result;
       });
-      if (due.length) await analyzeTables(db, due);
+      if (writeOptions?.analyze) await writeOptions.analyze.committed(due);
+      else if (due.length) await analyzeTables(db, due);
       return result;
     },
     ping: (timeoutMs) => pingWithin(answer, timeoutMs, location),

@@ -58,7 +58,7 @@ export async function loadRows(trx: Db, table: Table, columns: readonly string[]
   const width = columns.length;
   for (let i = 0; i < values.length; i += COPY_ROWS * width) {
     const rows = new CopyRows();
-    for (let k = i; k < Math.min(values.length, i + COPY_ROWS * width); k += width) rows.push(values.slice(k, k + width) as (string | number | null)[]);
+    for (let k = i; k < Math.min(values.length, i + COPY_ROWS * width); k += width) rows.pushRow(values, k, width);
     await trx.executeQuery(CompiledQuery.raw(statement, [rows]));
   }
 }

@@ -90,7 +90,7 @@ export function metadataTerms(metadata: Record<string, unknown>): MetadataTerm[]
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) walk(path ? `${path}.${k}` : k, v);
     } else if (typeof value === 'string') {
       add(path, `k:${value}`);
-      for (const token of analyzeText(value)) add(path, `t:${token}`);
+      for (const token of tokensOf.get(value)) add(path, `t:${token}`);
     } else if (typeof value === 'number' || typeof value === 'boolean') {
       add(path, `k:${String(value)}`);
       add(path, `${typeof value === 'number' ? 'n' : 'b'}:${String(value)}`);
@@ -99,6 +99,35 @@ export function metadataTerms(metadata: Record<string, unknown>): MetadataTerm[]
   walk('', metadata);
   return out;
 }
+
+/**
+ * A pure function of a string with its answers for the last few thousand distinct strings kept: run
+ * metadata repeats most values from run to run (platform, versions, node types), and tokenising and date
+ * parsing them again was most of an ingest's time for the terms of a small run.
+ */
+class StringMemo<T> {
+  private readonly answers = new Map<string, T>();
+
+  constructor(
+    private readonly compute: (text: string) => T,
+    private readonly limit = 4096,
+  ) {}
+
+  get(text: string): T {
+    let answer = this.answers.get(text);
+    if (answer === undefined && !this.answers.has(text)) {
+      answer = this.compute(text);
+      // Cleared when full: values unique to each run (ids, times) pass through without growing it.
+      if (this.answers.size >= this.limit) this.answers.clear();
+      this.answers.set(text, answer);
+    }
+    return answer as T;
+  }
+}
+
+/** Shared answers: callers only read them. */
+const tokensOf = new StringMemo<readonly string[]>(analyzeText);
+const epochMsOf = new StringMemo<number>(toEpochMs);
 
 /** A path or term as stored and looked up: NUL (refused by PostgreSQL text) replaced, cut to TERM_LIMIT code points. */
 export function termText(text: string): string {
@@ -130,12 +159,21 @@ export interface TermRows {
   times: unknown[];
 }
 
-/** Appends a run's term and time rows (several runs' rows go in shared INSERTs). */
+/** Appends a run's term and time rows. */
 export function pushTermRows(rows: TermRows, runId: number, metadataJson: string): void {
+  const { terms, times } = termRowsOf(metadataJson);
+  for (let i = 0; i < terms.length; i += 2) rows.terms.push(runId, terms[i], terms[i + 1]);
+  for (let i = 0; i < times.length; i += 2) rows.times.push(runId, times[i], times[i + 1]);
+}
+
+/** A run's term rows (field, term) and time rows (field, time_ms), flat, without its id (several runs' rows go in shared INSERTs). */
+export function termRowsOf(metadataJson: string): TermRows {
   // From the stored JSON, as the reader parses it (a Date or undefined in the parsed input is not indexed).
   const metadata = parseMetadata(metadataJson);
-  for (const t of metadataTerms(metadata)) rows.terms.push(runId, t.field, t.term);
-  for (const t of metadataTimes(metadata)) rows.times.push(runId, t.field, t.timeMs);
+  const rows: TermRows = { terms: [], times: [] };
+  for (const t of metadataTerms(metadata)) rows.terms.push(t.field, t.term);
+  for (const t of metadataTimes(metadata)) rows.times.push(t.field, t.timeMs);
+  return rows;
 }
 
 export async function insertTermRows(trx: Kysely<Database>, rows: TermRows): Promise<void> {
@@ -164,7 +202,7 @@ export function metadataTimes(metadata: Record<string, unknown>): { field: strin
       return;
     }
     if (typeof value !== 'string' && typeof value !== 'number') return;
-    const ms = toEpochMs(value);
+    const ms = typeof value === 'string' ? epochMsOf.get(value) : toEpochMs(value);
     if (Number.isNaN(ms)) return;
     const field = termText(path);
     const timeMs = storedTime(ms);

@@ -24,10 +24,15 @@ export class CopyRows {
 
   /** Appends a row; `null` is SQL NULL, numbers are written as JavaScript prints them. */
   push(values: ReadonlyArray<string | number | null>): void {
+    this.pushRow(values, 0, values.length);
+  }
+
+  /** Appends the row of `width` values from `values[start]` (rows of a flat list, without a copy of each). */
+  pushRow(values: ReadonlyArray<unknown>, start: number, width: number): void {
     let line = '';
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      line += (i ? '\t' : '') + (v === null ? '\\N' : typeof v === 'number' ? String(v) : copyText(v));
+    for (let i = start; i < start + width; i++) {
+      const v = values[i] as string | number | null;
+      line += (i > start ? '\t' : '') + (v === null ? '\\N' : typeof v === 'number' ? String(v) : copyText(v));
     }
     this.pending += line + '\n';
     this.count++;

@@ -14,7 +14,7 @@ import { PostgresAdapter, sql, type Kysely, type Selectable, type Transaction } 
 import { NotFoundError, UserError } from '../util/errors.js';
 import { recordDocumentCollections } from './document-collections.js';
 import { deleteRunTestResults, recomputeTestAggregates } from './tests.js';
-import { flattenMetadata, indexedValue, insertTermRows, pushTermRows, writeRunTerms, type TermRows } from './metadata.js';
+import { flattenMetadata, indexedValue, insertTermRows, termRowsOf, writeRunTerms, type TermRows } from './metadata.js';
 import { insertRows, loadRows } from './insert-rows.js';
 import { noteRunChanged } from './run-changes.js';
 import type { Database, RunsTable } from './schema.js';
@@ -124,7 +124,8 @@ function refuseOverlong(run: NewRun): void {
     ['uuid', run.uuid, 255], ['version', run.version, 255], ['collection', run.collection, 255], ['status', run.status, 64], ['build_url', run.buildUrl, 2048],
   ];
   for (const [field, value, limit] of fields) {
-    const length = typeof value === 'string' ? [...value].length : 0;
+    // Code points are never more than UTF-16 units: counted only when the units are over the limit.
+    const length = typeof value === 'string' && value.length > limit ? [...value].length : 0;
     if (length > limit) throw new UserError(`${field} is ${length} characters long; at most ${limit} are stored`, { field });
   }
 }
@@ -204,6 +205,30 @@ export async function findRuns(trx: Db, uuids: readonly string[]): Promise<Map<s
 const LOOKUP_CHUNK = 1000;
 
 /**
+ * A run not stored yet with the rows it writes beside its `runs` row, made before any statement (plain
+ * JavaScript: an ingest makes the next runs' rows while the database writes the current ones).
+ */
+export interface NewRunRows {
+  run: NewRun;
+  row: ReturnType<typeof runRow>;
+  /** `run_metadata` (key, value), `run_terms` (field, term) and `run_times` (field, time_ms) rows, flat, without the run's id. */
+  metadata: unknown[];
+  terms: unknown[];
+  times: unknown[];
+  documents: readonly NewDocument[];
+}
+
+/** The rows of a run not stored yet; refuses it as {@link checkRun} does. */
+export function newRunRows(run: NewRun, documents: readonly NewDocument[]): NewRunRows {
+  checkRun(run);
+  const row = runRow(run);
+  const metadata: unknown[] = [];
+  for (const [key, value] of Object.entries(flattenMetadata(run.metadata))) metadata.push(key, indexedValue(value));
+  const { terms, times } = termRowsOf(row.metadata);
+  return { run, row, metadata, terms, times, documents };
+}
+
+/**
  * Writes runs none of which is stored yet (checked by the caller, e.g. with {@link findRuns}), each with
  * its documents, in shared multi-row INSERTs: a handful of statements for all of them instead of a handful
  * per run — PostgreSQL's small runs were bound by the round trips (issue 17). All or nothing for the
@@ -211,29 +236,33 @@ const LOOKUP_CHUNK = 1000;
  * to its savepoint and writes the runs one by one with {@link writeRun} to refuse only the bad one.
  * Ids follow the order given (runs and documents).
  */
-export async function writeNewRuns(trx: Db, runs: readonly { run: NewRun; documents: readonly NewDocument[] }[]): Promise<void> {
+export async function writeNewRuns(trx: Db, runs: readonly NewRunRows[]): Promise<void> {
   if (!runs.length) return;
-  const rows = runs.map(({ run }) => {
-    checkRun(run);
-    return runRow(run);
-  });
-  await insertRows(trx, 'runs', RUN_COLUMNS, rows.flatMap((row) => Object.values(row)));
-  const ids = await findRuns(trx, rows.map((row) => row.uuid));
+  const values: unknown[] = [];
+  for (const { row } of runs) for (const column of RUN_COLUMNS) values.push(row[column as keyof typeof row]);
+  await insertRows(trx, 'runs', RUN_COLUMNS, values);
+  const ids = await findRuns(trx, runs.map(({ run }) => run.uuid));
   const metadataRows: unknown[] = [];
   const termRows: TermRows = { terms: [], times: [] };
   const documents: { runId: number; documents: readonly NewDocument[] }[] = [];
-  runs.forEach(({ run, documents: docs }, i) => {
+  for (const { run, metadata, terms, times, documents: docs } of runs) {
     const id = ids.get(run.uuid)?.id;
     if (id === undefined) throw new Error(`run ${run.uuid} was not found after its insert`);
     noteRunChanged(trx, id);
-    pushMetadataRows(metadataRows, id, run.metadata);
-    pushTermRows(termRows, id, rows[i].metadata);
+    withRunId(metadataRows, id, metadata);
+    withRunId(termRows.terms, id, terms);
+    withRunId(termRows.times, id, times);
     documents.push({ runId: id, documents: docs });
-  });
+  }
   await loadRows(trx, 'run_metadata', METADATA_COLUMNS, metadataRows);
   await insertTermRows(trx, termRows);
   await recordDocumentCollections(trx, runs.flatMap((r) => r.documents));
   await insertDocumentRows(trx, documents);
+}
+
+/** Appends `pairs` (two values a row) as rows (id, a, b). */
+function withRunId(out: unknown[], id: number, pairs: readonly unknown[]): void {
+  for (let i = 0; i < pairs.length; i += 2) out.push(id, pairs[i], pairs[i + 1]);
 }
 
 async function insertRunRow(trx: Db, row: Record<string, unknown> & { uuid: string }): Promise<number> {

@@ -7,7 +7,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { describe, expect, it, vi } from 'vitest';
 import { ingestBulk } from '../../src/ingest/bulk.js';
 import { openStore, type Store } from '../../src/store/connect.js';
 import { listDocumentCollections } from '../../src/store/document-collections.js';
@@ -79,6 +80,34 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    it('refuses alone a run of a set refused while the next set is read and prepared', async () => {
+      // 250 runs: three sets of a batch (100 runs each), the second's run 150 and the last run refused.
+      const refused = new Set([150, 249]);
+      const lines: string[] = [];
+      for (let r = 0; r < 250; r++) {
+        const uuid = `p${r}`;
+        const timestamp = new Date(Date.UTC(2026, 0, 1, 0, r)).toISOString();
+        lines.push(JSON.stringify({ index: { _index: 'perf_scale_ci' } }), JSON.stringify({ uuid, timestamp, platform: 'AWS', nodes: r }));
+        lines.push(JSON.stringify({ index: { _index: 'results' } }), JSON.stringify({ uuid, timestamp, metricName: 'cpu', mark: refused.has(r) ? 'refuse-me' : '' }));
+      }
+      const file = join(mkdtempSync(join(tmpdir(), 'perfhound-sets-')), 'runs.ndjson');
+      writeFileSync(file, lines.join('\n') + '\n');
+      const created = await createTestDatabase(dialect);
+      const store = await openStore(created.url);
+      try {
+        await refuseMarkedDocument(store, dialect);
+        const report = await ingestBulk(store, file, BULK_OPTIONS);
+        expect(report.runs.map((r) => [r.uuid, r.outcome])).toEqual(Array.from({ length: 250 }, (_, r) => [`p${r}`, refused.has(r) ? 'failed' : 'created']));
+        const stored = await store.db.selectFrom('runs').select('uuid').orderBy('id').execute();
+        expect(stored.map((r) => r.uuid)).toEqual(Array.from({ length: 250 }, (_, r) => r).filter((r) => !refused.has(r)).map((r) => `p${r}`));
+        const counts = await tableCounts(store.db);
+        expect([counts.runs, counts.run_metadata, counts.documents]).toEqual([248, 248 * 4, 248]);
+      } finally {
+        await store.close();
+        await created.drop();
+      }
+    });
+
     it('an ingest interrupted between batches, run again, leaves what one whole ingest leaves', async () => {
       const file = smallRunsFile();
       const whole = await createTestDatabase(dialect);
@@ -108,3 +137,30 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('savepoints only when the database refuses something', () => {
+  /** The SQL texts the SQLite connection prepared while `ingest` ran (each once: statements are kept). */
+  async function preparedDuring(ingest: (store: Store) => Promise<unknown>, setUp: (store: Store) => Promise<void> = async () => undefined): Promise<string[]> {
+    const created = await createTestDatabase('sqlite');
+    const store = await openStore(created.url);
+    const prepare = vi.spyOn(Database.prototype, 'prepare');
+    try {
+      await setUp(store);
+      prepare.mockClear();
+      await ingest(store);
+      return prepare.mock.calls.map(([text]) => text);
+    } finally {
+      prepare.mockRestore();
+      await store.close();
+      await created.drop();
+    }
+  }
+
+  it('writes a batch the database takes whole without any savepoint, and one it refuses a run of with them', async () => {
+    const file = smallRunsFile();
+    const clean = await preparedDuring((store) => ingestBulk(store, file, BULK_OPTIONS));
+    expect(clean.some((text) => /savepoint/i.test(text))).toBe(false);
+    const refused = await preparedDuring((store) => ingestBulk(store, file, BULK_OPTIONS), (store) => refuseMarkedDocument(store, 'sqlite'));
+    expect(refused.some((text) => /^savepoint/i.test(text))).toBe(true);
+  });
+});

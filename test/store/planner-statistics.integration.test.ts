@@ -5,10 +5,13 @@
  * autovacuum's goes to `last_autoanalyze`), so these checks see perfhound's own.
  */
 import { sql } from 'kysely';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { ingestBulk } from '../../src/ingest/bulk.js';
 import { openStore, type Store } from '../../src/store/connect.js';
+import { AnalyzePacer } from '../../src/store/planner-statistics.js';
 import { writeRun, type NewDocument } from '../../src/store/runs.js';
 import { useTestDatabase } from '../support/databases.js';
+import { BULK_OPTIONS, bulkRunsFile } from '../ingest/bulk-runs.js';
 
 const documents = (n: number): NewDocument[] =>
   Array.from({ length: n }, (_, i) => ({ collection: 'ripsaw-kube-burner', timestampMs: i, metricName: `m${i % 5}`, body: `{"value":${i}}` }));
@@ -16,6 +19,12 @@ const documents = (n: number): NewDocument[] =>
 async function lastAnalyze(store: Store, table: string): Promise<string | null> {
   const { rows } = await sql<{ at: string | null }>`SELECT last_analyze::text AS at FROM pg_stat_user_tables WHERE schemaname = current_schema() AND relname = ${table}`.execute(store.db);
   return rows[0]?.at ?? null;
+}
+
+/** Manual ANALYZEs of the table so far. */
+async function analyzeCount(store: Store, table: string): Promise<number> {
+  const { rows } = await sql<{ n: number }>`SELECT analyze_count AS n FROM pg_stat_user_tables WHERE schemaname = current_schema() AND relname = ${table}`.execute(store.db);
+  return Number(rows[0]!.n);
 }
 
 async function plannedRows(store: Store, table: string): Promise<number> {
@@ -43,6 +52,47 @@ describe('planner statistics on postgres', () => {
       expect(await lastAnalyze(store, 'documents')).not.toBe(first);
       expect(await plannedRows(store, 'documents')).toBe(2310);
     } finally {
+      await store.close();
+    }
+  });
+
+  it('paces the analyses of a write of many transactions, and analyses what is still due at its end', async () => {
+    const store = await openStore(db.url);
+    try {
+      await store.db.deleteFrom('documents').execute();
+      await sql`ANALYZE documents`.execute(store.db);
+      const before = await analyzeCount(store, 'documents');
+      // A clock that never moves: after the first analyze, none is allowed until the end.
+      const pacer = new AnalyzePacer(store.db, () => 0);
+      for (let i = 0; i < 5; i++) {
+        // 400 documents a commit: each is over 50 + 10 % of the table, so each commit makes it due.
+        await store.writeTransaction((trx) => writeRun(trx, { uuid: `paced-${i}`, timestampMs: i, source: 't', collection: 'perf_scale_ci', metadata: { a: i } }, documents(400)), { runsOnly: true, analyze: pacer });
+      }
+      expect(await analyzeCount(store, 'documents')).toBe(before + 1);
+      expect(await plannedRows(store, 'documents')).toBe(400);
+      await pacer.finish();
+      expect(await analyzeCount(store, 'documents')).toBe(before + 2);
+      expect(await plannedRows(store, 'documents')).toBe(2000);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('planner statistics after an ingest on postgres', () => {
+  const db = useTestDatabase('postgres');
+
+  it('analyses at its end the tables an ingest of many batches left due', async () => {
+    const store = await openStore(db.url);
+    // The pacer's clock stands still: after the first analyze, only the one at the end is allowed.
+    const clock = vi.spyOn(performance, 'now').mockReturnValue(0);
+    try {
+      const report = await ingestBulk(store, bulkRunsFile(30, 40), { ...BULK_OPTIONS, batchRuns: 1 });
+      expect(report.runs.every((r) => r.outcome !== 'failed')).toBe(true);
+      expect(await analyzeCount(store, 'documents')).toBe(2);
+      expect(await plannedRows(store, 'documents')).toBe(30 * 40);
+    } finally {
+      clock.mockRestore();
       await store.close();
     }
   });

@@ -15,6 +15,16 @@ const LETTER = /[\p{L}\p{M}]/u;
 const DIGIT = /\p{N}/u;
 
 export function analyzeText(text: string): string[] {
+  return isAscii(text) ? analyzeAscii(text) : analyzeUnicode(text);
+}
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+/** The general case: characters classified by their Unicode properties. */
+export function analyzeUnicode(text: string): string[] {
   const chars = Array.from(text);
   const tokens: string[] = [];
   let current = '';
@@ -34,6 +44,42 @@ export function analyzeText(text: string): string[] {
   }
   if (current) tokens.push(current.toLowerCase());
   return tokens;
+}
+
+/**
+ * {@link analyzeUnicode} for ASCII text, by character codes (most metadata: ingest computes the terms of
+ * every run's values, and the regular expressions over single characters were most of that). In ASCII a
+ * letter is A–Z/a–z, a digit 0–9, a word character either or `_`, and no character is a mark.
+ */
+function analyzeAscii(text: string): string[] {
+  const tokens: string[] = [];
+  let start = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (isAsciiWord(c)) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start >= 0 && i + 1 < text.length && asciiJoinsWords(text.charCodeAt(i - 1), c, text.charCodeAt(i + 1))) continue;
+    if (start >= 0) tokens.push(text.slice(start, i).toLowerCase());
+    start = -1;
+  }
+  if (start >= 0) tokens.push(text.slice(start).toLowerCase());
+  return tokens;
+}
+
+const isAsciiLetter = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+const isAsciiDigit = (c: number) => c >= 0x30 && c <= 0x39;
+const isAsciiWord = (c: number) => isAsciiLetter(c) || isAsciiDigit(c) || c === 0x5f;
+
+/** {@link joinsWords} by character codes: `.` `'` between letters or digits, `:` between letters, `,` `;` between digits. */
+function asciiJoinsWords(before: number, mid: number, after: number): boolean {
+  const letters = isAsciiLetter(before) && isAsciiLetter(after);
+  const digits = isAsciiDigit(before) && isAsciiDigit(after);
+  if (mid === 0x2e || mid === 0x27) return letters || digits;
+  if (mid === 0x3a) return letters;
+  if (mid === 0x2c || mid === 0x3b) return digits;
+  return false;
 }
 
 function joinsWords(before: string, mid: string, after: string): boolean {
