@@ -3,9 +3,9 @@
 // module per source file plus the dependencies' own hundreds of files (the OpenSearch client alone is
 // ~600) cost a 0.1 s analysis three times that in module loading. Bundled, a command loads one file.
 //
-// - Two bundles: `entry.cjs` (the CLI, what bin/perfhound.js runs) and `worker.cjs` (the analysis worker
+// - Two bundles: `entry.cjs` (the CLI, what bin/perfhound.cjs runs) and `worker.cjs` (the analysis worker
 //   thread, found beside the bundle that starts it: src/analyze/parallel.ts).
-// - CommonJS, one file each: bin/perfhound.js compiles the bundle through node:vm with V8's code cache
+// - CommonJS, one file each: bin/perfhound.cjs compiles the bundle through node:vm with V8's code cache
 //   (Node 20 caches no compiled code of its own, and compiling was a fifth of an analysis' time), and only
 //   a classic script can be compiled that way — an ES module cannot, without experimental flags.
 // - `import()` stays lazy: esbuild turns each into a `require()` of a module wrapped to be initialised on
@@ -100,7 +100,7 @@ export async function buildCli() {
 }
 
 /**
- * bin/perfhound.js reads the bundle as Latin-1, a one-byte string that costs a third of decoding UTF-8
+ * bin/perfhound.cjs reads the bundle as Latin-1, a one-byte string that costs a third of decoding UTF-8
  * (and half the memory of the two-byte string one non-ASCII character makes): the same text only while
  * the bundle is ASCII. esbuild escapes strings, not regular expression literals or template literals.
  */
@@ -115,19 +115,19 @@ function assertAscii(file) {
 
 /**
  * `dist/cli/entry.cjs.v8cache`: the bundle's compiled code, for a fresh machine's first run (see
- * bin/perfhound.js). Written by running the demo (ingest, analysis, the store, the tables) once, in a
+ * bin/perfhound.cjs). Written by running the demo (ingest, analysis, the store, the tables) once, in a
  * temporary folder, so the cache holds the functions a typical command compiles.
  */
 function writeShippedCodeCache() {
   const work = mkdtempSync(join(tmpdir(), 'perfhound-build-'));
   try {
-    const demo = spawnSync(process.execPath, [join(root, 'bin', 'perfhound.js'), 'demo', '--db', `sqlite:${join(work, 'demo.db')}`], {
+    const demo = spawnSync(process.execPath, [join(root, 'bin', 'perfhound.cjs'), 'demo', '--db', `sqlite:${join(work, 'demo.db')}`], {
       cwd: work,
       env: { ...process.env, PERFHOUND_CODE_CACHE_FILE: join(out, 'entry.cjs.v8cache'), PERFHOUND_CODE_CACHE: '' },
       encoding: 'utf8',
     });
     if (demo.status !== 0) throw new Error(`the demo run that writes the code cache failed (exit ${demo.status}): ${demo.stderr.slice(-2000)}`);
-    // Readable by every user of a shared install (bin/perfhound.js writes per-user caches 0600).
+    // Readable by every user of a shared install (bin/perfhound.cjs writes per-user caches 0600).
     chmodSync(join(out, 'entry.cjs.v8cache'), 0o644);
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 /**
- * bin/perfhound.js compiles the CLI bundle with V8's code cache: the one the build ships beside the
+ * bin/perfhound.cjs compiles the CLI bundle with V8's code cache: the one the build ships beside the
  * bundle, else the user's own (written at exit, 0600 in a 0700 folder). Whatever the cache holds — none,
  * the shipped one, a user's, garbage, an unwritable place — the command must answer exactly as without it.
  * Runs the built command (`npm run build`; `npm run test:all` builds first).
@@ -17,7 +17,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Runs `perfhound --help` with `env` added; `nodeFlags` change V8's flags, which makes V8 refuse a cache made without them. */
 function help(env: Record<string, string>, nodeFlags: string[] = []): { stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [...nodeFlags, join(ROOT, 'bin/perfhound.js'), '--help'], { encoding: 'utf8', env: { ...process.env, ...env } });
+  const result = spawnSync(process.execPath, [...nodeFlags, join(ROOT, 'bin/perfhound.cjs'), '--help'], { encoding: 'utf8', env: { ...process.env, ...env } });
   expect(result.status, result.stderr).toBe(0);
   return { stdout: result.stdout, stderr: result.stderr };
 }
