@@ -27,8 +27,9 @@ const out = join(root, 'dist', 'cli');
 
 /** Loaded from node_modules at run time, never bundled. */
 export const EXTERNAL = [
-  // native (built by npm install) or with optional native parts
-  'better-sqlite3', 'ssh2', 'cpu-features', 'pg',
+  // native (built by npm install) or with optional native parts; better-sqlite3's JavaScript is bundled,
+  // its addon is loaded from the installed package (src/store/sqlite-addon.ts)
+  'ssh2', 'cpu-features', 'pg',
   // database drivers and the daemon's stack: loaded only by the commands that need them
   'mysql2', 'fastify', '@fastify/*', 'pino', 'nodemailer',
   // the daemon's schema compilers import their own dependencies (ajv, ajv-formats, @fastify/error, …),
@@ -48,6 +49,23 @@ const zodWithoutLocales = {
     b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
       /[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'zod-without-locales' } : undefined);
     b.onLoad({ filter: /.*/, namespace: 'zod-without-locales' }, () => ({ contents: 'export {};', loader: 'js' }));
+  },
+};
+
+/**
+ * better-sqlite3 finds its addon through the `bindings` package, which searches the folders above the
+ * calling file (here the bundle, not better-sqlite3) and reads a dozen paths: perfhound hands it the addon
+ * instead (src/store/sqlite-addon.ts), so `bindings` is never called and is bundled as a refusal.
+ */
+const noBindings = {
+  name: 'no-bindings',
+  setup(b) {
+    b.onResolve({ filter: /^bindings$/ }, (args) =>
+      /[\\/]better-sqlite3[\\/]/.test(args.importer) ? { path: 'bindings', namespace: 'no-bindings' } : undefined);
+    b.onLoad({ filter: /.*/, namespace: 'no-bindings' }, () => ({
+      contents: "module.exports = () => { throw new Error('better-sqlite3 was not given its addon (src/store/sqlite-addon.ts)'); };",
+      loader: 'js',
+    }));
   },
 };
 
@@ -90,7 +108,7 @@ export async function buildCli() {
     minifySyntax: true,
     sourcemap: 'linked',
     sourcesContent: false,
-    plugins: [zodWithoutLocales, noDynamicImportOfBundledPackages],
+    plugins: [zodWithoutLocales, noBindings, noDynamicImportOfBundledPackages],
     metafile: true,
     logLevel: 'warning',
   });
