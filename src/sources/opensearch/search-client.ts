@@ -5,7 +5,7 @@
  * per attempt, and up to 3 retries on a connection error, a timeout or a 502/503/504 answer. Sockets are
  * kept alive between the requests of one analysis.
  *
- * Why not the official client: loading and building it cost an analysis over OpenSearch ~25 ms of its
+ * Why not the official client: loading and building it cost an analysis over OpenSearch ~10 ms of its
  * start-up, for this single call (issue 14: a CI job is a short process run many times a day).
  *
  * Failures are what the client gave: an answer of status 400 or more is an `OpenSearchResponseError`
