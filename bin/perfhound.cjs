@@ -35,6 +35,9 @@ exec node "$0" "$@"
 // module.enableCompileCache does), so the bundle is compiled here through node:vm with V8's code cache:
 // - `dist/cli/entry.cjs.v8cache`, written by the build (scripts/build-cli.mjs runs the demo once), serves
 //   a fresh machine — a CI container runs the command once — when it runs the Node that built it.
+//   `analyze`, the command a CI job runs, has its own (`entry.cjs.analyze.v8cache`, written by an analysis
+//   over the demo's store): V8 reads every function a cache holds, so one holding what the demo compiled
+//   (ingest, tables) cost an analysis more than it saved (~7 ms over SQLite, ~4 ms over OpenSearch).
 // - Otherwise (another Node, or V8 refused it) each user keeps their own in `$XDG_CACHE_HOME/perfhound`,
 //   else `~/.cache/perfhound` (the folder made 0700, files 0600), never in a shared folder: compiled code
 //   read from a file is code run. Its name holds the bundle's size, modification time and inode, Node's
@@ -71,7 +74,8 @@ function run() {
   const source = readFileSync(bundle, 'latin1');
   const off = process.env.PERFHOUND_CODE_CACHE === 'off';
   const cache = off ? undefined : userCache(bundle);
-  const cachedData = off ? undefined : ((cache && readIfThere(join(cache.dir, cache.name))) ?? readIfThere(`${bundle}.v8cache`));
+  // A named cache file is used alone: the build writes each shipped cache through one.
+  const cachedData = off ? undefined : ((cache && readIfThere(join(cache.dir, cache.name))) ?? (cache?.named ? undefined : shippedCache(bundle)));
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: bundle, cachedData });
   if (cache && (!cachedData || script.cachedDataRejected)) process.once('exit', () => writeCache(cache, script));
   const cli = { exports: {} };
@@ -82,14 +86,20 @@ function run() {
   });
 }
 
+/** The build's compiled code for the command being run (the first argument not an option), else its general one. */
+function shippedCache(bundle) {
+  const command = args.find((a) => !a.startsWith('-'));
+  return (command && /^[a-z-]+$/.test(command) && readIfThere(`${bundle}.${command}.v8cache`)) || readIfThere(`${bundle}.v8cache`);
+}
+
 /**
  * Where this user keeps this build's compiled code for this Node, or undefined when there is no such
- * place. `PERFHOUND_CODE_CACHE_FILE` names the file instead (the build writes the
- * shipped cache through it).
+ * place. `PERFHOUND_CODE_CACHE_FILE` names the file instead, and no shipped cache is read (the build
+ * writes each shipped cache through it).
  */
 function userCache(bundle) {
   const named = process.env.PERFHOUND_CODE_CACHE_FILE;
-  if (named) return { dir: dirname(named), prefix: undefined, name: basename(named) };
+  if (named) return { dir: dirname(named), prefix: undefined, name: basename(named), named: true };
   try {
     const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
     const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
