@@ -13,7 +13,6 @@
  * is the client's; a connection error keeps the socket's message; a timeout says "Request timed out".
  */
 import http from 'node:http';
-import https from 'node:https';
 import { promisify } from 'node:util';
 import { gzip, unzip } from 'node:zlib';
 import { parseServerUrl, type ClientOptions } from './server-url.js';
@@ -65,7 +64,10 @@ export function createSearchClient(serverUrl: string, options: ClientOptions = {
   const { url, auth } = parseServerUrl(serverUrl);
   const secure = url.protocol === 'https:';
   const agentOptions = { keepAlive: true, keepAliveMsecs: 1000, maxSockets: 256, maxFreeSockets: 256, scheduling: 'lifo' as const };
-  const agent = secure ? new https.Agent({ ...agentOptions, rejectUnauthorized: false }) : new http.Agent(agentOptions);
+  // node:https (and TLS with it) is loaded for an https URL only: a few ms of start-up an http one is spared.
+  const transport: Promise<{ agent: http.Agent; request: typeof http.request }> = secure
+    ? import('node:https').then((https) => ({ agent: new https.Agent({ ...agentOptions, rejectUnauthorized: false }), request: https.request }))
+    : Promise.resolve({ agent: new http.Agent(agentOptions), request: http.request });
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
   const maxRetries = options.maxRetries ?? 3;
   const basePath = url.pathname.endsWith('/') ? url.pathname.slice(0, -1) : url.pathname;
@@ -77,9 +79,10 @@ export function createSearchClient(serverUrl: string, options: ClientOptions = {
   };
   if (auth) headers.authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
 
-  function attempt(path: string, body: Buffer): Promise<Answer> {
+  async function attempt(path: string, body: Buffer): Promise<Answer> {
+    const { agent, request: send } = await transport;
     return new Promise((resolve, reject) => {
-      const request = (secure ? https : http).request(
+      const request = send(
         { protocol: url.protocol, hostname: url.hostname.replace(/^\[|\]$/g, ''), port: url.port, path, method: 'POST', agent, headers: { ...headers, 'content-length': body.length } },
         (response) => {
           const chunks: Buffer[] = [];
@@ -126,7 +129,7 @@ export function createSearchClient(serverUrl: string, options: ClientOptions = {
       }
     },
     async close() {
-      agent.destroy();
+      (await transport).agent.destroy();
     },
   };
 }
