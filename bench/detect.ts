@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- detect`: median time of `analyzeSeries` (default options) on noisy step series of
  * 100 … 20 000 points and on 100 series of 500, then the whole-process time of
- * `node bin/perfhound.js detect` on a 5 000-point CSV (needs `npm run build` first).
+ * `node bin/perfhound.cjs detect` on a 5 000-point CSV (needs `npm run build` first).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -108,11 +108,11 @@ async function run(): Promise<void> {
     const csv = join(dir, 'series.csv');
     const points = series(5000, 11);
     writeFileSync(csv, 'time,value\n' + points.map((v, i) => `${1700000000 + i * 3600},${v}`).join('\n') + '\n');
-    const bin = join(process.cwd(), 'bin', 'perfhound.js');
+    const bin = join(process.cwd(), 'bin', 'perfhound.cjs');
     const wall = timeMs(() => execFileSync(process.execPath, [bin, 'detect', csv, '--output', 'json'], { stdio: 'pipe' }), 5, 1);
-    console.log(`  whole process: node bin/perfhound.js detect (5000-point CSV): median ${wall.toFixed(0)} ms, min ${lastMin.toFixed(0)} ms (Otava CLI: 2650 ms)`);
+    console.log(`  whole process: node bin/perfhound.cjs detect (5000-point CSV): median ${wall.toFixed(0)} ms, min ${lastMin.toFixed(0)} ms (Otava CLI: 2650 ms)`);
     const startup = timeMs(() => execFileSync(process.execPath, [bin, '--version'], { stdio: 'pipe' }), 5, 1);
-    console.log(`  of which CLI start-up (node bin/perfhound.js --version): median ${startup.toFixed(0)} ms, min ${lastMin.toFixed(0)} ms`);
+    console.log(`  of which CLI start-up (node bin/perfhound.cjs --version): median ${startup.toFixed(0)} ms, min ${lastMin.toFixed(0)} ms`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -3,9 +3,9 @@
 // module per source file plus the dependencies' own hundreds of files (the OpenSearch client alone is
 // ~600) cost a 0.1 s analysis three times that in module loading. Bundled, a command loads one file.
 //
-// - Two bundles: `entry.cjs` (the CLI, what bin/perfhound.js runs) and `worker.cjs` (the analysis worker
+// - Two bundles: `entry.cjs` (the CLI, what bin/perfhound.cjs runs) and `worker.cjs` (the analysis worker
 //   thread, found beside the bundle that starts it: src/analyze/parallel.ts).
-// - CommonJS, one file each: bin/perfhound.js compiles the bundle through node:vm with V8's code cache
+// - CommonJS, one file each: bin/perfhound.cjs compiles the bundle through node:vm with V8's code cache
 //   (Node 20 caches no compiled code of its own, and compiling was a fifth of an analysis' time), and only
 //   a classic script can be compiled that way — an ES module cannot, without experimental flags.
 // - `import()` stays lazy: esbuild turns each into a `require()` of a module wrapped to be initialised on
@@ -27,8 +27,9 @@ const out = join(root, 'dist', 'cli');
 
 /** Loaded from node_modules at run time, never bundled. */
 export const EXTERNAL = [
-  // native (built by npm install) or with optional native parts
-  'better-sqlite3', 'ssh2', 'cpu-features', 'pg',
+  // native (built by npm install) or with optional native parts; better-sqlite3's JavaScript is bundled,
+  // its addon is loaded from the installed package (src/store/sqlite-addon.ts)
+  'ssh2', 'cpu-features', 'pg',
   // database drivers and the daemon's stack: loaded only by the commands that need them
   'mysql2', 'fastify', '@fastify/*', 'pino', 'nodemailer',
   // the daemon's schema compilers import their own dependencies (ajv, ajv-formats, @fastify/error, …),
@@ -48,6 +49,23 @@ const zodWithoutLocales = {
     b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
       /[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'zod-without-locales' } : undefined);
     b.onLoad({ filter: /.*/, namespace: 'zod-without-locales' }, () => ({ contents: 'export {};', loader: 'js' }));
+  },
+};
+
+/**
+ * better-sqlite3 finds its addon through the `bindings` package, which searches the folders above the
+ * calling file (here the bundle, not better-sqlite3) and reads a dozen paths: perfhound hands it the addon
+ * instead (src/store/sqlite-addon.ts), so `bindings` is never called and is bundled as a refusal.
+ */
+const noBindings = {
+  name: 'no-bindings',
+  setup(b) {
+    b.onResolve({ filter: /^bindings$/ }, (args) =>
+      /[\\/]better-sqlite3[\\/]/.test(args.importer) ? { path: 'bindings', namespace: 'no-bindings' } : undefined);
+    b.onLoad({ filter: /.*/, namespace: 'no-bindings' }, () => ({
+      contents: "module.exports = () => { throw new Error('better-sqlite3 was not given its addon (src/store/sqlite-addon.ts)'); };",
+      loader: 'js',
+    }));
   },
 };
 
@@ -90,7 +108,7 @@ export async function buildCli() {
     minifySyntax: true,
     sourcemap: 'linked',
     sourcesContent: false,
-    plugins: [zodWithoutLocales, noDynamicImportOfBundledPackages],
+    plugins: [zodWithoutLocales, noBindings, noDynamicImportOfBundledPackages],
     metafile: true,
     logLevel: 'warning',
   });
@@ -100,7 +118,7 @@ export async function buildCli() {
 }
 
 /**
- * bin/perfhound.js reads the bundle as Latin-1, a one-byte string that costs a third of decoding UTF-8
+ * bin/perfhound.cjs reads the bundle as Latin-1, a one-byte string that costs a third of decoding UTF-8
  * (and half the memory of the two-byte string one non-ASCII character makes): the same text only while
  * the bundle is ASCII. esbuild escapes strings, not regular expression literals or template literals.
  */
@@ -115,20 +133,35 @@ function assertAscii(file) {
 
 /**
  * `dist/cli/entry.cjs.v8cache`: the bundle's compiled code, for a fresh machine's first run (see
- * bin/perfhound.js). Written by running the demo (ingest, analysis, the store, the tables) once, in a
- * temporary folder, so the cache holds the functions a typical command compiles.
+ * bin/perfhound.cjs). Written by running the demo (ingest, analysis, the store, the tables) once, in a
+ * temporary folder, so the cache holds the functions a typical command compiles. `analyze`, which a CI job
+ * runs, gets its own, written by an analysis of the demo's store: only the functions an analysis compiles.
  */
 function writeShippedCodeCache() {
   const work = mkdtempSync(join(tmpdir(), 'perfhound-build-'));
+  const db = `sqlite:${join(work, 'demo.db')}`;
+  const config = join(root, 'data', 'demo', 'config.yaml');
+  const runs = [
+    { cache: 'entry.cjs.v8cache', args: ['demo', '--db', db] },
+    {
+      cache: 'entry.cjs.analyze.v8cache',
+      args: ['analyze', '--hunter-analyze', '--config', config, '--metadata-index', 'perf_scale_ci*', '--benchmark-index', 'ripsaw-kube-burner*', '--db', db,
+        '--save-output-path', join(work, 'output.txt'), '--save-data-path', join(work, 'data.csv')],
+      // Regressions found: exit 2.
+      exit: 2,
+    },
+  ];
   try {
-    const demo = spawnSync(process.execPath, [join(root, 'bin', 'perfhound.js'), 'demo', '--db', `sqlite:${join(work, 'demo.db')}`], {
-      cwd: work,
-      env: { ...process.env, PERFHOUND_CODE_CACHE_FILE: join(out, 'entry.cjs.v8cache'), PERFHOUND_CODE_CACHE: '' },
-      encoding: 'utf8',
-    });
-    if (demo.status !== 0) throw new Error(`the demo run that writes the code cache failed (exit ${demo.status}): ${demo.stderr.slice(-2000)}`);
-    // Readable by every user of a shared install (bin/perfhound.js writes per-user caches 0600).
-    chmodSync(join(out, 'entry.cjs.v8cache'), 0o644);
+    for (const run of runs) {
+      const result = spawnSync(process.execPath, [join(root, 'bin', 'perfhound.cjs'), ...run.args], {
+        cwd: work,
+        env: { ...process.env, PERFHOUND_CODE_CACHE_FILE: join(out, run.cache), PERFHOUND_CODE_CACHE: '' },
+        encoding: 'utf8',
+      });
+      if (result.status !== (run.exit ?? 0)) throw new Error(`the ${run.args[0]} run that writes ${run.cache} failed (exit ${result.status}): ${result.stderr.slice(-2000)}`);
+      // Readable by every user of a shared install (bin/perfhound.cjs writes per-user caches 0600).
+      chmodSync(join(out, run.cache), 0o644);
+    }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

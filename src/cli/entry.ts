@@ -1,5 +1,5 @@
 /**
- * What the installed command runs (bin/perfhound.js, which answers a bare `--version` itself;
+ * What the installed command runs (bin/perfhound.cjs, which answers a bare `--version` itself;
  * scripts/build-cli.mjs bundles from here). The CLI proper (main.ts) is initialised on demand: in the
  * bundle it is evaluated only when this runs, not when the bundle is loaded.
  */

@@ -19,6 +19,7 @@ import { UserError } from '../util/errors.js';
 import { normalizeMetric } from './metric.js';
 import { substitutePlaceholders } from './placeholders.js';
 import { metricSchema } from './schema.js';
+import { check } from './validate.js';
 import type { AnalysisMetric, AnalysisTest } from './types.js';
 
 /** The discovery query for a `group_by` template: the metric's filters over the test's runs. */
@@ -48,9 +49,9 @@ export function expandGroupBy(test: AnalysisTest, metric: AnalysisMetric, values
   const expanded = values.map((value) => {
     const raw = substitutePlaceholders(template, { [field]: value });
     raw[field] = value;
-    const parsed = metricSchema.safeParse(raw);
+    const parsed = check(metricSchema, raw);
     if (!parsed.success) {
-      throw new UserError(`group_by value ${JSON.stringify(value)} makes an invalid metric: ${parsed.error.issues[0]?.message}`, metric.place);
+      throw new UserError(`group_by value ${JSON.stringify(value)} makes an invalid metric: ${parsed.issues[0]?.message}`, metric.place);
     }
     return normalizeMetric(raw, parsed.data, { threshold: test.threshold, runThreshold: test.runThreshold, direction: test.direction, timestampField: test.timestampField }, metric.place);
   });

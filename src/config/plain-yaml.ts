@@ -11,6 +11,12 @@
  * the caller parses with `yaml`. So it is never asked to be right about YAML's corners, only to recognise
  * when it is not on plain ground (test/config/plain-yaml.test.ts holds it to the package's values and lines).
  *
+ * A rendered template (template.ts:renderTemplateData) is read here too: its `{{ … }}` outputs are still
+ * markers, plain words, and each scalar holding one is filled as it is read — a quoted one gets the outputs
+ * as they are, a plain one is resolved as a whole, as yaml-source.ts's parseTemplatedYaml does (an empty
+ * output is null there, a number a number); an output the subset cannot resolve, or one in a key, sends
+ * the whole text to the yaml package.
+ *
  * @example
  * parsePlainYaml('tests:\n  - name: a\n    agg: {agg_type: avg}\n')?.value; // → { tests: [{ name: 'a', agg: { agg_type: 'avg' } }] }
  * parsePlainYaml('tests:\n  - name: a\n')?.lineOf(['tests', 0, 'name']); // → 2
@@ -39,6 +45,12 @@ interface Located {
   below: Container | undefined;
 }
 
+/** A rendered template's outputs (yaml-source.ts's Outputs). */
+export interface Outputs {
+  fill(value: string): string;
+  holdsOutput(value: string): boolean;
+}
+
 export interface PlainYaml {
   value: unknown;
   /** As yaml-source.ts's lineOf: the line of the key or item at `path`, else of its nearest ancestor. */
@@ -52,8 +64,11 @@ const notPlain = (): never => {
   throw new NotPlain();
 };
 
-/** The plain-subset reading of the text, or undefined when the `yaml` package must read it. */
-export function parsePlainYaml(text: string): PlainYaml | undefined {
+/**
+ * The plain-subset reading of the text (a rendered template's, with its `outputs`), or undefined when the
+ * `yaml` package must read it.
+ */
+export function parsePlainYaml(text: string, outputs?: Outputs): PlainYaml | undefined {
   // Tabs, carriage returns, a byte order mark, NEL and the other Unicode spaces and line breaks change how
   // lines and indentation read, and JavaScript's trim() would strip the non-breaking spaces YAML keeps
   // (`a: \u00a0x` is " x" there): not plain.
@@ -71,7 +86,7 @@ export function parsePlainYaml(text: string): PlainYaml | undefined {
   if (lines.length === 0) return undefined;
   try {
     const containers = new Map<object, Container>();
-    const reader = new BlockReader(lines, containers);
+    const reader = new BlockReader(lines, containers, outputs);
     const value = reader.block(lines[0].indent);
     if (!reader.done()) return undefined;
     const root = containers.get(value as object);
@@ -98,7 +113,10 @@ function lineOf(root: Container | undefined, rootLine: number, path: readonly (s
 
 /** Records a collection's entries as they are read; the parent links them to its own entry. */
 class Registry {
-  constructor(private readonly containers: Map<object, Container>) {}
+  constructor(
+    private readonly containers: Map<object, Container>,
+    readonly outputs: Outputs | undefined,
+  ) {}
 
   mapping(value: Record<string, unknown>): Map<string, Located> {
     const keys = new Map<string, Located>();
@@ -125,8 +143,9 @@ class BlockReader {
   constructor(
     private readonly lines: Line[],
     containers: Map<object, Container>,
+    outputs: Outputs | undefined,
   ) {
-    this.registry = new Registry(containers);
+    this.registry = new Registry(containers, outputs);
   }
 
   done(): boolean {
@@ -147,6 +166,7 @@ class BlockReader {
       if (line.indent > indent || isSequenceEntry(line.text)) notPlain();
       const { key, rest } = splitKey(line.text);
       if (Object.hasOwn(out, key)) notPlain(); // duplicate keys are an error for the yaml package
+      if (this.registry.outputs?.holdsOutput(key)) notPlain();
       this.at++;
       const value = rest === '' ? this.nested(indent) : this.inline(rest, line);
       out[key] = value;
@@ -271,7 +291,11 @@ class Cursor {
 
   value(): unknown {
     const c = this.text[this.pos];
-    if (c === '"' || c === "'") return this.quoted();
+    if (c === '"' || c === "'") {
+      const text = this.quoted();
+      const outputs = this.registry?.outputs;
+      return outputs?.holdsOutput(text) ? outputs.fill(text) : text;
+    }
     if (c === '{') return this.flowMapping();
     if (c === '[') return this.flowSequence();
     return this.plain();
@@ -311,7 +335,8 @@ class Cursor {
     // `-` followed by a space or nothing is a sequence entry, not the start of a scalar (`k: - a` is an error).
     if (scalar[0] === '-' && (scalar.length === 1 || scalar[1] === ' ')) notPlain();
     this.pos += scalar.length;
-    return resolvePlain(scalar);
+    const outputs = this.registry?.outputs;
+    return outputs?.holdsOutput(scalar) ? resolveFilled(outputs.fill(scalar)) : resolvePlain(scalar);
   }
 
   private flowMapping(): Record<string, unknown> {
@@ -330,6 +355,7 @@ class Cursor {
         this.pos += key.length;
       }
       if (key === '__proto__' || key === '<<' || Object.hasOwn(out, key) || this.text[this.pos] !== ':' || this.text[this.pos + 1] !== ' ') notPlain();
+      if (this.registry?.outputs?.holdsOutput(key)) notPlain();
       this.pos += 2;
       this.skipSpaces();
       const value = this.value();
@@ -412,6 +438,17 @@ function resolvePlain(text: string): unknown {
   if (DECIMAL_INT.test(text) || DECIMAL_FLOAT.test(text)) return Number(text);
   for (const typed of YAML_11_TYPED) if (typed.test(text)) return notPlain();
   return text;
+}
+
+/**
+ * A plain scalar filled with template outputs, resolved as a whole as yaml-source.ts's plainScalar does:
+ * trimmed; several lines stay a string; empty or `~` is null; else as a plain scalar here.
+ */
+function resolveFilled(text: string): unknown {
+  const trimmed = text.trim();
+  if (/[\n\r\u0085\u2028\u2029]/.test(trimmed)) return trimmed;
+  if (trimmed === '' || trimmed === '~') return null;
+  return resolvePlain(trimmed);
 }
 
 /** A plain key: one that YAML reads as the string it spells (`1`, `on`, `null`, `e10` are not). */

@@ -3,8 +3,8 @@
  * Every problem found is kept (`ConfigError.problems`); the message shows the first, so the CLI prints one
  * clear line.
  */
-import type { z } from 'zod';
 import { UserError, type Place } from '../util/errors.js';
+import { check, type Checker, type Issue } from './validate.js';
 import type { PathSegment } from './yaml-source.js';
 
 export interface Problem {
@@ -28,26 +28,23 @@ export class ConfigError extends UserError {
 export type Locate = (path: readonly PathSegment[]) => Place;
 
 /** Parses `value` or throws a `ConfigError` listing every issue at its place. */
-export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, locate: Locate): z.output<S> {
-  const result = schema.safeParse(value, { reportInput: true });
+export function parseOrThrow<T>(schema: Checker<T>, value: unknown, locate: Locate): T {
+  const result = check(schema, value);
   if (result.success) return result.data;
-  throw new ConfigError(
-    result.error.issues.map((issue) => ({
-      message: describeIssue(issue),
-      place: locate(issue.path.filter((seg): seg is string | number => typeof seg !== 'symbol')),
-    })),
-  );
+  throw new ConfigError(result.issues.map((issue) => ({ message: describeIssue(issue), place: locate(issue.path) })));
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+/** An issue as a user reads it (exported for the test comparing it with zod's). */
+export function describeIssue(issue: Pick<Issue, 'code' | 'message' | 'input' | 'keys'>): string {
   if (issue.code === 'unrecognized_keys') {
-    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+    const keys = issue.keys ?? [];
+    return `unknown key${keys.length > 1 ? 's' : ''} ${keys.map((k) => JSON.stringify(k)).join(', ')}`;
   }
-  // A missing key: zod reports the type (or union) mismatch of `undefined`.
-  if ((issue.code === 'invalid_type' || issue.code === 'invalid_union') && 'input' in issue && issue.input === undefined) {
+  // A missing key: the type (or union) mismatch of `undefined`.
+  if ((issue.code === 'invalid_type' || issue.code === 'invalid_union') && issue.input === undefined) {
     return 'is required';
   }
-  const got = 'input' in issue && issue.input !== undefined ? ` (got ${describeValue(issue.input)})` : '';
+  const got = issue.input !== undefined ? ` (got ${describeValue(issue.input)})` : '';
   return issue.message + got;
 }
 

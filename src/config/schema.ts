@@ -1,26 +1,24 @@
 /**
- * zod schemas of Orion's config shapes (orion.md §1.5) as they stand after templating and inheritance.
+ * The schemas of Orion's config shapes (orion.md §1.5) as they stand after templating and inheritance.
  * They accept what Orion accepts — unknown metric keys are document filters, numeric strings where Orion
  * calls `int()` — and reject what can only be a mistake: a `metrics` that is not a list, `direction: 2`,
  * an unknown `agg_type`, percentiles without `percents`.
+ *
+ * Built from validate.ts, which checks as zod 4 did (these were zod schemas; test/config/zod-schema.ts
+ * keeps them as the oracle the generated-config test compares with), without zod's start-up cost.
  */
-import { z } from 'zod';
+import * as v from './validate.js';
 
-export const scalarSchema = z.union([z.string(), z.number(), z.boolean()], {
-  error: 'must be a string, number or boolean',
-});
+export const scalarSchema = v.union([v.string(), v.number(), v.boolean()], 'must be a string, number or boolean');
 
-const nameSchema = z
-  .union([z.string().min(1, { error: 'must not be empty' }), z.number()], { error: 'must be a string' })
-  .transform(String);
+const nameSchema = v.transform(v.union([v.string(undefined, v.minLength(1, 'must not be empty')), v.number()], 'must be a string'), String);
 
 /** Orion calls `int(x)`: numbers and numeric strings both work. */
-const numberLike = z.union([z.number(), z.string().regex(/^\s*-?\d+(\.\d+)?\s*$/).transform(Number)], {
-  error: 'must be a number',
-});
+const numberLike = v.union([v.number(), v.transform(v.string(undefined, v.matches(/^\s*-?\d+(\.\d+)?\s*$/)), Number)], 'must be a number');
 
-export const directionSchema = numberLike.pipe(
-  z.union([z.literal(1), z.literal(0), z.literal(-1)], { error: 'must be 1 (increases), -1 (decreases) or 0 (both)' }),
+export const directionSchema = v.pipe(
+  numberLike,
+  v.union([v.oneOf([1]), v.oneOf([0]), v.oneOf([-1])], 'must be 1 (increases), -1 (decreases) or 0 (both)'),
 );
 
 export const RUN_THRESHOLD_TESTS = ['t_test', 'z_score', 'iqr', 'percentage', 'static'] as const;
@@ -44,73 +42,68 @@ export function boundaryProblem(test: (typeof RUN_THRESHOLD_TESTS)[number], x: n
  * runs before it by `test`. `lower_boundary` / `upper_boundary` name the side(s) judged and their limit
  * (static: the value itself); without them the metric's direction names the side, at the test's default.
  */
-const runThresholdShape = z.strictObject(
-  {
-    test: z.enum(RUN_THRESHOLD_TESTS, { error: `must be one of ${RUN_THRESHOLD_TESTS.join(', ')}` }),
-    window: z.number({ error: 'must be a whole number of runs' }).int({ error: 'must be a whole number of runs' }).min(1, { error: 'must be at least 1' }).optional(),
-    lower_boundary: z.number({ error: 'must be a number' }).optional(),
-    upper_boundary: z.number({ error: 'must be a number' }).optional(),
-    min_sample_size: z.number({ error: 'must be a whole number of runs' }).int({ error: 'must be a whole number of runs' }).min(0, { error: 'must be 0 or more' }).optional(),
-  },
-  { error: 'must be a mapping' },
-);
+const wholeRuns = 'must be a whole number of runs';
+const RUN_THRESHOLD_SHAPE = {
+  test: v.oneOf(RUN_THRESHOLD_TESTS, `must be one of ${RUN_THRESHOLD_TESTS.join(', ')}`),
+  window: v.optional(v.number(wholeRuns, v.integer(wholeRuns), v.atLeast(1, 'must be at least 1'))),
+  lower_boundary: v.optional(v.number('must be a number')),
+  upper_boundary: v.optional(v.number('must be a number')),
+  min_sample_size: v.optional(v.number(wholeRuns, v.integer(wholeRuns), v.atLeast(0, 'must be 0 or more'))),
+};
 
 /** The keys of a per-run threshold mapping. */
-export const RUN_THRESHOLD_KEYS = new Set(Object.keys(runThresholdShape.shape));
+export const RUN_THRESHOLD_KEYS = new Set(Object.keys(RUN_THRESHOLD_SHAPE));
 
-const runThresholdSchema = runThresholdShape.superRefine((t, ctx) => {
+const runThresholdSchema = v.refine(v.mapping(RUN_THRESHOLD_SHAPE, 'strict', 'must be a mapping'), (t, ctx) => {
     for (const key of ['lower_boundary', 'upper_boundary'] as const) {
       const x = t[key];
       const problem = x === undefined ? undefined : boundaryProblem(t.test, x);
-      if (problem) ctx.addIssue({ code: 'custom', path: [key], message: problem, input: x });
+      if (problem) ctx.addIssue({ path: [key], message: problem, input: x });
     }
     if (t.test === 'static' && t.lower_boundary === undefined && t.upper_boundary === undefined) {
-      ctx.addIssue({ code: 'custom', path: [], message: 'a static threshold needs lower_boundary and/or upper_boundary' });
+      ctx.addIssue({ path: [], message: 'a static threshold needs lower_boundary and/or upper_boundary' });
     }
   });
 
-export type RawRunThreshold = z.infer<typeof runThresholdSchema>;
+export type RawRunThreshold = v.Output<typeof runThresholdSchema>;
 
 /**
  * A number: Orion's threshold, the percent a change point must reach (absolute value). A mapping:
  * perfhound's per-run threshold. Chosen by the value's type, so each form's own errors are reported.
  */
-const thresholdSchema = z.unknown().transform((value, ctx): number | RawRunThreshold => {
+const thresholdSchema = v.transform(v.unknown(), (value, ctx): number | RawRunThreshold => {
   const mapping = value !== null && typeof value === 'object' && !Array.isArray(value);
-  const result = mapping ? runThresholdSchema.safeParse(value, { reportInput: true }) : numberLike.transform(Math.abs).safeParse(value);
+  const result = mapping ? v.check(runThresholdSchema, value) : v.check(v.transform(numberLike, Math.abs), value);
   if (result.success) return result.data;
-  for (const issue of result.error.issues) {
-    if (mapping) ctx.addIssue({ ...issue, path: issue.path.filter((seg): seg is string | number => typeof seg !== 'symbol') } as Parameters<typeof ctx.addIssue>[0]);
-    else ctx.addIssue({ code: 'custom', message: 'must be a number (percent) or a per-run threshold mapping', input: value });
+  for (const issue of result.issues) {
+    if (mapping) ctx.addIssue(issue);
+    else ctx.addIssue({ path: [], message: 'must be a number (percent) or a per-run threshold mapping', input: value });
   }
-  return z.NEVER;
+  return 0;
 });
 
 export const AGG_TYPES = ['avg', 'sum', 'max', 'min', 'count', 'percentiles'] as const;
 
-const percentSchema = z
-  .number({ error: 'must be a number' })
-  .min(0, { error: 'must be between 0 and 100' })
-  .max(100, { error: 'must be between 0 and 100' });
+const percentSchema = v.number('must be a number', v.atLeast(0, 'must be between 0 and 100'), v.atMost(100, 'must be between 0 and 100'));
 
-export const aggSchema = z
-  .strictObject(
+export const aggSchema = v.refine(
+  v.mapping(
     {
-      agg_type: z.enum(AGG_TYPES, { error: `must be one of ${AGG_TYPES.join(', ')}` }),
+      agg_type: v.oneOf(AGG_TYPES, `must be one of ${AGG_TYPES.join(', ')}`),
       /** The seed's legacy `agg.value` (a label once used in column names); Orion ignores it since #323. */
-      value: z.union([z.string(), z.number()]).optional(),
-      percents: z.array(percentSchema, { error: 'must be a list of numbers' }).min(1, { error: 'must not be empty' }).optional(),
-      target_percentile: percentSchema.optional(),
+      value: v.optional(v.union([v.string(), v.number()])),
+      percents: v.optional(v.list(percentSchema, 'must be a list of numbers', v.minLength(1, 'must not be empty'))),
+      target_percentile: v.optional(percentSchema),
     },
-    { error: 'must be a mapping with agg_type' },
-  )
-  .superRefine((agg, ctx) => {
+    'strict',
+    'must be a mapping with agg_type',
+  ),
+  (agg, ctx) => {
     if (agg.agg_type === 'percentiles') {
       if (!agg.percents) {
-        ctx.addIssue({ code: 'custom', path: ['percents'], message: 'agg_type percentiles needs a percents list, e.g. [50, 95, 99]' });
+        ctx.addIssue({ path: ['percents'], message: 'agg_type percentiles needs a percents list, e.g. [50, 95, 99]' });
       } else if (agg.target_percentile !== undefined && !agg.percents.includes(agg.target_percentile)) {
         ctx.addIssue({
-          code: 'custom',
           path: ['target_percentile'],
           message: `must be one of percents [${agg.percents.join(', ')}]`,
         });
@@ -118,30 +111,26 @@ export const aggSchema = z
     } else {
       for (const key of ['percents', 'target_percentile'] as const) {
         if (agg[key] !== undefined) {
-          ctx.addIssue({ code: 'custom', path: [key], message: `only applies to agg_type percentiles, not ${agg.agg_type}` });
+          ctx.addIssue({ path: [key], message: `only applies to agg_type percentiles, not ${agg.agg_type}` });
         }
       }
     }
-  });
-
-const notSchema = z.record(
-  z.string(),
-  z.union([scalarSchema, z.array(scalarSchema).min(1, { error: 'must not be empty' })], {
-    error: 'must be a value or a list of values',
-  }),
-  { error: 'must be a mapping of field: value(s)' },
+  },
 );
 
-const labelsSchema = z.union([z.string().transform((label) => [label]), z.array(z.string({ error: 'must be a string' }))], {
-  error: 'must be a list of strings',
-});
+const notSchema = v.record(
+  v.union([scalarSchema, v.list(scalarSchema, undefined, v.minLength(1, 'must not be empty'))], 'must be a value or a list of values'),
+  'must be a mapping of field: value(s)',
+);
 
-const groupBySchema = z
-  .union([z.string().transform((field) => [field]), z.array(z.string({ error: 'must be a string' }))], {
-    error: 'must be a field name',
-  })
-  .refine((fields) => fields.length === 1, { error: 'group_by supports exactly one field' })
-  .transform((fields) => fields[0] as string);
+const labelsSchema = v.union([v.transform(v.string(), (label) => [label]), v.list(v.string('must be a string'))], 'must be a list of strings');
+
+const groupBySchema = v.transform(
+  v.refine(v.union([v.transform(v.string(), (field) => [field]), v.list(v.string('must be a string'))], 'must be a field name'), (fields, ctx) => {
+    if (fields.length !== 1) ctx.addIssue({ path: [], message: 'group_by supports exactly one field' });
+  }),
+  (fields) => fields[0] as string,
+);
 
 /**
  * Orion's reserved metric keys (`RESERVED_METRIC_CONFIG_KEYS`); every other key is a document filter.
@@ -152,41 +141,41 @@ export const RESERVED_METRIC_KEYS = new Set([
   'fan_out', 'group_by', 'labels', 'metric_of_interest', 'name', 'not', 'threshold', 'timestamp', 'type',
 ]);
 
-export const metricSchema = z
-  .object(
-    {
-      name: nameSchema,
-      metric_of_interest: nameSchema,
-      agg: aggSchema.optional(),
-      not: notSchema.optional(),
-      labels: labelsSchema.optional(),
-      direction: directionSchema.optional(),
-      threshold: thresholdSchema.optional(),
-      timestamp: z.string({ error: 'must be a field name' }).min(1).optional(),
-      correlation: z.string({ error: 'must be a column name such as podReadyLatency_P99' }).optional(),
-      context: z.number({ error: 'must be a whole number of rows' }).int({ error: 'must be a whole number of rows' }).min(0).optional(),
-      type: z.literal('metadata', { error: 'the only metric type is "metadata" (to filter documents on a field named type, use type.keyword)' }).optional(),
-      group_by: groupBySchema.optional(),
-      acceptable_range: z.unknown().optional(),
-      dry_run: z.unknown().optional(),
-    },
-    { error: 'must be a mapping' },
-  )
-  .catchall(scalarSchema);
+const wholeRows = 'must be a whole number of rows';
 
-export type RawMetric = z.infer<typeof metricSchema>;
-
-const optionalString = z.string({ error: 'must be a string' }).optional();
-const booleanLike = z.boolean({ error: 'must be true or false' }).optional();
-
-/** Test keys Orion reads; others are warned about (Orion ignores them). */
-export const testSchema = z.looseObject(
+export const metricSchema = v.mapping(
   {
     name: nameSchema,
-    metadata: z.record(z.string(), z.unknown(), { error: 'must be a mapping of field: value' }).nullish(),
-    metrics: z.array(z.record(z.string(), z.unknown(), { error: 'must be a mapping' }), { error: 'must be a list of metrics' }).nullish(),
-    threshold: thresholdSchema.optional(),
-    direction: directionSchema.optional(),
+    metric_of_interest: nameSchema,
+    agg: v.optional(aggSchema),
+    not: v.optional(notSchema),
+    labels: v.optional(labelsSchema),
+    direction: v.optional(directionSchema),
+    threshold: v.optional(thresholdSchema),
+    timestamp: v.optional(v.string('must be a field name', v.minLength(1))),
+    correlation: v.optional(v.string('must be a column name such as podReadyLatency_P99')),
+    context: v.optional(v.number(wholeRows, v.integer(wholeRows), v.atLeast(0))),
+    type: v.optional(v.oneOf(['metadata'], 'the only metric type is "metadata" (to filter documents on a field named type, use type.keyword)')),
+    group_by: v.optional(groupBySchema),
+    acceptable_range: v.optional(v.unknown()),
+    dry_run: v.optional(v.unknown()),
+  },
+  scalarSchema,
+  'must be a mapping',
+);
+
+export type RawMetric = v.Output<typeof metricSchema>;
+
+const optionalString = v.optional(v.string('must be a string'));
+const booleanLike = v.optional(v.boolean('must be true or false'));
+
+/** Test keys Orion reads; others are warned about (Orion ignores them). */
+const TEST_SHAPE = {
+    name: nameSchema,
+    metadata: v.nullish(v.record(v.unknown(), 'must be a mapping of field: value')),
+    metrics: v.nullish(v.list(v.record(v.unknown(), 'must be a mapping'), 'must be a list of metrics')),
+    threshold: v.optional(thresholdSchema),
+    direction: v.optional(directionSchema),
     timestamp: optionalString,
     uuid_field: optionalString,
     version_field: optionalString,
@@ -196,15 +185,13 @@ export const testSchema = z.looseObject(
     local_metrics: optionalString,
     IgnoreGlobal: booleanLike,
     IgnoreGlobalMetrics: booleanLike,
-  },
-  { error: 'must be a mapping' },
-);
+};
+export const testSchema = v.mapping(TEST_SHAPE, 'loose', 'must be a mapping');
 
-export const KNOWN_TEST_KEYS = new Set(Object.keys(testSchema.shape));
+export const KNOWN_TEST_KEYS = new Set(Object.keys(TEST_SHAPE));
 
-export const topLevelSchema = z.looseObject(
-  {
-    tests: z.array(z.record(z.string(), z.unknown(), { error: 'must be a mapping' }), { error: 'must be a list of tests (an Otava config, tests as a mapping, is read by perfhound otava)' }),
+const TOP_LEVEL_SHAPE = {
+    tests: v.list(v.record(v.unknown(), 'must be a mapping'), 'must be a list of tests (an Otava config, tests as a mapping, is read by perfhound otava)'),
     parentConfig: optionalString,
     metricsFile: optionalString,
     jira_url: optionalString,
@@ -212,32 +199,22 @@ export const topLevelSchema = z.looseObject(
     jira_email: optionalString,
     jira_uuid_field: optionalString,
     jira_metric_field: optionalString,
-  },
-  { error: 'a config must be a mapping with a tests list' },
-);
+};
+export const topLevelSchema = v.mapping(TOP_LEVEL_SHAPE, 'loose', 'a config must be a mapping with a tests list');
 
-export const KNOWN_TOP_LEVEL_KEYS = new Set(Object.keys(topLevelSchema.shape));
+export const KNOWN_TOP_LEVEL_KEYS = new Set(Object.keys(TOP_LEVEL_SHAPE));
 
-export const wildcardSchema = z.record(z.string(), scalarSchema, { error: 'must be a mapping of field: pattern' });
-export { notSchema };
+const textOrNumber = v.optional(v.transform(v.union([v.string(), v.number()]), String));
 
-export const ackFileSchema = z.looseObject(
+export const ackFileSchema = v.mapping(
   {
-    ack: z
-      .array(
-        z.looseObject(
-          {
-            uuid: nameSchema,
-            metric: nameSchema,
-            reason: z.union([z.string(), z.number()]).transform(String).optional(),
-            version: z.union([z.string(), z.number()]).transform(String).optional(),
-            test: z.union([z.string(), z.number()]).transform(String).optional(),
-          },
-          { error: 'must be a mapping with uuid and metric' },
-        ),
-        { error: 'must be a list of acks' },
-      )
-      .nullable(),
+    ack: v.nullable(
+      v.list(
+        v.mapping({ uuid: nameSchema, metric: nameSchema, reason: textOrNumber, version: textOrNumber, test: textOrNumber }, 'loose', 'must be a mapping with uuid and metric'),
+        'must be a list of acks',
+      ),
+    ),
   },
-  { error: 'an ack file must be a mapping with an ack list' },
+  'loose',
+  'an ack file must be a mapping with an ack list',
 );

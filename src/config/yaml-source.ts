@@ -12,7 +12,7 @@
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import type { Document, Node, Scalar, ScalarTag, Tags } from 'yaml';
 import { UserError } from '../util/errors.js';
-import { parsePlainYaml } from './plain-yaml.js';
+import { parsePlainYaml, type Outputs } from './plain-yaml.js';
 
 export type PathSegment = string | number;
 
@@ -44,11 +44,6 @@ export function parseYamlSource(text: string, file?: string): YamlSource {
   return parseWithYaml(text, file);
 }
 
-/** What a rendered template's markers stand for (`template.ts:renderTemplateData`). */
-export interface Outputs {
-  fill(value: string): string;
-  holdsOutput(value: string): boolean;
-}
 
 /**
  * Parses a rendered template whose `{{ … }}` outputs are still markers, then fills the scalars holding
@@ -56,6 +51,9 @@ export interface Outputs {
  * plain scalar (`4.20` a number, `true` a boolean) — but always as one scalar, whatever the output holds.
  */
 export function parseTemplatedYaml(text: string, outputs: Outputs, file?: string): YamlSource {
+  // Templated configs too are mostly plain: the fast path fills their scalars as below, or declines.
+  const plain = parsePlainYaml(text, outputs);
+  if (plain) return { file, value: plain.value, lineOf: plain.lineOf };
   return parseWithYaml(text, file, outputs);
 }
 

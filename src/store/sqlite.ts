@@ -21,10 +21,10 @@ export interface SqliteOptions {
 }
 
 export async function createSqliteDialect(path: string, options: SqliteOptions): Promise<WaitingSqliteDialect> {
-  const { default: BetterSqlite } = await import('better-sqlite3');
+  const { openBetterSqlite } = await import('./sqlite-addon.js');
   let database: BetterSqliteDatabase;
   try {
-    database = new BetterSqlite(path);
+    database = openBetterSqlite(path);
   } catch (err) {
     throw new UserError(`cannot open SQLite database ${path}: ${errorMessage(err)}`, { field: 'db' });
   }

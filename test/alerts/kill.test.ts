@@ -18,7 +18,7 @@ import { alertFiles, runsFile } from './data.js';
 import { httpReceiver, type HttpReceiver } from './receivers.js';
 
 async function startDaemon(db: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['bin/perfhound.js', 'serve', '--db', db, '--port', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/perfhound.cjs', 'serve', '--db', db, '--port', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
   for (;;) {
     if (child.exitCode !== null) throw new Error('the daemon ended');
     const up = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);

@@ -28,7 +28,7 @@ describe('perfhound demo as installed', () => {
   }, 60_000);
 
   it('runs from an unrelated working directory and finds the planted regressions', async () => {
-    const { stdout, stderr } = await run(process.execPath, [join(ROOT, 'bin/perfhound.js'), 'demo', '--db', `sqlite:${join(dir, 'demo.db')}`], { cwd: dir });
+    const { stdout, stderr } = await run(process.execPath, [join(ROOT, 'bin/perfhound.cjs'), 'demo', '--db', `sqlite:${join(dir, 'demo.db')}`], { cwd: dir });
     expect(stderr).not.toMatch(/perfhound:/);
     expect(stdout).toMatch(/[1-9]\d* regression\(s\) in 3 tests/);
   }, 120_000);

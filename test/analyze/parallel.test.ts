@@ -57,7 +57,7 @@ describe('perfhound analyze --jobs (built CLI)', () => {
     await writeBulk(bulk, shape);
     writeFileSync(cfg, benchConfig(shape));
     const one = join(dir, 'one.db');
-    const cli = join(ROOT, 'bin/perfhound.js');
+    const cli = join(ROOT, 'bin/perfhound.cjs');
     await run(process.execPath, [cli, 'ingest', 'bulk', bulk, '--db', `sqlite:${one}`]);
     const three = join(dir, 'three.db');
     copyFileSync(one, three);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, it } from 'vitest';
 
-const BIN = resolve('bin/perfhound.js');
+const BIN = resolve('bin/perfhound.cjs');
 
 it('stops quietly with the SIGPIPE status when the reader of stdout goes away (… | head)', async () => {
   const db = `sqlite:${join(mkdtempSync(join(tmpdir(), 'perfhound-pipe-')), 'p.db')}`;

@@ -1,11 +1,11 @@
 /**
- * bin/perfhound.js compiles the CLI bundle with V8's code cache: the one the build ships beside the
+ * bin/perfhound.cjs compiles the CLI bundle with V8's code cache: the one the build ships beside the
  * bundle, else the user's own (written at exit, 0600 in a 0700 folder). Whatever the cache holds — none,
  * the shipped one, a user's, garbage, an unwritable place — the command must answer exactly as without it.
  * Runs the built command (`npm run build`; `npm run test:all` builds first).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Runs `perfhound --help` with `env` added; `nodeFlags` change V8's flags, which makes V8 refuse a cache made without them. */
 function help(env: Record<string, string>, nodeFlags: string[] = []): { stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [...nodeFlags, join(ROOT, 'bin/perfhound.js'), '--help'], { encoding: 'utf8', env: { ...process.env, ...env } });
+  const result = spawnSync(process.execPath, [...nodeFlags, join(ROOT, 'bin/perfhound.cjs'), '--help'], { encoding: 'utf8', env: { ...process.env, ...env } });
   expect(result.status, result.stderr).toBe(0);
   return { stdout: result.stdout, stderr: result.stderr };
 }
@@ -71,5 +71,31 @@ describe('the code cache of the installed command', () => {
     const home = join(work, 'off');
     expect(help({ XDG_CACHE_HOME: home, PERFHOUND_CODE_CACHE: 'off' }, ['--no-opt']).stderr).toBe('');
     expect(userCaches(home)).toEqual([]);
+  });
+
+  it("serves analyze from its own shipped cache, the other commands from the general one", () => {
+    expect(statSync(`${BUNDLE}.analyze.v8cache`).size).toBeGreaterThan(100_000);
+    // A copy of the installed layout (dist/ is shared with other tests): its analyze cache made garbage.
+    const copy = join(work, 'installed');
+    mkdirSync(join(copy, 'bin'), { recursive: true });
+    mkdirSync(join(copy, 'dist', 'cli'), { recursive: true });
+    copyFileSync(join(ROOT, 'bin', 'perfhound.cjs'), join(copy, 'bin', 'perfhound.cjs'));
+    copyFileSync(join(ROOT, 'package.json'), join(copy, 'package.json'));
+    for (const f of ['entry.cjs', 'entry.cjs.v8cache']) copyFileSync(join(ROOT, 'dist', 'cli', f), join(copy, 'dist', 'cli', f));
+    writeFileSync(join(copy, 'dist', 'cli', 'entry.cjs.analyze.v8cache'), Buffer.alloc(statSync(`${BUNDLE}.analyze.v8cache`).size, 0x5a));
+    symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+    const run = (home: string, args: string[]) => {
+      const result = spawnSync(process.execPath, [join(copy, 'bin', 'perfhound.cjs'), ...args], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: home } });
+      expect(result.status, result.stderr).toBe(0);
+      return result.stdout;
+    };
+    // --help: the general cache, accepted: nothing written.
+    const general = join(work, 'general');
+    expect(run(general, ['--help'])).toBe(expected());
+    expect(userCaches(general)).toEqual([]);
+    // analyze: its own cache, refused here: the user's own written instead; the answer the same.
+    const own = join(work, 'analyze');
+    expect(run(own, ['analyze', '--help'])).toMatch(/^Usage: perfhound analyze/);
+    expect(userCaches(own)).toHaveLength(1);
   });
 });

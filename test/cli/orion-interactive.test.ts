@@ -118,7 +118,7 @@ describe('analyze -i', () => {
 
   it('reads answers piped into the built binary', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wizard-'));
-    const child = spawn(process.execPath, [resolve('bin/perfhound.js'), 'analyze', '-i'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [resolve('bin/perfhound.cjs'), 'analyze', '-i'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
     child.stdin.end(storeAnswers(db).join('\n') + '\n');

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 
-const BIN = resolve('bin/perfhound.js');
+const BIN = resolve('bin/perfhound.cjs');
 const CONFIG = resolve('test/fixtures/analyze/csv-config.yaml');
 const home = process.cwd();
 afterEach(() => process.chdir(home));

@@ -1,5 +1,5 @@
 /**
- * `perfhound --version`: the installed command (bin/perfhound.js) answers a bare `--version` before it
+ * `perfhound --version`: the installed command (bin/perfhound.cjs) answers a bare `--version` before it
  * reads the CLI bundle; it must say what the full CLI (commander's `.version()`) says, and `-V` alike.
  * Runs the built command (`npm run build`; `npm run test:all` builds first).
  */
@@ -13,7 +13,7 @@ const VERSION = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: 
 
 function perfhound(args: string[]): string {
   expect(existsSync(join(ROOT, 'dist/cli/entry.cjs')), 'dist/ is missing: run npm run build').toBe(true);
-  return execFileSync(process.execPath, [join(ROOT, 'bin/perfhound.js'), ...args], { encoding: 'utf8', env: { ...process.env, PERFHOUND_CODE_CACHE: 'off' } });
+  return execFileSync(process.execPath, [join(ROOT, 'bin/perfhound.cjs'), ...args], { encoding: 'utf8', env: { ...process.env, PERFHOUND_CODE_CACHE: 'off' } });
 }
 
 describe('perfhound --version', () => {

@@ -2,7 +2,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePlainYaml } from '../../src/config/plain-yaml.js';
+import { renderTemplateData, requiredVariables } from '../../src/config/template.js';
 import { parseWithYaml } from '../../src/config/yaml-source.js';
+import { UserError } from '../../src/util/errors.js';
 import { pathsOf, viaYaml } from './yaml-oracle.js';
 
 function yamlFiles(dir: string): string[] {
@@ -118,5 +120,48 @@ describe('plain YAML fast path', () => {
       if (expectSameOrDeclined(text)) read++;
     }
     expect(read).toBeGreaterThan(100);
+  });
+
+  it('reads rendered templates as the yaml path of parseTemplatedYaml does, outputs filled, or declines them', () => {
+    // What a variable may hold: empty (null when plain), numbers, YAML 1.1 words and types the fast path
+    // leaves to the package, text that would be structure if it were not an output.
+    const values = ['', '0', '4.20', ' -7 ', 'periodic', 'yes', 'Null', '~', 'y', '0x1F', '2024-01-02', 'a: b', 'x\ny', '#c', '"q"', '{{ x }}'];
+    let read = 0;
+    let declined = 0;
+    let files = 0;
+    for (const file of yamlFiles('test/fixtures')) {
+      const template = readFileSync(file, 'utf8');
+      if (!template.includes('{{')) continue;
+      // Each value in every variable over the renders of a file; every 6th render per file (with a shifted
+      // start, so all values are met): the yaml package takes ~20 ms on each.
+      const shift = files++;
+      for (const [i, value] of values.entries()) {
+        if ((i + shift) % 6 !== 0) continue;
+        const vars = Object.fromEntries(requiredVariables(template).map((name, j) => [name, values[(i + j) % values.length] ?? value]));
+        let rendered;
+        try {
+          rendered = renderTemplateData(template, vars, file);
+        } catch (err) {
+          if (err instanceof UserError) continue; // a value the template's own logic refuses
+          throw err;
+        }
+        if (!rendered.hasOutputs) continue;
+        const plain = parsePlainYaml(rendered.text, rendered);
+        if (!plain) {
+          declined++;
+          continue;
+        }
+        read++;
+        const full = parseWithYaml(rendered.text, file, rendered);
+        expect(plain.value, `${file} with ${JSON.stringify(vars)}`).toStrictEqual(full.value);
+        for (const path of pathsOf(plain.value)) expect(plain.lineOf(path), `${file} ${JSON.stringify(path)}`).toBe(full.lineOf(path));
+      }
+    }
+    // Most templated configs are plain around their outputs; outputs the subset cannot resolve are declined.
+    expect(read).toBeGreaterThan(200);
+    expect(declined).toBeGreaterThan(0);
+    // The main run of EXPECTED.md (Orion's CI config: empty outputs are nulls) takes the fast path.
+    const ci = renderTemplateData(readFileSync('test/fixtures/analyze/configurations/ci-tests.yaml', 'utf8'), { version: '4.20' });
+    expect(parsePlainYaml(ci.text, ci)).toBeDefined();
   });
 });

@@ -7,7 +7,7 @@
  * when they exist and removes them at the end. Blocks marked `not-run` (CI files, systemd) are few.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,8 +68,8 @@ for (const guide of GUIDES) {
 
     beforeAll(async () => {
       expect(existsSync(join(REPO, 'dist', 'cli', 'entry.cjs')), 'run npm run build first').toBe(true);
-      writeFileSync(join(bin, 'perfhound'), `#!/bin/sh\nexec node '${join(REPO, 'bin', 'perfhound.js')}' "$@"\n`);
-      chmodSync(join(bin, 'perfhound'), 0o755);
+      // As npm links the installed command.
+      symlinkSync(join(REPO, 'bin', 'perfhound.cjs'), join(bin, 'perfhound'));
       // A CI job's results, as the workflow guide's upload step finds them.
       writeFileSync(join(dir, 'results.subunit'), fixtureBytes('streams/generated_200_seed1.subunit.gz'));
       writeFileSync(join(dir, 'junit.xml'), fixtureBytes('junit-sample.xml'));

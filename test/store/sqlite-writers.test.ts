@@ -12,7 +12,7 @@ import { listRuns, writeRun } from '../../src/store/runs.js';
  * process has written). Writers must wait their turn: here three CLI processes (the built CLI in `dist/`)
  * and this process, as the daemon would, write runs into one file at the same time — every run arrives.
  */
-const BIN = resolve('bin/perfhound.js');
+const BIN = resolve('bin/perfhound.cjs');
 const PROCESSES = 3;
 const RUNS_PER_PROCESS = 40;
 const IN_PROCESS_RUNS = 40;

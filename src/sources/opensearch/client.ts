@@ -2,35 +2,16 @@
  * The official OpenSearch client configured as Orion configures opensearch-py: gzip request bodies,
  * `accept-encoding: gzip,deflate`, certificate verification off, 30 s timeout, 3 retries; basic-auth
  * credentials are taken from the URL's userinfo (`https://user:pass@host:9200`) and kept out of logs.
+ * The report writer's `_bulk` goes through it; the analyses' `_search` through search-client.ts, which
+ * sends the same requests without the client's start-up cost.
  */
 import { Client } from '@opensearch-project/opensearch';
-import { UserError } from '../../util/errors.js';
-import { redactUrl } from '../../util/redact.js';
-
-export interface ClientOptions {
-  /** Request timeout in ms (Orion: 30 s). */
-  requestTimeoutMs?: number;
-  /** Retries on connection errors and timeouts (Orion: 3). */
-  maxRetries?: number;
-}
+import { parseServerUrl, type ClientOptions } from './server-url.js';
 
 export function createClient(url: string, options: ClientOptions = {}): Client {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new UserError(`not a valid OpenSearch URL: ${redactUrl(url)}`, { field: 'es-server' });
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new UserError(`OpenSearch URL must be http:// or https://, got ${parsed.protocol}`, { field: 'es-server' });
-  }
-  const auth = parsed.username
-    ? { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) }
-    : undefined;
-  parsed.username = '';
-  parsed.password = '';
+  const { url: node, auth } = parseServerUrl(url);
   return new Client({
-    node: parsed.toString(),
+    node: node.toString(),
     auth,
     compression: 'gzip',
     suggestCompression: true,
