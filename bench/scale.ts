@@ -31,7 +31,7 @@ import type { DialectName } from '../src/store/url.js';
 import { createTestDatabase } from '../test/support/create-database.js';
 import { freePort } from '../test/support/free-port.js';
 import { ingestInChild } from './ingest.js';
-import { median } from './median.js';
+import { mean, median } from './median.js';
 import type { Benchmark } from './registry.js';
 import { cpuMs, once, rssMb, startDaemon, waitHealthy, type Call } from './server.js';
 
@@ -125,8 +125,7 @@ async function firstAnswers(port: number, pid: number, store: Store, from: numbe
   const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   const paths = ['appended', 'full'].map((path) => `${path} ${new RegExp(`^perfhound_detection_series_total\\{path="${path}"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? '?'}`);
   const wallMedian = median(wall).toFixed(0);
-  const mean = (cpu.reduce((a, b) => a + b, 0) / FIRST_ANSWERS).toFixed(1);
-  return `wall ${wallMedian} ms (median of ${FIRST_ANSWERS})  daemon CPU ${mean} ms (mean)  series so far: ${paths.join(', ')}; load ${loadavg()[0].toFixed(1)}`;
+  return `wall ${wallMedian} ms (median of ${FIRST_ANSWERS})  daemon CPU ${mean(cpu).toFixed(1)} ms (mean)  series so far: ${paths.join(', ')}; load ${loadavg()[0].toFixed(1)}`;
 }
 
 /** 32 clients asking for the test's 20 series (round robin) for `seconds`: p50/p99, errors, the daemon's RSS and CPU. */
@@ -188,10 +187,6 @@ async function daemonUnderLoad(url: string, configDir: string, store: Store, unr
 
 /** Alternating children, so that the two stores are measured under the same load: each one's figures pooled. */
 const ROUNDS = 3;
-
-function mean(values: number[]): number {
-  return values.reduce((a, b) => a + b, 0) / values.length;
-}
 
 function pooled(url: string, configFile: string, into: ChildFigures | undefined): ChildFigures {
   const next = analyseInChild(url, configFile);

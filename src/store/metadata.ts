@@ -148,8 +148,10 @@ export async function writeRunTerms(trx: Kysely<Database>, runId: number, metada
     await trx.deleteFrom('run_terms').where('run_id', '=', runId).execute();
     await trx.deleteFrom('run_times').where('run_id', '=', runId).execute();
   }
+  const { terms, times } = termRowsOf(metadataJson);
   const rows: TermRows = { terms: [], times: [] };
-  pushTermRows(rows, runId, metadataJson);
+  withRunId(rows.terms, runId, terms);
+  withRunId(rows.times, runId, times);
   await insertTermRows(trx, rows);
 }
 
@@ -159,11 +161,9 @@ export interface TermRows {
   times: unknown[];
 }
 
-/** Appends a run's term and time rows. */
-export function pushTermRows(rows: TermRows, runId: number, metadataJson: string): void {
-  const { terms, times } = termRowsOf(metadataJson);
-  for (let i = 0; i < terms.length; i += 2) rows.terms.push(runId, terms[i], terms[i + 1]);
-  for (let i = 0; i < times.length; i += 2) rows.times.push(runId, times[i], times[i + 1]);
+/** Appends `pairs` (two values a row, flat) as rows (id, a, b): a run's rows made before its id was known. */
+export function withRunId(out: unknown[], id: number, pairs: readonly unknown[]): void {
+  for (let i = 0; i < pairs.length; i += 2) out.push(id, pairs[i], pairs[i + 1]);
 }
 
 /** A run's term rows (field, term) and time rows (field, time_ms), flat, without its id (several runs' rows go in shared INSERTs). */

@@ -14,7 +14,7 @@ import { PostgresAdapter, sql, type Kysely, type Selectable, type Transaction } 
 import { NotFoundError, UserError } from '../util/errors.js';
 import { recordDocumentCollections } from './document-collections.js';
 import { deleteRunTestResults, recomputeTestAggregates } from './tests.js';
-import { flattenMetadata, indexedValue, insertTermRows, termRowsOf, writeRunTerms, type TermRows } from './metadata.js';
+import { flattenMetadata, indexedValue, insertTermRows, termRowsOf, withRunId, writeRunTerms, type TermRows } from './metadata.js';
 import { insertRows, loadRows } from './insert-rows.js';
 import { noteRunChanged } from './run-changes.js';
 import type { Database, RunsTable } from './schema.js';
@@ -158,9 +158,11 @@ function runRow(run: NewRun) {
   };
 }
 
-/** Appends a run's `run_metadata` rows (run_id, key, value). */
-function pushMetadataRows(rows: unknown[], id: number, metadata: Record<string, unknown>): void {
-  for (const [key, value] of Object.entries(flattenMetadata(metadata))) rows.push(id, key, indexedValue(value));
+/** A run's `run_metadata` rows without its id: (key, value) pairs, flat. */
+function metadataPairs(metadata: Record<string, unknown>): unknown[] {
+  const pairs: unknown[] = [];
+  for (const [key, value] of Object.entries(flattenMetadata(metadata))) pairs.push(key, indexedValue(value));
+  return pairs;
 }
 
 export async function writeRun(trx: Db, run: NewRun, documents: NewDocument[] = [], order?: DocumentOrder): Promise<{ id: number; outcome: WriteOutcome }> {
@@ -182,7 +184,7 @@ export async function writeRun(trx: Db, run: NewRun, documents: NewDocument[] = 
   }
   noteRunChanged(trx, id);
   const metadataRows: unknown[] = [];
-  pushMetadataRows(metadataRows, id, run.metadata);
+  withRunId(metadataRows, id, metadataPairs(run.metadata));
   await insertRows(trx, 'run_metadata', METADATA_COLUMNS, metadataRows);
   await writeRunTerms(trx, id, row.metadata, existing !== undefined);
   await (existing ? replaceDocuments(trx, id, documents, order) : insertDocuments(trx, id, documents, order));
@@ -222,10 +224,8 @@ export interface NewRunRows {
 export function newRunRows(run: NewRun, documents: readonly NewDocument[]): NewRunRows {
   checkRun(run);
   const row = runRow(run);
-  const metadata: unknown[] = [];
-  for (const [key, value] of Object.entries(flattenMetadata(run.metadata))) metadata.push(key, indexedValue(value));
   const { terms, times } = termRowsOf(row.metadata);
-  return { run, row, metadata, terms, times, documents };
+  return { run, row, metadata: metadataPairs(run.metadata), terms, times, documents };
 }
 
 /**
@@ -258,11 +258,6 @@ export async function writeNewRuns(trx: Db, runs: readonly NewRunRows[]): Promis
   await insertTermRows(trx, termRows);
   await recordDocumentCollections(trx, runs.flatMap((r) => r.documents));
   await insertDocumentRows(trx, documents);
-}
-
-/** Appends `pairs` (two values a row) as rows (id, a, b). */
-function withRunId(out: unknown[], id: number, pairs: readonly unknown[]): void {
-  for (let i = 0; i < pairs.length; i += 2) out.push(id, pairs[i], pairs[i + 1]);
 }
 
 async function insertRunRow(trx: Db, row: Record<string, unknown> & { uuid: string }): Promise<number> {
