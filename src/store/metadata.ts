@@ -10,6 +10,7 @@ import { toEpochMs } from '../sources/opensearch/fields.js';
 import { analyzeText } from '../sources/store/text-analysis.js';
 import { loadRows } from './insert-rows.js';
 import type { Database } from './schema.js';
+import { deleteTermKeys, fieldSeed, seededKey, writeTermKeys, type RunTermKeys } from './term-index.js';
 
 export const METADATA_VALUE_LIMIT = 512;
 
@@ -53,7 +54,7 @@ export function getPath(obj: unknown, path: string): unknown {
 }
 
 /**
- * The search terms of a run's metadata (table `run_terms`, migration 0012): per leaf path (arrays are
+ * The search terms of a run's metadata (their keys in table `run_terms`, src/store/term-index.ts): per leaf path (arrays are
  * transparent, objects add a dotted segment — the paths `fieldValues` of src/sources/store/ reads), the
  * exact string of each scalar (`k:`, what a `.keyword` match compares), the analysed tokens of each string
  * (`t:`, what a text `match` compares), numbers (`n:`) and booleans (`b:`) by their typed value. The store
@@ -75,29 +76,53 @@ export interface MetadataTerm {
 export function metadataTerms(metadata: Record<string, unknown>): MetadataTerm[] {
   const seen = new Set<string>();
   const out: MetadataTerm[] = [];
-  const add = (path: string, term: string) => {
+  walkTerms(metadata, (path, prefix, text) => {
     const field = termText(path);
-    const cut = termText(term);
+    const cut = termText(prefix + text);
     const key = `${field}\u0000${cut}`;
     if (seen.has(key)) return;
     seen.add(key);
     out.push({ field, term: cut });
-  };
+  });
+  return out;
+}
+
+/**
+ * The keys (`termKey`) of a run's terms, each once: what `run_terms` holds of the run. Hashed from the
+ * parts, without making each term's string (the ingest of a small run made ~45 of them).
+ */
+export function metadataTermKeys(metadata: Record<string, unknown>): number[] {
+  const keys = new Set<number>();
+  let lastPath: string | undefined;
+  let seed = fieldSeed('');
+  walkTerms(metadata, (path, prefix, text) => {
+    if (path !== lastPath) {
+      seed = fieldSeed(termText(path));
+      lastPath = path;
+    }
+    const whole = prefix.length + text.length <= TERM_LIMIT && !text.includes('\u0000');
+    keys.add(whole ? seededKey(seed, prefix, text) : seededKey(seed, '', termText(prefix + text)));
+  });
+  return [...keys];
+}
+
+/** Calls `emit` with each term of the metadata: its leaf path, prefix (`k:`, `t:`, `n:`, `b:`) and text, uncut. */
+function walkTerms(metadata: Record<string, unknown>, emit: (path: string, prefix: string, text: string) => void): void {
   const walk = (path: string, value: unknown): void => {
     if (Array.isArray(value)) {
       for (const element of value) walk(path, element);
     } else if (value !== null && typeof value === 'object') {
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) walk(path ? `${path}.${k}` : k, v);
     } else if (typeof value === 'string') {
-      add(path, `k:${value}`);
-      for (const token of tokensOf.get(value)) add(path, `t:${token}`);
+      emit(path, 'k:', value);
+      for (const token of tokensOf.get(value)) emit(path, 't:', token);
     } else if (typeof value === 'number' || typeof value === 'boolean') {
-      add(path, `k:${String(value)}`);
-      add(path, `${typeof value === 'number' ? 'n' : 'b'}:${String(value)}`);
+      const text = String(value);
+      emit(path, 'k:', text);
+      emit(path, typeof value === 'number' ? 'n:' : 'b:', text);
     }
   };
   walk('', metadata);
-  return out;
 }
 
 /**
@@ -142,22 +167,21 @@ export function parseMetadata(text: string): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-/** Writes a run's terms and times (after removing the ones it had, when the run is replaced). */
+/** Writes a run's term keys and times (after removing the ones it had, when the run is replaced). */
 export async function writeRunTerms(trx: Kysely<Database>, runId: number, metadataJson: string, replaced: boolean): Promise<void> {
   if (replaced) {
-    await trx.deleteFrom('run_terms').where('run_id', '=', runId).execute();
+    await deleteTermKeys(trx, [runId]);
     await trx.deleteFrom('run_times').where('run_id', '=', runId).execute();
   }
   const { terms, times } = termRowsOf(metadataJson);
-  const rows: TermRows = { terms: [], times: [] };
-  withRunId(rows.terms, runId, terms);
+  const rows: TermRows = { terms: [{ runId, keys: terms }], times: [] };
   withRunId(rows.times, runId, times);
   await insertTermRows(trx, rows);
 }
 
-/** `run_terms` (run_id, field, term) and `run_times` (run_id, field, time_ms) rows, flat. */
+/** Runs' term keys (`run_terms`) and their `run_times` rows (run_id, field, time_ms), flat. */
 export interface TermRows {
-  terms: unknown[];
+  terms: RunTermKeys[];
   times: unknown[];
 }
 
@@ -166,18 +190,18 @@ export function withRunId(out: unknown[], id: number, pairs: readonly unknown[])
   for (let i = 0; i < pairs.length; i += 2) out.push(id, pairs[i], pairs[i + 1]);
 }
 
-/** A run's term rows (field, term) and time rows (field, time_ms), flat, without its id (several runs' rows go in shared INSERTs). */
-export function termRowsOf(metadataJson: string): TermRows {
+/** A run's term keys and its time rows (field, time_ms), flat, without its id (several runs' rows go in shared INSERTs). */
+export function termRowsOf(metadataJson: string): { terms: number[]; times: unknown[] } {
   // From the stored JSON, as the reader parses it (a Date or undefined in the parsed input is not indexed).
   const metadata = parseMetadata(metadataJson);
-  const rows: TermRows = { terms: [], times: [] };
-  for (const t of metadataTerms(metadata)) rows.terms.push(t.field, t.term);
-  for (const t of metadataTimes(metadata)) rows.times.push(t.field, t.timeMs);
-  return rows;
+  const terms = metadataTermKeys(metadata);
+  const times: unknown[] = [];
+  for (const t of metadataTimes(metadata)) times.push(t.field, t.timeMs);
+  return { terms, times };
 }
 
 export async function insertTermRows(trx: Kysely<Database>, rows: TermRows): Promise<void> {
-  await loadRows(trx, 'run_terms', ['run_id', 'field', 'term'], rows.terms);
+  await writeTermKeys(trx, rows.terms);
   await loadRows(trx, 'run_times', ['run_id', 'field', 'time_ms'], rows.times);
 }
 

@@ -213,9 +213,9 @@ const LOOKUP_CHUNK = 1000;
 export interface NewRunRows {
   run: NewRun;
   row: ReturnType<typeof runRow>;
-  /** `run_metadata` (key, value), `run_terms` (field, term) and `run_times` (field, time_ms) rows, flat, without the run's id. */
+  /** `run_metadata` (key, value) and `run_times` (field, time_ms) rows, flat, without the run's id; the keys of its terms (`run_terms`). */
   metadata: unknown[];
-  terms: unknown[];
+  terms: number[];
   times: unknown[];
   documents: readonly NewDocument[];
 }
@@ -250,7 +250,7 @@ export async function writeNewRuns(trx: Db, runs: readonly NewRunRows[]): Promis
     if (id === undefined) throw new Error(`run ${run.uuid} was not found after its insert`);
     noteRunChanged(trx, id);
     withRunId(metadataRows, id, metadata);
-    withRunId(termRows.terms, id, terms);
+    termRows.terms.push({ runId: id, keys: terms });
     withRunId(termRows.times, id, times);
     documents.push({ runId: id, documents: docs });
   }

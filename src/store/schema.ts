@@ -8,8 +8,12 @@ import type { ColumnType, Generated } from 'kysely';
 export interface Database {
   runs: RunsTable;
   run_metadata: RunMetadataTable;
-  /** Search terms of run metadata (migration 0012, src/store/metadata.ts `metadataTerms`). */
-  run_terms: { run_id: number; field: string; term: string };
+  /**
+   * Keys of the search terms of run metadata (migration 0017, src/store/term-index.ts), each dialect its
+   * own way: SQLite an FTS5 table (rowid, `term_keys` tokens), PostgreSQL (`run_id`, `term_keys` bigint[]),
+   * MariaDB/MySQL (`term_key`, `run_id`).
+   */
+  run_terms: { run_id: number; term_keys: string; term_key: number };
   run_times: { run_id: number; field: string; time_ms: number };
   documents: DocumentsTable;
   tests: TestsTable;

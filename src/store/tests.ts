@@ -1,6 +1,7 @@
 import { sql, type Compilable, type CompiledQuery, type InsertQueryBuilder, type InsertResult, type Kysely, type QueryResult, type Transaction } from 'kysely';
 import { bumpDataVersion } from './data-version.js';
 import type { Database } from './schema.js';
+import { deleteTermKeys } from './term-index.js';
 import type { DialectName } from './url.js';
 
 /**
@@ -495,7 +496,7 @@ export async function expireRuns(db: Kysely<Database>, cutoffMs: number): Promis
       result.acks += count(await trx.deleteFrom('acks').where('run_uuid', 'in', uuids).executeTakeFirst());
       result.reports += count(await trx.deleteFrom('reports').where('run_id', 'in', ids).executeTakeFirst());
       await trx.deleteFrom('run_metadata').where('run_id', 'in', ids).execute();
-      await trx.deleteFrom('run_terms').where('run_id', 'in', ids).execute();
+      await deleteTermKeys(trx, ids);
       await trx.deleteFrom('run_times').where('run_id', 'in', ids).execute();
       await trx.deleteFrom('documents').where('run_id', 'in', ids).execute();
       await trx.deleteFrom('runs').where('id', 'in', ids).execute();

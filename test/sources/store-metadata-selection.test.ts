@@ -13,11 +13,11 @@ import { describe, expect, it, vi } from 'vitest';
 import { MatchableDocument, matchesSelector } from '../../src/sources/store/match.js';
 import { StoreSource } from '../../src/sources/store/index.js';
 import { SelectionLog } from '../../src/sources/store/selection.js';
-import type { MetadataSelector } from '../../src/sources/types.js';
+import type { FieldValue, MetadataSelector } from '../../src/sources/types.js';
 import { openStore } from '../../src/store/connect.js';
-import { up as upRunTerms } from '../../src/store/migrations/0012_run_terms.js';
 import { writeRun } from '../../src/store/runs.js';
 import { DIALECTS, useTestDatabase } from '../support/databases.js';
+import { withStoreAt } from '../support/migrate.js';
 import { parsedRunUuids } from '../support/parsed-runs.js';
 
 const long = 'Word '.repeat(70).trim();
@@ -95,22 +95,31 @@ for (const dialect of DIALECTS) {
   });
 }
 
-describe('migration 0012 writes the terms of runs stored before it', () => {
-  const db = useTestDatabase('sqlite');
+for (const dialect of DIALECTS) {
+  describe(`migration 0017 on ${dialect}`, () => {
+    const db = useTestDatabase(dialect);
 
-  it('finds a run stored without terms once the migration has run', async () => {
-    const store = await openStore(db.url);
-    try {
-      await store.transaction((trx) => writeRun(trx, { uuid: 'old', timestampMs: base, source: 'test', collection: 'meta', metadata: { uuid: 'old', platform: 'AWS-ocp', n: [3] } }));
-      await store.db.schema.dropTable('run_terms').execute();
-      await upRunTerms(store.db as never, 'sqlite');
-      const runs = await new StoreSource(store).findRuns({ selector: { match: { platform: 'ocp', n: 3 }, not: {}, wildcard: {} }, uuidField: 'uuid', versionField: 'ver', timestampField: 'timestamp' });
-      expect(runs.map((r) => r.uuid)).toEqual(['old']);
-    } finally {
-      await store.close();
-    }
+    it('finds runs stored before it (with the terms of 0012) by the keys it writes', async () => {
+      await withStoreAt(db.url, '0016_terms_without_rowid', (store) =>
+        store.transaction(async (trx) => {
+          await writeRun(trx, { uuid: 'old', timestampMs: base, source: 'test', collection: 'meta', metadata: { uuid: 'old', benchmark: 'b', platform: 'AWS-ocp', n: [3] } });
+          await writeRun(trx, { uuid: 'other', timestampMs: base + 1, source: 'test', collection: 'meta', metadata: { uuid: 'other', benchmark: 'b', platform: 'GCP', n: [4] } });
+        }),
+      );
+      const store = await openStore(db.url);
+      try {
+        const find = async (match: Record<string, FieldValue>) =>
+          (await new StoreSource(store).findRuns({ selector: { match, not: {}, wildcard: {} }, uuidField: 'uuid', versionField: 'ver', timestampField: 'timestamp' })).map((r) => r.uuid);
+        expect(await find({ platform: 'ocp', n: 3 })).toEqual(['old']);
+        expect(await find({ 'platform.keyword': 'GCP' })).toEqual(['other']);
+        const { parsed } = await parsedRunUuids(() => find({ n: 4 }));
+        expect(parsed).toEqual(['other']);
+      } finally {
+        await store.close();
+      }
+    });
   });
-});
+}
 
 describe('store source metadata selection (sqlite plans)', () => {
   const db = useTestDatabase('sqlite');

@@ -1,5 +1,5 @@
 /**
- * Which runs a test's metadata selector may select, found through `run_terms` (migration 0012) instead of
+ * Which runs a test's metadata selector may select, found through `run_terms` (src/store/term-index.ts) instead of
  * parsing every run of the metadata collection: each `match` field gives the terms of which a matching run
  * holds at least one (match.ts semantics: `.keyword` compares the whole string, a text field any analysed
  * token, numbers and booleans their typed value), and the runs holding them are the candidates. The
@@ -13,9 +13,10 @@
  * @example
  * const ids = await selectedRunIds(db, { 'benchmark.keyword': 'node-density', platform: 'AWS' }); // number[] | undefined
  */
-import type { ExpressionBuilder, Kysely, SelectQueryBuilder } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import { storedTime, TERM_LIMIT, termText } from '../../store/metadata.js';
 import type { Database } from '../../store/schema.js';
+import { termKey, termLookup as termIndexLookup, type TermIdQuery } from '../../store/term-index.js';
 import { pythonStr } from '../../util/python-str.js';
 import type { FieldValue } from '../types.js';
 import { KEYWORD_IGNORE_ABOVE, stripKeyword } from './match.js';
@@ -105,7 +106,7 @@ export async function selectedRunIds(
   probe = PROBE,
 ): Promise<number[]> {
   if (fields.some((f) => f.terms.length === 0)) return [];
-  const termLookup = (f: FieldTerms) => (): IdQuery => db.selectFrom('run_terms').select('run_id').where('field', '=', f.field).where('term', 'in', f.terms);
+  const termLookup = (f: FieldTerms) => (): IdQuery => termIndexLookup(db, f.terms.map((term) => termKey(f.field, term)));
   const lookups = fields.map(termLookup);
   // The window is probed last: a selective `match` usually finds fewer runs, read without it.
   if (window) lookups.push(() => windowLookup(db, window, collections));
@@ -130,7 +131,7 @@ export async function selectedRunIds(
 }
 
 /** A query of run ids (`run_id`), as every lookup is: they are intersected with each other. */
-type IdQuery = SelectQueryBuilder<Database, 'run_terms', { run_id: number }>;
+type IdQuery = TermIdQuery;
 
 /** The runs of the window (uncorrelated: ranges of `pk_run_times` and `ix_runs_collection`). */
 function windowLookup(db: Kysely<Database>, w: TimeWindow, collections: string[]): IdQuery {

@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import { metadataTerms, parseMetadata, TERM_LIMIT } from '../metadata.js';
-import type { Database } from '../schema.js';
 import type { DialectName } from '../url.js';
 import { columnTypes, tableOptions } from './columns.js';
 import { useNoPadCollation } from './0009_mysql_no_pad_collation.js';
@@ -28,7 +27,8 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
   ).execute();
   await db.schema.createIndex('ix_run_terms_run').on('run_terms').column('run_id').execute();
   if (dialect === 'mysql') await useNoPadCollation(db);
-  const store = db as unknown as Kysely<Database>;
+  // The table as this migration made it (0017 replaced it by the term keys).
+  const store = db as unknown as Kysely<{ runs: { id: number; metadata: string }; run_terms: { run_id: number; field: string; term: string } }>;
   let after = -1;
   for (;;) {
     const runs = await store.selectFrom('runs').select(['id', 'metadata']).where('id', '>', after).orderBy('id').limit(BACKFILL_RUNS).execute();

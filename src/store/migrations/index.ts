@@ -14,6 +14,7 @@ import * as m0012 from './0012_run_terms.js';
 import * as m0013 from './0013_alerts.js';
 import * as m0014 from './0014_run_times.js';
 import * as m0016 from './0016_terms_without_rowid.js';
+import * as m0017 from './0017_run_term_keys.js';
 
 type Up = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
 
@@ -33,6 +34,7 @@ const ALL: Record<string, Up> = {
   '0013_alerts': m0013.up,
   '0014_run_times': m0014.up,
   '0016_terms_without_rowid': m0016.up,
+  '0017_run_term_keys': m0017.up,
 };
 
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
