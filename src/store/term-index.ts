@@ -127,6 +127,8 @@ export type TermIdQuery = SelectQueryBuilder<Database, 'run_terms', { run_id: nu
 
 export function termLookup(db: Kysely<Database>, keys: readonly number[]): TermIdQuery {
   const adapter = db.getExecutor().adapter;
+  // No key, no run (FTS5 refuses an empty query, and `IN ()` is no SQL).
+  if (keys.length === 0) return db.selectFrom('run_terms').select(sql<number>`null`.as('run_id')).where(sql<boolean>`1 = 0`);
   if (adapter instanceof SqliteAdapter) {
     const query = [...new Set(keys)].map(ftsToken).join(' OR ');
     return db.selectFrom('run_terms').select(sql<number>`rowid`.as('run_id')).where(sql<boolean>`run_terms match ${query}`);

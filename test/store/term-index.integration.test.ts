@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/connect.js';
 import { writeRun } from '../../src/store/runs.js';
+import { termLookup } from '../../src/store/term-index.js';
 import { expireRuns } from '../../src/store/tests.js';
 import { DIALECTS, useTestDatabase } from '../support/databases.js';
 import { runsWithTerm } from '../support/term-runs.js';
@@ -26,6 +27,7 @@ for (const dialect of DIALECTS) {
         expect(await runsWithTerm(store, 'platform', 't:aws')).toEqual(['a', 'b']);
         expect(await runsWithTerm(store, 'platform', 'k:AWS')).toEqual(['b']);
         expect(await runsWithTerm(store, 'nodes', 'n:4')).toEqual(['b']);
+        expect(await termLookup(store.db, []).execute()).toEqual([]);
 
         await write('a', base, { platform: 'GCP', nodes: 4 });
         expect(await runsWithTerm(store, 'platform', 't:ocp')).toEqual([]);
@@ -39,6 +41,12 @@ for (const dialect of DIALECTS) {
             throw new Error('rolled back');
           }),
         ).rejects.toThrow('rolled back');
+        expect(await runsWithTerm(store, 'platform', 'k:Azure')).toEqual([]);
+
+        // A run replaced by one without terms, and again: its keys go, nothing is left to delete the second time.
+        await write('e', base + 7, { platform: 'Azure' });
+        await write('e', base + 7, {});
+        await write('e', base + 7, {});
         expect(await runsWithTerm(store, 'platform', 'k:Azure')).toEqual([]);
 
         await expireRuns(store.db, base + 1);
