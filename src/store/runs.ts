@@ -240,7 +240,8 @@ export async function writeNewRuns(trx: Db, runs: readonly NewRunRows[]): Promis
   if (!runs.length) return;
   const values: unknown[] = [];
   for (const { row } of runs) for (const column of RUN_COLUMNS) values.push(row[column as keyof typeof row]);
-  await insertRows(trx, 'runs', RUN_COLUMNS, values);
+  // On PostgreSQL by COPY: a 100-run INSERT of 1 800 parameters was parsed and planned anew each time.
+  await loadRows(trx, 'runs', RUN_COLUMNS, values);
   const ids = await findRuns(trx, runs.map(({ run }) => run.uuid));
   const metadataRows: unknown[] = [];
   const termRows: TermRows = { terms: [], times: [] };

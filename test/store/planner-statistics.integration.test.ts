@@ -77,6 +77,25 @@ describe('planner statistics on postgres', () => {
       await store.close();
     }
   });
+  it('lets its analyses take about 3 % of a long write’s time', async () => {
+    const store = await openStore(db.url);
+    try {
+      // The clock reads, in order: the first analyze starts at 0 and ends at 100 (it took 100 ms); the
+      // next commits come 3 232 ms after it (too soon: 100 × 97 / 3 = 3 233.3) and 3 234 ms after it.
+      const times = [0, 100, 3332, 3334, 3334, 3434];
+      const pacer = new AnalyzePacer(store.db, () => times.shift()!);
+      const before = await analyzeCount(store, 'documents');
+      await pacer.committed(['documents']);
+      expect(await analyzeCount(store, 'documents')).toBe(before + 1);
+      await pacer.committed(['documents']);
+      expect(await analyzeCount(store, 'documents')).toBe(before + 1);
+      await pacer.committed(['documents']);
+      expect(await analyzeCount(store, 'documents')).toBe(before + 2);
+      expect(times).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
 });
 
 describe('planner statistics after an ingest on postgres', () => {
