@@ -14,13 +14,13 @@
  *   of the test, alone (wall median, daemon CPU mean), with the daemon's detection paths from /metrics
  *   (series appended to the state kept from their last analysis, or analysed in full).
  * - Ingest: a bulk file of `PERFHOUND_BENCH_SCALE_INGEST` runs (default 250 000) of 20 documents each, by the
- *   CLI in a child process: runs/s, CPU, peak RSS.
+ *   CLI in a child process: runs/s, CPU, peak RSS, and the PostgreSQL server's CPU (all of its processes).
  *
  * `PERFHOUND_BENCH_SCALE_DIALECTS` (default `sqlite,postgres`) picks the databases;
  * `PERFHOUND_BENCH_SCALE_KEEP=1` keeps the analysis stores and prints their URLs (to look into a figure).
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { once as onceEvent } from 'node:events';
 import { Agent } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
@@ -248,6 +248,26 @@ async function analysisBySize(dialect: DialectName, sizes: number[], dir: string
   }
 }
 
+/**
+ * CPU ms of this machine's PostgreSQL server: every `postgres` process, with the time of the backends
+ * that ended since (counted in their parent's children's time). Other clients' work counts too.
+ */
+function postgresServerCpuMs(): number {
+  let ms = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      // Fields 14–17 after the parenthesised name: utime, stime, cutime, cstime, in clock ticks (10 ms).
+      const fields = stat.split(') ')[1].split(' ');
+      ms += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 10;
+    } catch {
+      // a process that ended meanwhile
+    }
+  }
+  return ms;
+}
+
 /** A bulk file of `runs` runs: a metadata document and 20 documents each. */
 async function writeSmallRuns(path: string, runs: number): Promise<void> {
   const out = createWriteStream(path);
@@ -280,8 +300,10 @@ export const scaleBenchmark: Benchmark = {
         for (const dialect of dialects) {
           const db = await createTestDatabase(dialect);
           try {
+            const serverBefore = dialect === 'postgres' ? postgresServerCpuMs() : 0;
             const r = ingestInChild(file, db.url);
-            console.log(`${dialect.padEnd(8)} ingest of ${ingestRuns} runs × ${DOCS} documents: ${(ingestRuns / r.seconds).toFixed(0)} runs/s (${r.seconds.toFixed(1)} s, ingest CPU ${r.cpuSeconds.toFixed(1)} s: ${(ingestRuns / r.cpuSeconds).toFixed(0)} runs per CPU s), peak RSS ${r.maxRssMb.toFixed(0)} MB; load ${loadavg()[0].toFixed(1)}`);
+            const server = dialect === 'postgres' ? `, server CPU ${((postgresServerCpuMs() - serverBefore) / 1000).toFixed(1)} s` : '';
+            console.log(`${dialect.padEnd(8)} ingest of ${ingestRuns} runs × ${DOCS} documents: ${(ingestRuns / r.seconds).toFixed(0)} runs/s (${r.seconds.toFixed(1)} s, ingest CPU ${r.cpuSeconds.toFixed(1)} s: ${(ingestRuns / r.cpuSeconds).toFixed(0)} runs per CPU s${server}), peak RSS ${r.maxRssMb.toFixed(0)} MB; load ${loadavg()[0].toFixed(1)}`);
           } finally {
             await db.drop();
           }
