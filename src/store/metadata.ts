@@ -10,7 +10,7 @@ import { toEpochMs } from '../sources/opensearch/fields.js';
 import { analyzeText } from '../sources/store/text-analysis.js';
 import { loadRows } from './insert-rows.js';
 import type { Database } from './schema.js';
-import { deleteTermKeys, fieldSeed, seededKey, writeTermKeys, type RunTermKeys } from './term-index.js';
+import { deleteTermKeys, fieldSeed, seededKey, writeTermKeys, type FieldSeed, type RunTermKeys } from './term-index.js';
 
 export const METADATA_VALUE_LIMIT = 512;
 
@@ -94,9 +94,9 @@ export function metadataTerms(metadata: Record<string, unknown>): MetadataTerm[]
 export function metadataTermKeys(metadata: Record<string, unknown>): number[] {
   const keys = new Set<number>();
   let lastPath: string | undefined;
-  let seed = fieldSeed('');
+  let seed: FieldSeed | undefined;
   walkTerms(metadata, (path, prefix, text) => {
-    if (path !== lastPath) {
+    if (seed === undefined || path !== lastPath) {
       seed = fieldSeed(termText(path));
       lastPath = path;
     }

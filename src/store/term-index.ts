@@ -42,32 +42,28 @@ export interface FieldSeed {
 }
 
 export function fieldSeed(field: string): FieldSeed {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i <= field.length; i++) {
-    const code = i < field.length ? field.charCodeAt(i) : 0;
-    h1 = Math.imul(h1 ^ code, 2654435761);
-    h2 = Math.imul(h2 ^ code, 1597334677);
-  }
-  return { h1, h2 };
+  return absorb(absorb({ h1: 0xdeadbeef, h2: 0x41c6ce57 }, field), '\u0000');
 }
 
 /** {@link termKey} of the seed's field and the term `prefix + text`, without joining them. */
 export function seededKey(seed: FieldSeed, prefix: string, text: string): number {
-  let { h1, h2 } = seed;
-  for (let i = 0; i < prefix.length; i++) {
-    h1 = Math.imul(h1 ^ prefix.charCodeAt(i), 2654435761);
-    h2 = Math.imul(h2 ^ prefix.charCodeAt(i), 1597334677);
-  }
-  for (let i = 0; i < text.length; i++) {
-    h1 = Math.imul(h1 ^ text.charCodeAt(i), 2654435761);
-    h2 = Math.imul(h2 ^ text.charCodeAt(i), 1597334677);
-  }
+  let { h1, h2 } = absorb(absorb(seed, prefix), text);
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
   h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
   h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+/** cyrb53's state after `text`'s UTF-16 code units. */
+function absorb(state: FieldSeed, text: string): FieldSeed {
+  let { h1, h2 } = state;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ code, 2654435761);
+    h2 = Math.imul(h2 ^ code, 1597334677);
+  }
+  return { h1, h2 };
 }
 
 /** A run's keys, as written by {@link writeTermKeys}. */
@@ -101,7 +97,7 @@ export async function writeTermKeys(trx: Db, runs: readonly RunTermKeys[]): Prom
     for (const { runId, keys } of runs) if (keys.length) values.push(runId, ftsTokens(keys));
     await insertRows(trx, 'run_terms', SQLITE_COLUMNS, values);
   } else if (adapter instanceof PostgresAdapter) {
-    for (const { runId, keys } of runs) if (keys.length) values.push(runId, `{${keys.join(',')}}`);
+    for (const { runId, keys } of runs) if (keys.length) values.push(runId, pgArray(keys));
     await loadRows(trx, 'run_terms', ['run_id', 'term_keys'], values);
   } else {
     for (const { runId, keys } of runs) for (const key of new Set(keys)) values.push(key, runId);
@@ -134,7 +130,7 @@ export function termLookup(db: Kysely<Database>, keys: readonly number[]): TermI
     return db.selectFrom('run_terms').select(sql<number>`rowid`.as('run_id')).where(sql<boolean>`run_terms match ${query}`);
   }
   if (adapter instanceof PostgresAdapter) {
-    return db.selectFrom('run_terms').select('run_id').where(sql<boolean>`term_keys && ${`{${keys.join(',')}}`}::bigint[]`);
+    return db.selectFrom('run_terms').select('run_id').where(sql<boolean>`term_keys && ${pgArray(keys)}::bigint[]`);
   }
   if (adapter instanceof MysqlAdapter) return db.selectFrom('run_terms').select('run_id').where('term_key', 'in', keys);
   throw new Error('run_terms: unknown dialect');
@@ -149,7 +145,10 @@ function ftsToken(key: number): string {
 }
 
 function ftsTokens(keys: readonly number[]): string {
-  let text = '';
-  for (let i = 0; i < keys.length; i++) text += (i ? ' ' : '') + ftsToken(keys[i]);
-  return text;
+  return keys.map(ftsToken).join(' ');
+}
+
+/** Keys as a PostgreSQL array literal (`{1,2}`), a `bigint[]` once cast or copied. */
+function pgArray(keys: readonly number[]): string {
+  return `{${keys.join(',')}}`;
 }

@@ -3,6 +3,7 @@ import { metadataTerms, parseMetadata, TERM_LIMIT } from '../metadata.js';
 import type { DialectName } from '../url.js';
 import { columnTypes, tableOptions } from './columns.js';
 import { useNoPadCollation } from './0009_mysql_no_pad_collation.js';
+import { forEachRunBatch } from './run-batches.js';
 
 /** Runs read per batch while the terms of the stored runs are written. */
 const BACKFILL_RUNS = 500;
@@ -28,14 +29,9 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
   await db.schema.createIndex('ix_run_terms_run').on('run_terms').column('run_id').execute();
   if (dialect === 'mysql') await useNoPadCollation(db);
   // The table as this migration made it (0017 replaced it by the term keys).
-  const store = db as unknown as Kysely<{ runs: { id: number; metadata: string }; run_terms: { run_id: number; field: string; term: string } }>;
-  let after = -1;
-  for (;;) {
-    const runs = await store.selectFrom('runs').select(['id', 'metadata']).where('id', '>', after).orderBy('id').limit(BACKFILL_RUNS).execute();
-    if (runs.length === 0) break;
+  const store = db as unknown as Kysely<{ run_terms: { run_id: number; field: string; term: string } }>;
+  await forEachRunBatch(db, BACKFILL_RUNS, async (runs) => {
     const rows = runs.flatMap((r) => metadataTerms(parseMetadata(r.metadata)).map((term) => ({ run_id: Number(r.id), ...term })));
     for (let i = 0; i < rows.length; i += 500) await store.insertInto('run_terms').values(rows.slice(i, i + 500)).execute();
-    after = Number(runs[runs.length - 1].id);
-  }
+  });
 }
-

@@ -4,6 +4,7 @@ import type { Database } from '../schema.js';
 import type { DialectName } from '../url.js';
 import { columnTypes, tableOptions } from './columns.js';
 import { useNoPadCollation } from './0009_mysql_no_pad_collation.js';
+import { forEachRunBatch } from './run-batches.js';
 
 /** Runs read per batch while the times of the stored runs are written. */
 const BACKFILL_RUNS = 500;
@@ -36,12 +37,8 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
   await db.schema.alterTable('runs').addColumn('changed_version', t.bigint, (c) => c.notNull().defaultTo(0)).execute();
   await sql`insert into data_version (id, version) select 2, version from data_version where id = 1`.execute(db);
   const store = db as unknown as Kysely<Database>;
-  let after = -1;
-  for (;;) {
-    const runs = await store.selectFrom('runs').select(['id', 'metadata']).where('id', '>', after).orderBy('id').limit(BACKFILL_RUNS).execute();
-    if (runs.length === 0) break;
+  await forEachRunBatch(db, BACKFILL_RUNS, async (runs) => {
     const rows = runs.flatMap((r) => metadataTimes(parseMetadata(r.metadata)).map((time) => ({ run_id: Number(r.id), field: time.field, time_ms: time.timeMs })));
     for (let i = 0; i < rows.length; i += 500) await store.insertInto('run_times').values(rows.slice(i, i + 500)).execute();
-    after = Number(runs[runs.length - 1].id);
-  }
+  });
 }

@@ -3,6 +3,7 @@ import { metadataTermKeys, parseMetadata } from '../metadata.js';
 import type { Database } from '../schema.js';
 import { createTermIndex, writeTermKeys } from '../term-index.js';
 import type { DialectName } from '../url.js';
+import { forEachRunBatch } from './run-batches.js';
 
 /** Runs read per batch while the keys of the stored runs are written. */
 const BACKFILL_RUNS = 1000;
@@ -18,11 +19,7 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
   await sql`drop table run_terms`.execute(db);
   await createTermIndex(db, dialect);
   const store = db as unknown as Kysely<Database>;
-  let after = -1;
-  for (;;) {
-    const runs = await store.selectFrom('runs').select(['id', 'metadata']).where('id', '>', after).orderBy('id').limit(BACKFILL_RUNS).execute();
-    if (runs.length === 0) break;
-    await writeTermKeys(store, runs.map((r) => ({ runId: Number(r.id), keys: metadataTermKeys(parseMetadata(r.metadata)) })));
-    after = Number(runs[runs.length - 1].id);
-  }
+  await forEachRunBatch(db, BACKFILL_RUNS, (runs) =>
+    writeTermKeys(store, runs.map((r) => ({ runId: Number(r.id), keys: metadataTermKeys(parseMetadata(r.metadata)) }))),
+  );
 }
