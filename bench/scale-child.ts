@@ -12,6 +12,7 @@ import { parseAnalysisConfig } from '../src/config/index.js';
 import { StoreSource } from '../src/sources/store/index.js';
 import { openStore } from '../src/store/connect.js';
 import { peakRssMb } from './peak-rss.js';
+import { cpuMs } from './proc-cpu.js';
 
 const WARM_UPS = 2;
 const RUNS = 15;
@@ -29,9 +30,7 @@ async function serverCpuMs(): Promise<Map<number, number>> {
   const { rows } = await sql<{ pid: number }>`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`.execute(store.db);
   for (const { pid } of rows) {
     try {
-      // Fields 14 and 15 of /proc/PID/stat (after the parenthesised name): utime and stime, in clock ticks (10 ms).
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      out.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
+      out.set(pid, cpuMs(pid));
     } catch {
       // a backend that ended meanwhile
     }

@@ -20,7 +20,7 @@
  * `PERFHOUND_BENCH_SCALE_KEEP=1` keeps the analysis stores and prints their URLs (to look into a figure).
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { once as onceEvent } from 'node:events';
 import { Agent } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
@@ -33,7 +33,8 @@ import { freePort } from '../test/support/free-port.js';
 import { ingestInChild } from './ingest.js';
 import { mean, median } from './median.js';
 import type { Benchmark } from './registry.js';
-import { cpuMs, once, rssMb, startDaemon, waitHealthy, type Call } from './server.js';
+import { commandOf, cpuMs } from './proc-cpu.js';
+import { once, rssMb, startDaemon, waitHealthy, type Call } from './server.js';
 
 const METRICS = 20;
 const RUNS = 200;
@@ -256,11 +257,7 @@ function postgresServerCpuMs(): number {
   let ms = 0;
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (!stat.includes('(postgres)')) continue;
-      // Fields 14–17 after the parenthesised name: utime, stime, cutime, cstime, in clock ticks (10 ms).
-      const fields = stat.split(') ')[1].split(' ');
-      ms += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 10;
+      if (commandOf(pid) === 'postgres') ms += cpuMs(pid, true);
     } catch {
       // a process that ended meanwhile
     }

@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { ingestJson } from '../src/ingest/json.js';
 import { openStore } from '../src/store/connect.js';
 import { createTestDatabase } from '../test/support/create-database.js';
+import { cpuMs } from './proc-cpu.js';
 import type { Benchmark } from './registry.js';
 import { freePort } from '../test/support/free-port.js';
 
@@ -72,13 +73,6 @@ export function startDaemon(db: string, port: number, configDir: string): ChildP
 export function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
-}
-
-/** CPU time (user + system) the process has used so far, ms (/proc/<pid>/stat, clock ticks of 10 ms). */
-export function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  // utime and stime are fields 14 and 15 of stat; index 11 and 12 after the command name.
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 export interface Call {
