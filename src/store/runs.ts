@@ -14,7 +14,8 @@ import { PostgresAdapter, sql, type Kysely, type Selectable, type Transaction } 
 import { NotFoundError, UserError } from '../util/errors.js';
 import { recordDocumentCollections } from './document-collections.js';
 import { deleteRunTestResults, recomputeTestAggregates } from './tests.js';
-import { flattenMetadata, indexedValue, insertTermRows, termRowsOf, withRunId, writeRunTerms, type TermRows } from './metadata.js';
+import { flattenMetadata, indexedValue, insertTermRows, termRowsOf, termText, withRunId, writeRunTerms, type TermRows } from './metadata.js';
+import { termKey, termLookup } from './term-index.js';
 import { insertRows, loadRows } from './insert-rows.js';
 import { noteRunChanged } from './run-changes.js';
 import type { Database, RunsTable } from './schema.js';
@@ -320,6 +321,11 @@ export interface RunFilter {
 export async function listRuns(db: Db, filter: RunFilter = {}): Promise<RunRecord[]> {
   let q = db.selectFrom('runs').selectAll();
   for (const [key, value] of Object.entries(filter.where ?? {})) {
+    if (heldByTerm(value)) {
+      // Candidates from the term index; matchesWhole (below) keeps the runs whose value is exactly this.
+      q = q.where('runs.id', 'in', termLookup(db as Kysely<Database>, [termKey(termText(key), termText(`k:${value}`))]));
+      continue;
+    }
     q = q.where(({ exists, selectFrom }) =>
       exists(
         selectFrom('run_metadata')
@@ -344,6 +350,14 @@ export async function listRuns(db: Db, filter: RunFilter = {}): Promise<RunRecor
   // Metadata values longer than the index keeps are checked whole here.
   const whole = rows.filter((r) => matchesWhole(r.metadata, filter.where));
   return whole.reverse().map(toRunRecord);
+}
+
+/**
+ * A stored value equal to `value` has its `k:` term (metadata.ts `metadataTerms`) unless it is empty (a
+ * null) or starts with `[` (an array, stored as its JSON): those are compared row by row in `run_metadata`.
+ */
+function heldByTerm(value: string): boolean {
+  return value !== '' && !value.startsWith('[');
 }
 
 function matchesWhole(metadataJson: string, where: Record<string, string> | undefined): boolean {

@@ -36,7 +36,7 @@ for (const dialect of DIALECTS) {
                 timestampMs: base + (4 - i) * 86_400_000, // inserted newest first
                 source: 'test',
                 collection: 'meta',
-                metadata: { platform: i % 2 ? 'AWS' : 'GCP', nodes: { workers: 3 }, count: i, long: 'x'.repeat(600) },
+                metadata: { platform: i % 2 ? 'AWS' : 'GCP', nodes: { workers: 3 }, count: i, long: 'x'.repeat(600), tags: i < 2 ? ['a', 'b'] : ['a'], owner: i === 3 ? null : 'team', ok: i % 2 === 0 },
                 buildUrl: `https://ci/${i}`,
               },
               [{ collection: 'metrics', timestampMs: base, metricName: 'cpu', body: JSON.stringify(doc) }],
@@ -49,6 +49,13 @@ for (const dialect of DIALECTS) {
         expect(await listRuns(store.db, { where: { 'nodes.workers': '3', count: '2' } })).toHaveLength(1);
         expect(await listRuns(store.db, { where: { long: 'x'.repeat(600) } })).toHaveLength(5);
         expect(await listRuns(store.db, { where: { long: 'x'.repeat(599) } })).toHaveLength(0);
+        // Values kept as the JSON of an array or as '' (a null) have no term of their own: compared row by row.
+        const uuids = async (where: Record<string, string>) => (await listRuns(store.db, { where })).map((r) => r.uuid);
+        expect(await uuids({ tags: '["a","b"]' })).toEqual(['u1', 'u0']);
+        expect(await uuids({ tags: 'a' })).toEqual([]);
+        expect(await uuids({ owner: '' })).toEqual(['u3']);
+        expect(await uuids({ owner: 'team', ok: 'true' })).toEqual(['u4', 'u2', 'u0']);
+        expect(await uuids({ ok: 'false', count: '3' })).toEqual(['u3']);
         const newest2 = await listRuns(store.db, { limit: 2 });
         expect(newest2.map((r) => r.uuid)).toEqual(['u1', 'u0']);
         const since = await listRuns(store.db, { since: new Date(base + 3 * 86_400_000) });

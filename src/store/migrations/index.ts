@@ -15,6 +15,7 @@ import * as m0013 from './0013_alerts.js';
 import * as m0014 from './0014_run_times.js';
 import * as m0016 from './0016_terms_without_rowid.js';
 import * as m0017 from './0017_run_term_keys.js';
+import * as m0018 from './0018_run_metadata_without_value_index.js';
 
 type Up = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
 
@@ -35,6 +36,7 @@ const ALL: Record<string, Up> = {
   '0014_run_times': m0014.up,
   '0016_terms_without_rowid': m0016.up,
   '0017_run_term_keys': m0017.up,
+  '0018_run_metadata_without_value_index': m0018.up,
 };
 
 export function migrationsFor(dialect: DialectName): Record<string, Migration> {
