@@ -15,7 +15,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { AnalysisTest } from '../config/index.js';
 import type { SourceSelection } from '../sources/index.js';
-import { NotFoundError, UserError, formatPlace, type Place } from '../util/errors.js';
+import { reviveError, type ThreadError } from '../util/thread-errors.js';
 import { logger } from '../util/log.js';
 import type { AnalysisOptions, TestAnalyzer, TestReport } from './types.js';
 
@@ -34,17 +34,8 @@ export interface WorkerRequest {
   index: number;
 }
 
-/** An error as it crosses the thread boundary (UserErrors keep their place and status). */
-export interface WorkerError {
-  name: string;
-  message: string;
-  place?: Place;
-  status?: number;
-  stack?: string;
-}
-
 /** Worker → main: one test's report and the warnings it gave, or its error. */
-export type WorkerReply = { index: number; report: TestReport; warnings: string[] } | { index: number; error: WorkerError };
+export type WorkerReply = { index: number; report: TestReport; warnings: string[] } | { index: number; error: ThreadError };
 
 /** `--jobs`: `auto` = min(cores, tests, {@link MAX_JOBS}); a number is taken as given (at least 1). */
 export function jobsFor(jobs: 'auto' | number, testCount: number): number {
@@ -118,21 +109,4 @@ function deferred(): Pending {
   // Settled ones after a failure are never awaited: no unhandled rejection for them.
   promise.catch(() => undefined);
   return { promise, resolve, reject };
-}
-
-/** Flattens an error for postMessage (class and place survive {@link reviveError}). */
-export function serializeError(error: unknown): WorkerError {
-  if (error instanceof UserError) {
-    return { name: error.name, message: error.message.slice(formatPlace(error.place).length), place: error.place, status: error.status };
-  }
-  const e = error instanceof Error ? error : new Error(String(error));
-  return { name: e.name, message: e.message, stack: e.stack };
-}
-
-export function reviveError(error: WorkerError): Error {
-  if (error.place) return error.name === 'NotFoundError' ? new NotFoundError(error.message, error.place) : new UserError(error.message, error.place, error.status);
-  const revived = new Error(error.message);
-  revived.name = error.name;
-  if (error.stack) revived.stack = error.stack;
-  return revived;
 }

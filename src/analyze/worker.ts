@@ -5,7 +5,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSource } from '../sources/index.js';
-import { serializeError, type WorkerInput, type WorkerReply, type WorkerRequest } from './parallel.js';
+import { serializeError } from '../util/thread-errors.js';
+import type { WorkerInput, WorkerReply, WorkerRequest } from './parallel.js';
 import { analyzeTest } from './pipeline.js';
 
 const input = workerData as WorkerInput;

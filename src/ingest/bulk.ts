@@ -18,7 +18,7 @@ import { runColumnsFromMetadata } from './run-fields.js';
 import { RunGroups, attributeOrphans, salvageUuid } from './run-groups.js';
 import { TimestampCache } from './timestamps.js';
 import { invalidUtf8At } from './utf8.js';
-import { writeGroups } from './write-groups.js';
+import { writeGroups, type WriteGroupsOptions } from './write-groups.js';
 
 /** Options of `perfhound ingest bulk`. */
 export interface BulkOptions {
@@ -38,6 +38,8 @@ export interface BulkOptions {
   listWritten?: boolean;
   /** Runs per transaction (write-groups.ts; default 1000): 1 writes each run in its own, reported as it commits. */
   batchRuns?: number;
+  /** Where the runs are written (write-groups.ts; default: a thread of its own for a large ingest into a SQLite file). */
+  setWriter?: WriteGroupsOptions['setWriter'];
   /** Warnings (default: stderr). */
   onWarning?(message: string): void;
 }
@@ -62,6 +64,7 @@ export async function ingestBulk(store: Store, path: string, options: BulkOption
   await writeGroups(store, groups, report, {
     onProgress: options.onProgress,
     batchRuns: options.batchRuns,
+    setWriter: options.setWriter,
     replace: options.replace,
     toRun: (group, read) => {
       const metadata = { ...read, ...options.runMeta };

@@ -19,7 +19,7 @@ import { newReport, withoutPlace, type IngestReport } from './report.js';
 import { runColumnsFromMetadata } from './run-fields.js';
 import { RunGroups, attributeOrphans, salvageUuid } from './run-groups.js';
 import { parseTimestamp } from './timestamps.js';
-import { writeGroups } from './write-groups.js';
+import { writeGroups, type WriteGroupsOptions } from './write-groups.js';
 
 export interface KubeBurnerOptions {
   /** Collection of the measurement documents (Orion's benchmark index; default `ripsaw-kube-burner`). */
@@ -36,6 +36,8 @@ export interface KubeBurnerOptions {
   listWritten?: boolean;
   /** Runs per transaction (write-groups.ts; default 1000): 1 writes each run in its own, reported as it commits. */
   batchRuns?: number;
+  /** Where the runs are written (write-groups.ts; default: a thread of its own for a large ingest into a SQLite file). */
+  setWriter?: WriteGroupsOptions['setWriter'];
 }
 
 /**
@@ -59,6 +61,7 @@ export async function ingestKubeBurner(store: Store, input: string, options: Kub
   await writeGroups(store, groups, report, {
     onProgress: options.onProgress,
     batchRuns: options.batchRuns,
+    setWriter: options.setWriter,
     replace: options.replace,
     toRun: (group, _metadata, documents) => {
       const summary = jobSummary(documents);

@@ -1,14 +1,13 @@
-import { sql, type Transaction } from 'kysely';
 import type { Store } from '../store/connect.js';
-import { forgetRecordedCollections } from '../store/document-collections.js';
-import { checkRun, findRuns, newRunRows, writeDocuments, writeNewRuns, writeRun, type NewDocument, type NewRun, type NewRunRows } from '../store/runs.js';
+import { checkRun, newRunRows, writeRun, type NewDocument, type NewRun } from '../store/runs.js';
 import { AnalyzePacer } from '../store/planner-statistics.js';
-import type { Database } from '../store/schema.js';
 import { UserError, errorMessage, type Place } from '../util/errors.js';
 import { RangeReader } from './line-scanner.js';
 import { TOO_DEEP, nestedTooDeep } from './nesting.js';
 import { addRun, placeMessage, type IngestReport, type RunOutcome } from './report.js';
 import type { DocumentRef, RunGroup, RunGroups } from './run-groups.js';
+import { inThreadSetWriter, refusal, refused, writeAlone, type SetEntry, type SetWriter, type WriteSet } from './set-writer.js';
+import { setWriterThread } from './set-writer-thread.js';
 
 export interface WriteGroupsOptions {
   /** Builds the run row of a group (from its metadata document, `--run-meta`, its documents). */
@@ -18,6 +17,11 @@ export interface WriteGroupsOptions {
   onProgress?(done: number, total: number): void;
   /** Runs per transaction at most (default {@link BATCH_RUNS}). */
   batchRuns?: number;
+  /**
+   * Where the sets are written: the writer this gives for the store and the number of runs, else this
+   * thread (default: {@link setWriterThread}, a thread of its own for a large ingest into a SQLite file).
+   */
+  setWriter?: (store: Store, runs: number) => Promise<SetWriter | undefined>;
 }
 
 /** A batch's transaction ends after this many runs… */
@@ -26,17 +30,15 @@ const BATCH_RUNS = 1000;
 const BATCH_DOCUMENTS = 20_000;
 /** …or this long: a SQLite writer holds the file's lock for the whole transaction, others wait. */
 const BATCH_MS = 500;
-/** New runs written by shared INSERTs at most (see {@link writeSet})… */
+/** New runs written by shared INSERTs at most (set-writer.ts `writeSet`)… */
 const SET_RUNS = 100;
 /** …and documents (what memory holds at once). */
 const SET_DOCUMENTS = 5000;
 
 interface Entry {
   read: ReadGroup;
-  /** The run it writes, once prepared ({@link prepareEntry}); none when it is refused (`outcome` says why). */
-  run?: NewRun;
-  /** Its rows, when it is written with others as a run not stored yet. */
-  rows?: NewRunRows;
+  /** What the writer is handed, once prepared ({@link prepareEntry}); none when it is refused (`outcome` says why). */
+  write?: SetEntry;
   outcome?: RunOutcome;
 }
 
@@ -44,7 +46,8 @@ interface Entry {
  * The second pass: runs are written many to a transaction — all of a run or, when any of its lines was
  * bad or the database refuses it, none of it (the batch's other runs kept). One commit per batch instead
  * of per run: 20-document runs were bound by the commit (issue 17); and runs not stored yet share their
- * INSERTs, a set at a time ({@link writeSet}). A batch is first written without savepoints: what the
+ * INSERTs, a set at a time (set-writer.ts). On a SQLite file, a large ingest's sets are written on a
+ * thread of their own (set-writer-thread.ts) while this one reads and prepares the next. A batch is first written without savepoints: what the
  * database could refuse is checked before (`prepare`), and SQLite copied every page a savepoint touched
  * (a twentieth of a small run's time). Should the database refuse anything, the batch is rolled back and
  * written again with a savepoint per set and per run ({@link writeBatchGuarded}), so only the bad run is
@@ -63,6 +66,7 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
   const reader = new RangeReader();
   // A batch's commit may make tables due for ANALYZE (PostgreSQL): analysed at a pace, and at the end.
   const analyze = new AnalyzePacer(store.db);
+  const writer = (await (options.setWriter ?? setWriterThread)(store, total)) ?? inThreadSetWriter(store, analyze);
   // The next run's documents are read while the database writes the current ones.
   let next = readNext(pending, groups, reader);
   try {
@@ -72,9 +76,9 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
       const started = Date.now();
       let documents = 0;
       try {
-        await store.writeTransaction(async (trx) => {
-          // The set the database is writing while the next one is read and prepared (PostgreSQL works
-          // meanwhile: the client's and the server's time overlap instead of adding up).
+        await writer.transaction(async (writeSet) => {
+          // The sets handed to the writer and not written yet: the next one is read and prepared while
+          // the database writes (PostgreSQL's server, or SQLite on the writer's thread, works meanwhile).
           let writing: Promise<void> | undefined;
           try {
             while (current) {
@@ -91,10 +95,11 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
                 if (writing) await new Promise(setImmediate);
                 current = await next;
               }
-              await writing;
-              writing = writeSet(trx, set, fileOf, false);
+              const previous = writing;
+              writing = writeEntries(writeSet, set, false);
               // Its refusal is taken when it is awaited (below); until then it must not count as unhandled.
               writing.catch(() => undefined);
+              await previous;
               documents += setDocuments;
               if (batch.length >= batchRuns || documents >= BATCH_DOCUMENTS || Date.now() - started >= BATCH_MS) break;
             }
@@ -102,12 +107,12 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
             // Settled before the transaction ends, whatever happened; its error is the transaction's.
             await writing;
           }
-        }, { runsOnly: true, analyze });
+        });
       } catch {
         try {
-          await store.writeTransaction((trx) => writeBatchGuarded(trx, batch, groups, reader, fileOf, options), { runsOnly: true, analyze });
+          await writer.transaction((writeSet) => writeBatchGuarded(writeSet, batch, groups, reader, fileOf, options));
         } catch {
-          for (const entry of batch) entry.outcome = await writeAlone(store, await readGroup(entry.read, groups, reader), fileOf(entry.read.group), options, analyze);
+          for (const entry of batch) entry.outcome = await writeAloneRead(store, await readGroup(entry.read, groups, reader), fileOf(entry.read.group), options, analyze);
         }
       }
       for (const entry of batch) {
@@ -117,6 +122,7 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
     }
   } finally {
     await next.catch(() => undefined);
+    await writer.close();
     await reader.close();
     groups.close();
     await analyze.finish();
@@ -127,7 +133,7 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
  * A batch the database refused something of, written again in one transaction with savepoints: its runs
  * read back a set at a time (as many as the first attempt held at once).
  */
-async function writeBatchGuarded(trx: Transaction<Database>, batch: Entry[], groups: RunGroups, reader: RangeReader, fileOf: (group: RunGroup) => string, options: WriteGroupsOptions): Promise<void> {
+async function writeBatchGuarded(writeSet: WriteSet, batch: Entry[], groups: RunGroups, reader: RangeReader, fileOf: (group: RunGroup) => string, options: WriteGroupsOptions): Promise<void> {
   for (let i = 0; i < batch.length; ) {
     const set: Entry[] = [];
     let setDocuments = 0;
@@ -138,88 +144,42 @@ async function writeBatchGuarded(trx: Transaction<Database>, batch: Entry[], gro
       set.push(entry);
       setDocuments += entry.read.documents.length;
     }
-    await writeSet(trx, set, fileOf, true);
+    await writeEntries(writeSet, set, true);
   }
 }
 
 /** The entry's run and, for a run with its metadata document, its rows ({@link newRunRows}); or why it is refused. */
 function prepareEntry(entry: Entry, fileOf: (group: RunGroup) => string, options: WriteGroupsOptions): void {
   entry.outcome = undefined;
-  entry.rows = undefined;
-  const file = fileOf(entry.read.group);
+  entry.write = undefined;
+  const { group, documents, metadata } = entry.read;
+  const file = fileOf(group);
   const run = prepare(entry.read, file, options);
   if ('outcome' in run) {
-    entry.run = undefined;
     entry.outcome = run;
     return;
   }
-  entry.run = run;
-  if (entry.read.metadata === undefined) return;
+  const write: SetEntry = { uuid: group.uuid, file, line: group.firstLine, run, withMetadata: metadata !== undefined, documents };
   try {
-    entry.rows = newRunRows(run, entry.read.documents);
+    if (metadata !== undefined) write.rows = newRunRows(run, documents);
+    entry.write = write;
   } catch (err) {
-    entry.run = undefined;
-    entry.outcome = failed(entry.read.group, file, err);
+    entry.outcome = refused(write, err);
   }
 }
 
 /**
- * Writes a set of consecutive prepared runs in the batch's transaction. Runs not stored yet, with their
- * metadata document, are written together by {@link writeNewRuns}: a few statements for the set instead of
- * a few per run (PostgreSQL's small runs were bound by the round trips, issue 17). `guarded`: in a
- * savepoint, and should the database refuse that, the set is rolled back to the savepoint and written
- * again a savepoint per run, so only the bad run is refused; the others (stored runs, runs without
- * metadata) get a savepoint each. Unguarded, a refusal throws (the caller writes the batch again guarded).
- * Runs are written in their order, so ids follow the input. The set's documents are let go once written
- * (a batch written again reads them again).
+ * Hands the set's prepared runs to the writer; their outcomes are the entries' once written. The set's
+ * documents are let go then (a batch written again reads them again).
  */
-async function writeSet(trx: Transaction<Database>, set: Entry[], fileOf: (group: RunGroup) => string, guarded: boolean): Promise<void> {
-  const sharable = set.filter((entry) => entry.rows !== undefined);
-  const stored = sharable.length > 1 ? await findRuns(trx, sharable.map((entry) => entry.rows!.run.uuid)) : new Map<string, unknown>();
-  let stretch: Entry[] = [];
-  const flush = async () => {
-    if (stretch.length && guarded) await writeNewInSavepoint(trx, stretch, fileOf);
-    else if (stretch.length) await writeNew(trx, stretch);
-    stretch = [];
-  };
-  for (const entry of set) {
-    if (!entry.run) continue;
-    if (entry.rows && sharable.length > 1 && !stored.has(entry.run.uuid)) {
-      stretch.push(entry);
-      continue;
-    }
-    await flush();
-    entry.outcome = guarded ? await writeInSavepoint(trx, entry.read, entry.run, fileOf(entry.read.group)) : await writeGroupRun(trx, entry.read, entry.run);
-  }
-  await flush();
+async function writeEntries(writeSet: WriteSet, set: Entry[], guarded: boolean): Promise<void> {
+  const writing = set.filter((entry) => entry.write !== undefined);
+  const outcomes = writing.length ? await writeSet(writing.map((entry) => entry.write!), guarded) : [];
+  writing.forEach((entry, i) => (entry.outcome = outcomes[i]));
   for (const entry of set) {
     entry.read = { ...entry.read, documents: [] };
-    entry.rows = undefined;
-    entry.run = undefined;
+    entry.write = undefined;
   }
-}
-
-/** Runs not stored yet, written together (see {@link writeNewRuns}). */
-async function writeNew(trx: Transaction<Database>, stretch: Entry[]): Promise<void> {
-  await writeNewRuns(trx, stretch.map((entry) => entry.rows!));
-  for (const entry of stretch) entry.outcome = { uuid: entry.read.group.uuid, outcome: 'created', documents: entry.read.documents.length };
-}
-
-/** Runs not stored yet, written together in a savepoint; one by one when the database refuses that. */
-async function writeNewInSavepoint(trx: Transaction<Database>, stretch: Entry[], fileOf: (group: RunGroup) => string): Promise<void> {
-  if (stretch.length > 1) {
-    await sql`savepoint runs`.execute(trx);
-    try {
-      await writeNew(trx, stretch);
-      await sql`release savepoint runs`.execute(trx);
-      return;
-    } catch {
-      await sql`rollback to savepoint runs`.execute(trx);
-      await sql`release savepoint runs`.execute(trx);
-      forgetRecordedCollections(trx);
-    }
-  }
-  for (const entry of stretch) entry.outcome = await writeInSavepoint(trx, entry.read, entry.run!, fileOf(entry.read.group));
 }
 
 /**
@@ -300,47 +260,15 @@ function prepare({ group, metadata, documents, readError }: ReadGroup, file: str
 }
 
 function failed(group: RunGroup, file: string, err: unknown): RunOutcome {
-  return { uuid: group.uuid, outcome: 'failed', documents: 0, error: placeMessage(refusal(err), { file, line: group.firstLine }) };
+  return refused({ uuid: group.uuid, file, line: group.firstLine }, err);
 }
 
-/** Writes the group's run: its row (from its metadata document) and documents, or only its documents. */
-async function writeGroupRun(trx: Transaction<Database>, read: ReadGroup, run: NewRun): Promise<RunOutcome> {
-  const { outcome } = await (read.metadata ? writeRun(trx, run, read.documents) : writeDocuments(trx, run, read.documents));
-  return { uuid: read.group.uuid, outcome, documents: read.documents.length };
-}
-
-/**
- * Writes one run in a savepoint of the batch's transaction, or says why it is not written (rolled back to
- * the savepoint). Throws only when the transaction itself is lost (the savepoint cannot be rolled back to).
- */
-async function writeInSavepoint(trx: Transaction<Database>, read: ReadGroup, run: NewRun, file: string): Promise<RunOutcome> {
-  await sql`savepoint run`.execute(trx);
-  try {
-    const outcome = await writeGroupRun(trx, read, run);
-    await sql`release savepoint run`.execute(trx);
-    return outcome;
-  } catch (err) {
-    await sql`rollback to savepoint run`.execute(trx);
-    await sql`release savepoint run`.execute(trx);
-    forgetRecordedCollections(trx);
-    return failed(read.group, file, err);
-  }
-}
-
-/** Writes one run in its own transaction, or says why it is not written. */
-async function writeAlone(store: Store, read: ReadGroup, file: string, options: WriteGroupsOptions, analyze: AnalyzePacer): Promise<RunOutcome> {
+/** Writes one run read back in its own transaction (set-writer.ts `writeAlone`), or says why it is not written. */
+async function writeAloneRead(store: Store, read: ReadGroup, file: string, options: WriteGroupsOptions, analyze: AnalyzePacer): Promise<RunOutcome> {
   const run = prepare(read, file, options);
   if ('outcome' in run) return run;
-  try {
-    return await store.writeTransaction((trx) => writeGroupRun(trx, read, run), { runsOnly: true, analyze });
-  } catch (err) {
-    return failed(read.group, file, err);
-  }
-}
-
-/** A UserError says what is wrong with the run itself; anything else is the database's refusal. */
-function refusal(err: unknown): string {
-  return err instanceof UserError ? err.message : `database refused the run: ${errorMessage(err)}`;
+  const { group, documents, metadata } = read;
+  return writeAlone(store, { uuid: group.uuid, file, line: group.firstLine, run, withMetadata: metadata !== undefined, documents }, analyze);
 }
 
 /**

@@ -29,6 +29,8 @@ export interface Store {
   readonly dialect: DialectName;
   /** The URL for messages (password redacted). */
   readonly display: string;
+  /** SQLite on a file: where, and how long a write waits for the lock — for another connection of this process (an ingest's writer thread). */
+  readonly sqliteFile?: { path: string; lockWaitMs: number };
   /** Runs `fn` in one transaction: all of it is written or none. */
   transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
   /**
@@ -89,6 +91,7 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
     db,
     dialect: location.dialect,
     display: location.display,
+    ...(location.dialect === 'sqlite' && location.target !== ':memory:' ? { sqliteFile: { path: location.target, lockWaitMs: timeouts.sqliteLockWaitMs } } : {}),
     transaction: (fn) => db.transaction().execute(fn),
     writeTransaction: async (fn, writeOptions) => {
       let due: string[] = [];

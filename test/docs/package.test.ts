@@ -79,7 +79,7 @@ describe('the npm package, installed globally', () => {
 
   it('holds the bin, the bundled CLI, the demo data and the guides, and no tests or sources', () => {
     expect(pkg.bin).toEqual({ perfhound: 'bin/perfhound.cjs' });
-    for (const f of ['package.json', 'README.md', 'bin/perfhound.cjs', 'dist/cli/entry.cjs', 'dist/cli/worker.cjs', 'data/demo/config.yaml', 'docs/operations.md', 'docs/schema.md']) {
+    for (const f of ['package.json', 'README.md', 'bin/perfhound.cjs', 'dist/cli/entry.cjs', 'dist/cli/worker.cjs', 'dist/cli/ingest-writer.cjs', 'data/demo/config.yaml', 'docs/operations.md', 'docs/schema.md']) {
       expect(files, f).toContain(f);
     }
     expect(files.filter((f) => /\.test\.js$|^src\/|^test\//.test(f))).toEqual([]);

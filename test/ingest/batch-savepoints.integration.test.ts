@@ -2,18 +2,20 @@
  * Many runs per transaction, a savepoint per run (write-groups.ts): a run the database refuses in the middle
  * of a batch is refused alone — nothing of it stays (row, metadata, terms, times, documents, the name of a
  * collection only it had) while the batch's other runs are written; and an ingest interrupted between
- * batches, run again, leaves the store as one uninterrupted ingest does.
+ * batches, run again, leaves the store as one uninterrupted ingest does. Each with the sets written in this
+ * thread, and handed to the thread writer's protocol (src/ingest/set-writer-thread.ts, over a channel).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
-import { ingestBulk } from '../../src/ingest/bulk.js';
+import { ingestBulk, type BulkOptions } from '../../src/ingest/bulk.js';
 import { openStore, type Store } from '../../src/store/connect.js';
 import { listDocumentCollections } from '../../src/store/document-collections.js';
 import { tableCounts } from '../../src/store/runs.js';
 import { createTestDatabase, DIALECTS } from '../support/databases.js';
+import { channelSetWriter } from '../support/channel-set-writer.js';
 import { runsWithTerm } from '../support/term-runs.js';
 import { BULK_OPTIONS, refuseMarkedDocument } from './bulk-runs.js';
 
@@ -53,14 +55,20 @@ async function snapshot(store: Store): Promise<unknown> {
   return { counts, extra, runs: runs.map((r) => [r.uuid, r.metadata, Number(r.n)]), collections: await listDocumentCollections(store.db) };
 }
 
-for (const dialect of DIALECTS) {
-  describe(`runs in savepoints on ${dialect}`, () => {
+/** The writers the scenarios run with: this thread's, and the thread writer's over a channel. */
+const WRITERS: Record<string, (url: string) => BulkOptions['setWriter']> = {
+  'this thread': () => undefined,
+  'the thread writer': (url) => async () => (await channelSetWriter(url)).writer,
+};
+
+for (const dialect of DIALECTS) for (const [writerName, writerFor] of Object.entries(WRITERS)) {
+  describe(`runs in savepoints on ${dialect}, written by ${writerName}`, () => {
     it('refuses the runs the database refuses in the middle of a batch, alone and without a trace', async () => {
       const created = await createTestDatabase(dialect);
       const store = await openStore(created.url);
       try {
         await refuseMarkedDocument(store, dialect);
-        const report = await ingestBulk(store, smallRunsFile(), BULK_OPTIONS);
+        const report = await ingestBulk(store, smallRunsFile(), { ...BULK_OPTIONS, setWriter: writerFor(created.url) });
         expect(report.runs.map((r) => [r.uuid, r.outcome])).toEqual(Array.from({ length: RUNS }, (_, r) => [`s${r}`, REFUSED.has(r) ? 'failed' : 'created']));
         for (const r of REFUSED) expect(report.runs[r].error).toMatch(/database refused the run: .*refused document/);
         const snap = (await snapshot(store)) as { counts: Record<string, number>; extra: Record<string, unknown>; runs: [string, string, number][]; collections: string[] };
@@ -96,7 +104,7 @@ for (const dialect of DIALECTS) {
       const store = await openStore(created.url);
       try {
         await refuseMarkedDocument(store, dialect);
-        const report = await ingestBulk(store, file, BULK_OPTIONS);
+        const report = await ingestBulk(store, file, { ...BULK_OPTIONS, setWriter: writerFor(created.url) });
         expect(report.runs.map((r) => [r.uuid, r.outcome])).toEqual(Array.from({ length: 250 }, (_, r) => [`p${r}`, refused.has(r) ? 'failed' : 'created']));
         const stored = await store.db.selectFrom('runs').select('uuid').orderBy('id').execute();
         expect(stored.map((r) => r.uuid)).toEqual(Array.from({ length: 250 }, (_, r) => r).filter((r) => !refused.has(r)).map((r) => `p${r}`));
@@ -119,13 +127,13 @@ for (const dialect of DIALECTS) {
         const stop = (done: number) => {
           if (done === 15) throw new Error('interrupted');
         };
-        await expect(ingestBulk(b, file, { ...BULK_OPTIONS, batchRuns: 10, onProgress: stop })).rejects.toThrow('interrupted');
+        await expect(ingestBulk(b, file, { ...BULK_OPTIONS, batchRuns: 10, onProgress: stop, setWriter: writerFor(interrupted.url) })).rejects.toThrow('interrupted');
         // The batches committed before the interruption are in, whole (at least the 15 reported; a batch
         // also ends after half a second, so where they end depends on the machine); nothing after.
         const stored = (await b.db.selectFrom('runs').select('uuid').execute()).length;
         expect(stored).toBeGreaterThanOrEqual(15);
         expect(stored).toBeLessThan(RUNS);
-        const again = await ingestBulk(b, file, { ...BULK_OPTIONS, batchRuns: 10 });
+        const again = await ingestBulk(b, file, { ...BULK_OPTIONS, batchRuns: 10, setWriter: writerFor(interrupted.url) });
         expect(again.runs.map((r) => r.outcome)).toEqual(Array.from({ length: RUNS }, (_, r) => (r < stored ? 'replaced' : 'created')));
         expect(await snapshot(b)).toEqual(await snapshot(a));
       } finally {
