@@ -41,7 +41,8 @@ export interface SetWriter {
   /**
    * One write transaction of runs (`store.writeTransaction`, runs only): `write` hands it sets through
    * `writeSet`, which writes them in the order it is called — a set may be handed over before the one
-   * before it is written. All of it is committed, or none when `write` or a set throws.
+   * before it is written, and `write` may return before they are: all are written before the commit. All
+   * of it is committed, or none when `write` or a set throws (the transaction then rejects).
    */
   transaction(write: (writeSet: WriteSet) => Promise<void>): Promise<void>;
   close(): Promise<void>;
@@ -51,13 +52,23 @@ export interface SetWriter {
 export function inThreadSetWriter(store: Store, analyze: AnalyzePacer): SetWriter {
   return {
     transaction: (write) =>
-      store.writeTransaction((trx) => {
-        let previous: Promise<unknown> = Promise.resolve();
-        return write((set, guarded) => {
-          const written = previous.then(() => writeSet(trx, set, guarded));
-          previous = written.catch(() => undefined);
+      store.writeTransaction(async (trx) => {
+        // The sets run one after another; after a refusal the later ones are not written, and the
+        // refusal is the transaction's (rolled back) once every set handed over has settled.
+        let chain: Promise<unknown> = Promise.resolve();
+        let failure: { error: unknown } | undefined;
+        await write((set, guarded) => {
+          const written = chain.then(() => {
+            if (failure) throw new Error('an earlier set of this transaction was refused');
+            return writeSet(trx, set, guarded);
+          });
+          chain = written.catch((error: unknown) => {
+            failure ??= { error };
+          });
           return written;
         });
+        await chain;
+        if (failure) throw failure.error;
       }, { runsOnly: true, analyze }),
     close: async () => undefined,
   };

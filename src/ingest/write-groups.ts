@@ -69,45 +69,65 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
   const writer = (await (options.setWriter ?? setWriterThread)(store, total)) ?? inThreadSetWriter(store, analyze);
   // The next run's documents are read while the database writes the current ones.
   let next = readNext(pending, groups, reader);
+  let current: ReadGroup | undefined;
+  /** A transaction is under way: reading gives the event loop a turn after each run, so statements in flight go on. */
+  let writing = false;
+  /** Reads and prepares the next set: up to `limit` runs. */
+  const nextSet = async (limit: number): Promise<Entry[]> => {
+    const set: Entry[] = [];
+    let setDocuments = 0;
+    while (current && set.length < limit && setDocuments < SET_DOCUMENTS) {
+      const entry: Entry = { read: current };
+      set.push(entry);
+      setDocuments += current.documents.length;
+      next = readNext(pending, groups, reader);
+      prepareEntry(entry, fileOf, options);
+      if (writing) await new Promise(setImmediate);
+      current = await next;
+    }
+    return set;
+  };
   try {
-    let current = await next;
-    while (current) {
+    current = await next;
+    let set = await nextSet(Math.min(SET_RUNS, batchRuns));
+    while (set.length) {
       const batch: Entry[] = [];
       const started = Date.now();
       let documents = 0;
-      try {
-        await writer.transaction(async (writeSet) => {
-          // The sets handed to the writer and not written yet: the next one is read and prepared while
-          // the database writes (PostgreSQL's server, or SQLite on the writer's thread, works meanwhile).
-          let writing: Promise<void> | undefined;
-          try {
-            while (current) {
-              const set: Entry[] = [];
-              let setDocuments = 0;
-              while (current && set.length < Math.min(SET_RUNS, batchRuns - batch.length) && setDocuments < SET_DOCUMENTS) {
-                const entry: Entry = { read: current };
-                set.push(entry);
-                batch.push(entry);
-                setDocuments += current.documents.length;
-                next = readNext(pending, groups, reader);
-                prepareEntry(entry, fileOf, options);
-                // A turn of the event loop, so that the statements in flight go on (a read may be done already).
-                if (writing) await new Promise(setImmediate);
-                current = await next;
-              }
-              const previous = writing;
-              writing = writeEntries(writeSet, set, false);
-              // Its refusal is taken when it is awaited (below); until then it must not count as unhandled.
-              writing.catch(() => undefined);
-              await previous;
-              documents += setDocuments;
-              if (batch.length >= batchRuns || documents >= BATCH_DOCUMENTS || Date.now() - started >= BATCH_MS) break;
-            }
-          } finally {
-            // Settled before the transaction ends, whatever happened; its error is the transaction's.
-            await writing;
+      writing = true;
+      let handedAll!: () => void;
+      const bodyEnded = new Promise<void>((resolve) => (handedAll = resolve));
+      const written = writer.transaction(async (writeSet) => {
+        try {
+          // At most two sets handed over and not written yet: the next one is read and prepared while the
+          // database writes (PostgreSQL's server, or SQLite on the writer's thread). A set the database
+          // refuses fails the transaction (the writer rolls back): here its promise only must not count as
+          // unhandled, and it stops the handing.
+          let previous: Promise<void> | undefined;
+          for (;;) {
+            const handing = set;
+            set = [];
+            batch.push(...handing);
+            for (const entry of handing) documents += entry.read.documents.length;
+            const handed = writeEntries(writeSet, handing, false);
+            handed.catch(() => undefined);
+            if (batch.length >= batchRuns || documents >= BATCH_DOCUMENTS || Date.now() - started >= BATCH_MS) return;
+            set = await nextSet(Math.min(SET_RUNS, batchRuns - batch.length));
+            await previous;
+            previous = handed;
+            if (!set.length) return;
           }
-        });
+        } finally {
+          handedAll();
+        }
+      });
+      written.catch(() => undefined);
+      // The next batch's first set (unless a refusal left one read) is read and prepared while this batch
+      // is written and committed. A transaction that fails before its body runs ends the wait too.
+      await Promise.race([bodyEnded, written.catch(() => undefined)]);
+      const following = set.length ? set : await nextSet(Math.min(SET_RUNS, batchRuns));
+      try {
+        await written;
       } catch {
         try {
           await writer.transaction((writeSet) => writeBatchGuarded(writeSet, batch, groups, reader, fileOf, options));
@@ -115,6 +135,7 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
           for (const entry of batch) entry.outcome = await writeAloneRead(store, await readGroup(entry.read, groups, reader), fileOf(entry.read.group), options, analyze);
         }
       }
+      set = following;
       for (const entry of batch) {
         addRun(report, entry.outcome as RunOutcome);
         options.onProgress?.(++done, total);
