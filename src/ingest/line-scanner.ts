@@ -153,12 +153,17 @@ export function isBlank(text: string): boolean {
 /**
  * Reads byte ranges of files back, coalescing adjacent ranges into one read (a run's documents are
  * usually contiguous in a bulk file). Files stay open, and one buffer serves every read, until
- * {@link RangeReader.close}: a thousand runs are a thousand reads, not a thousand opens and buffers.
- * One read at a time.
+ * {@link RangeReader.close}. A range not behind the last one read ahead (runs read back in file order)
+ * is read with up to 1 MB after it, and the next runs' ranges come from that buffer: a system call per
+ * small run cost ~9 µs on a virtual machine, 0.9 s of 50 000 runs. One read at a time.
  */
 export class RangeReader {
   private readonly handles = new Map<string, Promise<FileHandle>>();
   private buffer = Buffer.alloc(0);
+  /** For a range behind the window. */
+  private behind = Buffer.alloc(0);
+  /** What the buffer holds: `length` bytes of `path` from `from`. */
+  private held = { path: '', from: 0, length: 0 };
 
   async read(path: string, ranges: Array<{ offset: number; length: number }>): Promise<string[]> {
     const file = await this.open(path);
@@ -175,15 +180,35 @@ export class RangeReader {
       }
       const from = ranges[i].offset;
       const to = ranges[j].offset + ranges[j].length;
-      if (this.buffer.length < to - from) this.buffer = Buffer.allocUnsafe(Math.max(to - from, 2 * this.buffer.length));
-      const buf = this.buffer;
-      await readFully(file, buf, to - from, from, path);
-      for (let k = i; k <= j; k++) {
-        out[k] = buf.toString('utf8', ranges[k].offset - from, ranges[k].offset - from + ranges[k].length);
-      }
+      const { buffer, base } = this.hold(file, path, from, to);
+      for (let k = i; k <= j; k++) out[k] = buffer.toString('utf8', ranges[k].offset - base, ranges[k].offset - base + ranges[k].length);
       i = j + 1;
     }
     return out;
+  }
+
+  /**
+   * A buffer holding bytes [from, to) of the file, and the file offset its first byte has: the read-ahead
+   * window (read anew, 1 MB or more, when the range lies past its start), else the range alone in a buffer
+   * of its own, so that a range read back behind (a run's metadata document, before its documents) keeps
+   * the window.
+   */
+  private hold(file: FileHandle, path: string, from: number, to: number): { buffer: Buffer; base: number } {
+    const held = this.held;
+    if (held.path === path && from >= held.from && to <= held.from + held.length) return { buffer: this.buffer, base: held.from };
+    if (held.path === path && from < held.from) {
+      if (this.behind.length < to - from) this.behind = Buffer.allocUnsafe(Math.max(to - from, 2 * this.behind.length));
+      readAtLeast(file, this.behind, to - from, to - from, from, path);
+      return { buffer: this.behind, base: from };
+    }
+    // Another file's first range is read alone: a kube-burner run's documents may be in many files.
+    const wanted = held.path === path ? Math.max(to - from, CHUNK) : to - from;
+    if (this.buffer.length < wanted) this.buffer = Buffer.allocUnsafe(Math.max(wanted, 2 * this.buffer.length));
+    // Nothing held while reading: a read that fails must not leave another range's bytes taken for these.
+    this.held = { path: '', from: 0, length: 0 };
+    const length = readAtLeast(file, this.buffer, to - from, wanted, from, path);
+    this.held = { path, from, length };
+    return { buffer: this.buffer, base: from };
   }
 
   /**
@@ -218,15 +243,18 @@ export class RangeReader {
 }
 
 /**
- * Fills `buf[0, length)` from `position`. The buffer is reused: a file that lost bytes since the first
- * pass (truncated, rewritten) would leave the previous read's bytes there, to be written as this run's.
- * Read synchronously: a run's few KB, just read by the first pass, come from the page cache in
+ * Reads up to `wanted` bytes from `position` into `buf`, and at least `needed` (or refuses: the buffer is
+ * reused, so a file that lost bytes since the first pass — truncated, rewritten — would leave the previous
+ * read's bytes there, to be written as this run's); answers how many it read. Read synchronously: a run's few KB, just read by the first pass, come from the page cache in
  * microseconds, where a promise's trip through the thread pool cost ~12 % of a small-run ingest (issue 17).
  */
-async function readFully(file: FileHandle, buf: Buffer, length: number, position: number, path: string): Promise<void> {
-  for (let done = 0; done < length; ) {
-    const bytesRead = readSync(file.fd, buf, done, length - done, position + done);
-    if (bytesRead === 0) throw new UserError(`the file changed since it was first read (it ends before byte ${position + length})`, { file: path });
+function readAtLeast(file: FileHandle, buf: Buffer, needed: number, wanted: number, position: number, path: string): number {
+  let done = 0;
+  while (done < wanted) {
+    const bytesRead = readSync(file.fd, buf, done, wanted - done, position + done);
+    if (bytesRead === 0) break;
     done += bytesRead;
   }
+  if (done < needed) throw new UserError(`the file changed since it was first read (it ends before byte ${position + needed})`, { file: path });
+  return done;
 }

@@ -72,4 +72,21 @@ describe('line scanner', () => {
       await reader.close();
     }
   });
+
+  it('reads runs back one by one in file order from its read-ahead, across its 1 MB windows, and any range after that', async () => {
+    const many = Array.from({ length: 40_000 }, (_, i) => `{"i":${i},"text":"${'é'.repeat(i % 90)}"}`);
+    const file = join(mkdtempSync(join(tmpdir(), 'perfhound-lines-')), 'many.ndjson');
+    writeFileSync(file, many.join('\n') + '\n');
+    const ranges = naive(many.join('\n') + '\n');
+    const reader = new RangeReader();
+    try {
+      for (let i = 0; i < ranges.length; i += 2) expect(await reader.read(file, [ranges[i], ranges[i + 1]])).toEqual([many[i], many[i + 1]]);
+      for (const i of [39_999, 3, 20_000, 20_001, 0]) expect(await reader.read(file, [ranges[i]])).toEqual([many[i]]);
+      // A file that ends before a range (changed since the first pass) is refused, not read as stale bytes.
+      writeFileSync(file, many.slice(0, 10).join('\n'));
+      await expect(reader.read(file, [ranges[30_000]])).rejects.toThrow(/the file changed since it was first read/);
+    } finally {
+      await reader.close();
+    }
+  });
 });
