@@ -1,6 +1,7 @@
 /**
- * The CLI (dist-bench's in-process `main`) run in a child process of its own, so that its time, CPU and
- * peak RSS are the command's alone. The child prints one line on stderr after the command:
+ * The CLI as users run it (`bin/perfhound.cjs`, the bundle `npm run bench` builds first: its worker
+ * threads exist only there) in a child process of its own, so that its time, CPU and peak RSS are the
+ * command's alone, threads included. The child prints one line on stderr as it exits:
  * `BENCH <wall s> <peak RSS KB> <CPU s> <exit code>`.
  *
  * @example
@@ -8,6 +9,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PEAK_RSS_KB_EXPRESSION } from './peak-rss.js';
 
@@ -21,8 +23,9 @@ export interface CliFigures {
 }
 
 function script(args: string[]): string {
-  const cli = resolve('dist-bench/src/cli/main.js');
-  return `const t=process.hrtime.bigint();import(${JSON.stringify(cli)}).then(m=>m.main(${JSON.stringify(['node', 'perfhound', ...args])})).then(()=>{const u=process.resourceUsage();console.error('BENCH',Number(process.hrtime.bigint()-t)/1e9,${PEAK_RSS_KB_EXPRESSION},(u.userCPUTime+u.systemCPUTime)/1e6,process.exitCode??0)})`;
+  const bin = resolve('bin/perfhound.cjs');
+  if (!existsSync(resolve('dist/cli/entry.cjs'))) throw new Error('dist/cli/ is missing: run npm run build');
+  return `const t=process.hrtime.bigint();process.argv=[process.execPath,${JSON.stringify(bin)},...${JSON.stringify(args)}];process.on('exit',(code)=>{const u=process.resourceUsage();console.error('BENCH',Number(process.hrtime.bigint()-t)/1e9,${PEAK_RSS_KB_EXPRESSION},(u.userCPUTime+u.systemCPUTime)/1e6,code)});require(${JSON.stringify(bin)})`;
 }
 
 function figures(args: string[], stdout: string, stderr: string): CliFigures {

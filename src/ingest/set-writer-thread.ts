@@ -14,6 +14,7 @@
  */
 import { Worker, type MessagePort } from 'node:worker_threads';
 import type { Store } from '../store/connect.js';
+import { ftsTokens } from '../store/term-index.js';
 import { logger } from '../util/log.js';
 import { reviveError, serializeError, type ThreadError } from '../util/thread-errors.js';
 import type { RunOutcome } from './report.js';
@@ -98,6 +99,8 @@ export class ThreadSetWriter implements SetWriter {
     let failure: { error: unknown } | undefined;
     try {
       await write(async (set, guarded) => {
+        // The FTS5 text of the runs' term keys is made here: this thread has the time, the writer's has not.
+        for (const { rows } of set) if (rows) rows.ftsText ??= ftsTokens(rows.terms);
         const reply = await this.answer(this.request({ type: 'set', set, guarded }));
         return (reply as { outcomes: RunOutcome[] }).outcomes;
       });
@@ -143,10 +146,10 @@ class RollBack extends Error {}
 
 /**
  * The writer thread's side: answers `port`'s requests on `store` until `close` (answered `closed`; the
- * store stays open). Once a set of a transaction has failed, its later sets are refused and its end rolls
- * back.
+ * store stays open); `committed` is told of each commit, with about how much text it wrote. Once a set of
+ * a transaction has failed, its later sets are refused and its end rolls back.
  */
-export async function serveSetWriter(port: MessagePort, store: Store): Promise<void> {
+export async function serveSetWriter(port: MessagePort, store: Store, committed: (bytes: number) => Promise<void> = async () => undefined): Promise<void> {
   const inbox = new Inbox<WriterRequest>(port);
   for (;;) {
     const request = await inbox.next();
@@ -156,6 +159,7 @@ export async function serveSetWriter(port: MessagePort, store: Store): Promise<v
     }
     if (request.type !== 'begin') throw new Error(`the ingest's writer got ${request.type} outside a transaction`);
     let begun = false;
+    let bytes = 0;
     try {
       await store.writeTransaction(async (trx) => {
         begun = true;
@@ -172,18 +176,30 @@ export async function serveSetWriter(port: MessagePort, store: Store): Promise<v
           try {
             if (failure) throw new Error('an earlier set of this transaction was refused');
             port.postMessage({ type: 'set', outcomes: await writeSet(trx, next.set, next.guarded) } satisfies WriterReply);
+            bytes += textBytes(next.set);
           } catch (error) {
             failure ??= { error };
             port.postMessage({ type: 'set', error: serializeError(error) } satisfies WriterReply);
           }
         }
       }, { runsOnly: true });
+      await committed(bytes);
       port.postMessage({ type: 'ended' } satisfies WriterReply);
     } catch (error) {
       const thrown = error instanceof RollBack ? undefined : serializeError(error);
       port.postMessage({ type: begun ? 'ended' : 'begun', error: thrown } satisfies WriterReply);
     }
   }
+}
+
+/** About what a set writes: its documents' and metadata's text (UTF-16 units). */
+function textBytes(set: readonly SetEntry[]): number {
+  let bytes = 0;
+  for (const { documents, rows } of set) {
+    bytes += rows?.row.metadata.length ?? 0;
+    for (const { body } of documents) bytes += body.length;
+  }
+  return bytes;
 }
 
 /** The messages of a port, awaited one at a time in their order. */

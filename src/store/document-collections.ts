@@ -17,10 +17,15 @@ const recorded = new WeakMap<object, Set<string>>();
 
 /** Inserts the documents' collection names that are not there yet (concurrent writers agree). */
 export async function recordDocumentCollections(trx: Db, documents: readonly { collection: string }[]): Promise<void> {
-  if (documents.length === 0) return;
+  await recordCollectionNames(trx, documents.map((d) => d.collection));
+}
+
+/** Inserts the collection names that are not there yet (concurrent writers agree). */
+export async function recordCollectionNames(trx: Db, collections: readonly string[]): Promise<void> {
+  if (collections.length === 0) return;
   const known = recorded.get(trx);
   // Sorted, so concurrent transactions take the rows' locks in the same order.
-  const names = [...new Set(documents.map((d) => d.collection))].filter((name) => !known?.has(name)).sort();
+  const names = [...new Set(collections)].filter((name) => !known?.has(name)).sort();
   if (names.length === 0) return;
   const insert = trx.insertInto('document_collections').values(names.map((name) => ({ name })));
   if (trx.getExecutor().adapter instanceof MysqlAdapter) await insert.ignore().execute();

@@ -12,7 +12,7 @@
  */
 import { PostgresAdapter, sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { NotFoundError, UserError } from '../util/errors.js';
-import { recordDocumentCollections } from './document-collections.js';
+import { recordCollectionNames, recordDocumentCollections } from './document-collections.js';
 import { deleteRunTestResults, recomputeTestAggregates } from './tests.js';
 import { flattenMetadata, indexedValue, insertTermRows, termRowsOf, termText, withRunId, writeRunTerms, type TermRows } from './metadata.js';
 import { termKey, termLookup } from './term-index.js';
@@ -217,6 +217,8 @@ export interface NewRunRows {
   /** `run_metadata` (key, value) and `run_times` (field, time_ms) rows, flat, without the run's id; the keys of its terms (`run_terms`). */
   metadata: unknown[];
   terms: number[];
+  /** The terms as SQLite's FTS5 text, when made beforehand (term-index.ts `ftsTokens`). */
+  ftsText?: string;
   times: unknown[];
   documents: readonly NewDocument[];
 }
@@ -247,19 +249,29 @@ export async function writeNewRuns(trx: Db, runs: readonly NewRunRows[]): Promis
   const metadataRows: unknown[] = [];
   const termRows: TermRows = { terms: [], times: [] };
   const documents: { runId: number; documents: readonly NewDocument[] }[] = [];
-  for (const { run, metadata, terms, times, documents: docs } of runs) {
+  for (const { run, metadata, terms, ftsText, times, documents: docs } of runs) {
     const id = ids.get(run.uuid)?.id;
     if (id === undefined) throw new Error(`run ${run.uuid} was not found after its insert`);
     noteRunChanged(trx, id);
     withRunId(metadataRows, id, metadata);
-    termRows.terms.push({ runId: id, keys: terms });
+    termRows.terms.push({ runId: id, keys: terms, ftsText });
     withRunId(termRows.times, id, times);
     documents.push({ runId: id, documents: docs });
   }
   await loadRows(trx, 'run_metadata', METADATA_COLUMNS, metadataRows);
   await insertTermRows(trx, termRows);
-  await recordDocumentCollections(trx, runs.flatMap((r) => r.documents));
+  await recordCollectionNames(trx, collectionNames(runs));
   await insertDocumentRows(trx, documents);
+}
+
+/** The distinct collections of the runs' documents (a run's documents mostly share one: compared with the last first). */
+function collectionNames(runs: readonly NewRunRows[]): string[] {
+  const names = new Set<string>();
+  let last: string | undefined;
+  for (const { documents } of runs) {
+    for (const { collection } of documents) if (collection !== last) names.add((last = collection));
+  }
+  return [...names];
 }
 
 async function insertRunRow(trx: Db, row: Record<string, unknown> & { uuid: string }): Promise<number> {

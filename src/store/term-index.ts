@@ -70,6 +70,8 @@ function absorb(state: FieldSeed, text: string): FieldSeed {
 export interface RunTermKeys {
   runId: number;
   keys: readonly number[];
+  /** The keys as SQLite's FTS5 text ({@link ftsTokens}) when it was made already (by another thread). */
+  ftsText?: string;
 }
 
 /** Creates `run_terms` for the dialect (migration 0017). */
@@ -94,7 +96,7 @@ export async function writeTermKeys(trx: Db, runs: readonly RunTermKeys[]): Prom
   const adapter = trx.getExecutor().adapter;
   const values: unknown[] = [];
   if (adapter instanceof SqliteAdapter) {
-    for (const { runId, keys } of runs) if (keys.length) values.push(runId, ftsTokens(keys));
+    for (const { runId, keys, ftsText } of runs) if (keys.length) values.push(runId, ftsText ?? ftsTokens(keys));
     await insertRows(trx, 'run_terms', SQLITE_COLUMNS, values);
   } else if (adapter instanceof PostgresAdapter) {
     for (const { runId, keys } of runs) if (keys.length) values.push(runId, pgArray(keys));
@@ -144,7 +146,8 @@ function ftsToken(key: number): string {
   return `k${key}`;
 }
 
-function ftsTokens(keys: readonly number[]): string {
+/** A run's keys as the text of its FTS5 row: their tokens, space-separated. */
+export function ftsTokens(keys: readonly number[]): string {
   return keys.map(ftsToken).join(' ');
 }
 

@@ -1,18 +1,21 @@
 /**
  * The ingest's writer thread (src/ingest/set-writer-thread.ts): when it is used, what happens when it dies
- * in the middle of a transaction, and — through the built CLI, where the worker runs — that a large SQLite
- * ingest written on it (a refused run among them) stores exactly what one written in this thread does.
+ * in the middle of a transaction, its WAL checkpoint thread (wal-checkpoints.ts), and — through the built
+ * CLI, where the worker runs — that a large SQLite ingest written on it (a refused run among them) stores
+ * exactly what one written in this thread does.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ingestBulk } from '../../src/ingest/bulk.js';
 import { setWriterThread, THREAD_MIN_RUNS } from '../../src/ingest/set-writer-thread.js';
+import { WalCheckpoints } from '../../src/ingest/wal-checkpoints.js';
 import { openStore, type Store } from '../../src/store/connect.js';
-import { tableCounts } from '../../src/store/runs.js';
+import { tableCounts, writeRun } from '../../src/store/runs.js';
 import { channelSetWriter } from '../support/channel-set-writer.js';
 import { createTestDatabase } from '../support/databases.js';
 import { runsWithTerm } from '../support/term-runs.js';
@@ -100,6 +103,47 @@ describe('the ingest writer thread', () => {
       const uuids = (await store.db.selectFrom('runs').select('uuid').orderBy('id').execute()).map((r) => r.uuid);
       expect(uuids).toEqual(Array.from({ length: 300 }, (_, r) => `w${r}`));
     } finally {
+      await store.close();
+      await created.drop();
+    }
+  });
+
+  it('checkpoints the log on a thread of its own after each commit, and restarts it after ~32 MB of text (built bundle)', async () => {
+    const script = pathToFileURL(join(ROOT, 'dist/cli/ingest-writer.cjs'));
+    expect(existsSync(script), 'dist/ is missing: run npm run build').toBe(true);
+    const created = await createTestDatabase('sqlite');
+    const store = await openStore(created.url);
+    const path = created.url.slice('sqlite:'.length);
+    // Runs of 100 KB: what a transaction writes is in the log only, until a checkpoint copies it into the file.
+    const write = (from: number) =>
+      store.writeTransaction(async (trx) => {
+        for (let i = from; i < from + 20; i++) {
+          await writeRun(trx, { uuid: `c${i}`, timestampMs: i, source: 'bulk', collection: 'perf_scale_ci', metadata: { i } }, [{ collection: 'results', timestampMs: i, metricName: 'm', body: JSON.stringify({ v: 'x'.repeat(100_000) }) }]);
+        }
+      }, { runsOnly: true });
+    /** The log's checkpoint sequence number (its header's bytes 12–15): one more each time the log starts over. */
+    const logSequence = () => readFileSync(`${path}-wal`).readUInt32BE(12);
+    const checkpoints = await WalCheckpoints.start(store, path, script);
+    try {
+      const before = statSync(path).size;
+      await write(0);
+      expect(statSync(path).size).toBe(before);
+      await checkpoints.committed(2_000_000);
+      // The other thread copies the 2 MB into the file, without this one.
+      const deadline = Date.now() + 10_000;
+      while (statSync(path).size < before + 2_000_000 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(statSync(path).size).toBeGreaterThanOrEqual(before + 2_000_000);
+      // Two transactions the thread is not told of: the log holds frames not copied, and grows on.
+      await write(20);
+      const sequence = logSequence();
+      await write(40);
+      expect(logSequence()).toBe(sequence);
+      // Past ~32 MB of text the writer restarts the log: the next transaction writes it from its start.
+      await checkpoints.committed(32 * 1024 * 1024);
+      await write(60);
+      expect(logSequence()).toBe(sequence + 1);
+    } finally {
+      await checkpoints.close();
       await store.close();
       await created.drop();
     }
