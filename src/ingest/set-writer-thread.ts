@@ -47,7 +47,13 @@ function writerScript(): URL | undefined {
  */
 export async function setWriterThread(store: Store, runs: number, script = writerScript()): Promise<SetWriter | undefined> {
   if (!store.sqliteFile || runs < THREAD_MIN_RUNS || !script) return undefined;
-  const worker = new Worker(script, { workerData: { file: store.sqliteFile.path, lockWaitMs: store.sqliteFile.lockWaitMs } satisfies WriterInput });
+  // A young generation of 24 MB instead of V8's default: the thread keeps little beyond a set or two in
+  // flight. Peak RSS for 250 000 small runs 242 → 230 MB; at 12 MB the sets in flight outlived it and
+  // were collected by mark-compact (33 instead of 1 for 50 000 runs, 1.7 s instead of 0.2 s of GC).
+  const worker = new Worker(script, {
+    workerData: { file: store.sqliteFile.path, lockWaitMs: store.sqliteFile.lockWaitMs } satisfies WriterInput,
+    resourceLimits: { maxYoungGenerationSizeMb: 24 },
+  });
   const writer = new ThreadSetWriter((request) => worker.postMessage(request), () => worker.terminate());
   worker.on('message', (reply: WriterReply) => writer.receive(reply));
   worker.on('error', (err) => writer.fail(err));
@@ -98,11 +104,11 @@ export class ThreadSetWriter implements SetWriter {
     await this.answer(this.request({ type: 'begin' }));
     let failure: { error: unknown } | undefined;
     try {
-      await write(async (set, guarded) => {
+      await write((set, guarded) => {
         // The FTS5 text of the runs' term keys is made here: this thread has the time, the writer's has not.
         for (const { rows } of set) if (rows) rows.ftsText ??= ftsTokens(rows.terms);
-        const reply = await this.answer(this.request({ type: 'set', set, guarded }));
-        return (reply as { outcomes: RunOutcome[] }).outcomes;
+        // Not an async function: the set, cloned into the message, is not held until the answer.
+        return this.answer(this.request({ type: 'set', set, guarded })).then((reply) => (reply as { outcomes: RunOutcome[] }).outcomes);
       });
     } catch (error) {
       failure = { error };

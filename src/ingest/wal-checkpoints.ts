@@ -42,7 +42,8 @@ export class WalCheckpoints {
    */
   static async start(store: Store, file: string, script: URL | undefined): Promise<WalCheckpoints> {
     if (!script) return new WalCheckpoints(store, undefined);
-    const thread = new Worker(script, { workerData: { role: 'checkpointer', file } satisfies CheckpointerInput });
+    // It allocates next to nothing: a small heap.
+    const thread = new Worker(script, { workerData: { role: 'checkpointer', file } satisfies CheckpointerInput, resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 16 } });
     // The log stays bounded without it (restarts): its failure is only logged.
     thread.on('error', (err) => logger().debug({ err }, 'the WAL checkpoint thread stopped'));
     await sql`pragma wal_autocheckpoint = 0`.execute(store.db);

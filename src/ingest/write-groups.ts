@@ -191,16 +191,19 @@ function prepareEntry(entry: Entry, fileOf: (group: RunGroup) => string, options
 
 /**
  * Hands the set's prepared runs to the writer; their outcomes are the entries' once written. The set's
- * documents are let go then (a batch written again reads them again).
+ * documents are let go once handed over (a batch written again reads them again).
  */
 async function writeEntries(writeSet: WriteSet, set: Entry[], guarded: boolean): Promise<void> {
   const writing = set.filter((entry) => entry.write !== undefined);
-  const outcomes = writing.length ? await writeSet(writing.map((entry) => entry.write!), guarded) : [];
-  writing.forEach((entry, i) => (entry.outcome = outcomes[i]));
+  const written = writing.length ? writeSet(writing.map((entry) => entry.write!), guarded) : Promise.resolve([]);
+  // Let go as soon as handed over: a writer thread has its copy, and held until the answer they outlived
+  // the young generation, which made most of this thread's garbage collection.
   for (const entry of set) {
-    entry.read = { ...entry.read, documents: [] };
+    entry.read = { group: entry.read.group, documents: [] };
     entry.write = undefined;
   }
+  const outcomes = await written;
+  writing.forEach((entry, i) => (entry.outcome = outcomes[i]));
 }
 
 /**
