@@ -147,20 +147,31 @@ export class ThreadSetWriter implements SetWriter {
   }
 }
 
+/** What the writer's thread does beside writing (its log's checkpoints, wal-checkpoints.ts). */
+export interface WriterHooks {
+  committed?(bytes: number): Promise<void>;
+  closing?(): Promise<void>;
+}
+
 /** Raised in the thread's transaction to roll it back when the main thread ends it without a commit. */
 class RollBack extends Error {}
 
 /**
  * The writer thread's side: answers `port`'s requests on `store` until `close` (answered `closed`; the
- * store stays open); `committed` is told of each commit, with about how much text it wrote. Once a set of
+ * store stays open); `hooks.committed` is told of each commit, with about how much text it wrote, and
+ * `hooks.closing` runs before `closed` is answered (the main thread ends the thread then). Once a set of
  * a transaction has failed, its later sets are refused and its end rolls back.
  */
-export async function serveSetWriter(port: MessagePort, store: Store, committed: (bytes: number) => Promise<void> = async () => undefined): Promise<void> {
+export async function serveSetWriter(port: MessagePort, store: Store, hooks: WriterHooks = {}): Promise<void> {
   const inbox = new Inbox<WriterRequest>(port);
   for (;;) {
     const request = await inbox.next();
     if (request.type === 'close') {
-      port.postMessage({ type: 'closed' } satisfies WriterReply);
+      try {
+        await hooks.closing?.();
+      } finally {
+        port.postMessage({ type: 'closed' } satisfies WriterReply);
+      }
       return;
     }
     if (request.type !== 'begin') throw new Error(`the ingest's writer got ${request.type} outside a transaction`);
@@ -189,7 +200,7 @@ export async function serveSetWriter(port: MessagePort, store: Store, committed:
           }
         }
       }, { runsOnly: true });
-      await committed(bytes);
+      await hooks.committed?.(bytes);
       port.postMessage({ type: 'ended' } satisfies WriterReply);
     } catch (error) {
       const thrown = error instanceof RollBack ? undefined : serializeError(error);

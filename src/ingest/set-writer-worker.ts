@@ -27,11 +27,7 @@ async function writer(port: NonNullable<typeof parentPort>, input: WriterInput):
     await sql`pragma cache_size = -16384`.execute(store.db);
     const checkpoints = await WalCheckpoints.start(store, input.file, new URL(import.meta.url));
     port.postMessage({ type: 'ready' } satisfies WriterReply);
-    try {
-      await serveSetWriter(port, store, (bytes) => checkpoints.committed(bytes));
-    } finally {
-      await checkpoints.close();
-    }
+    await serveSetWriter(port, store, { committed: (bytes) => checkpoints.committed(bytes), closing: () => checkpoints.close() });
   } finally {
     await store.close();
   }
