@@ -246,8 +246,9 @@ export class RangeReader {
 /**
  * Reads up to `wanted` bytes from `position` into `buf`, and at least `needed` (or refuses: the buffer is
  * reused, so a file that lost bytes since the first pass — truncated, rewritten — would leave the previous
- * read's bytes there, to be written as this run's); answers how many it read. Read synchronously: a run's few KB, just read by the first pass, come from the page cache in
- * microseconds, where a promise's trip through the thread pool cost ~12 % of a small-run ingest (issue 17).
+ * read's bytes there, to be written as this run's); answers how many it read. Read synchronously: a
+ * run's few KB, just read by the first pass, come from the page cache in microseconds, where a promise's
+ * trip through the thread pool cost ~12 % of a small-run ingest (issue 17).
  */
 function readAtLeast(file: FileHandle, buf: Buffer, needed: number, wanted: number, position: number, path: string): number {
   let done = 0;

@@ -47,13 +47,13 @@ interface Entry {
  * bad or the database refuses it, none of it (the batch's other runs kept). One commit per batch instead
  * of per run: 20-document runs were bound by the commit (issue 17); and runs not stored yet share their
  * INSERTs, a set at a time (set-writer.ts). On a SQLite file, a large ingest's sets are written on a
- * thread of their own (set-writer-thread.ts) while this one reads and prepares the next. A batch is first written without savepoints: what the
- * database could refuse is checked before (`prepare`), and SQLite copied every page a savepoint touched
- * (a twentieth of a small run's time). Should the database refuse anything, the batch is rolled back and
- * written again with a savepoint per set and per run ({@link writeBatchGuarded}), so only the bad run is
- * refused; a transaction that fails as a whole even then (its commit refused, its connection lost) is
- * written again run by run, each in its own transaction. Re-running an interrupted ingest rewrites the
- * same runs (writes are idempotent by uuid).
+ * thread of their own (set-writer-thread.ts) while this one reads and prepares the next. A batch is first
+ * written without savepoints: what the database could refuse is checked before (`prepare`), and SQLite
+ * copied every page a savepoint touched (a twentieth of a small run's time). Should the database refuse
+ * anything, the batch is rolled back and written again with a savepoint per set and per run
+ * ({@link writeBatchGuarded}), so only the bad run is refused; a transaction that fails as a whole even
+ * then (its commit refused, its connection lost) is written again run by run, each in its own
+ * transaction. Re-running an interrupted ingest rewrites the same runs (writes are idempotent by uuid).
  */
 export async function writeGroups(store: Store, groups: RunGroups, report: IngestReport, options: WriteGroupsOptions): Promise<void> {
   groups.endFirstPass();
@@ -70,10 +70,11 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
   // The next run's documents are read while the database writes the current ones.
   let next = readNext(pending, groups, reader);
   let current: ReadGroup | undefined;
-  /** A transaction is under way: reading gives the event loop a turn after each run, so statements in flight go on. */
-  let writing = false;
-  /** Reads and prepares the next set: up to `limit` runs. */
-  const nextSet = async (limit: number): Promise<Entry[]> => {
+  /**
+   * Reads and prepares the next set: up to `limit` runs. Once a transaction is under way (`writing`), the
+   * event loop gets a turn after each run, so the statements in flight go on.
+   */
+  const nextSet = async (limit: number, writing = true): Promise<Entry[]> => {
     const set: Entry[] = [];
     let setDocuments = 0;
     while (current && set.length < limit && setDocuments < SET_DOCUMENTS) {
@@ -89,12 +90,11 @@ export async function writeGroups(store: Store, groups: RunGroups, report: Inges
   };
   try {
     current = await next;
-    let set = await nextSet(Math.min(SET_RUNS, batchRuns));
+    let set = await nextSet(Math.min(SET_RUNS, batchRuns), false);
     while (set.length) {
       const batch: Entry[] = [];
       const started = Date.now();
       let documents = 0;
-      writing = true;
       let handedAll!: () => void;
       const bodyEnded = new Promise<void>((resolve) => (handedAll = resolve));
       const written = writer.transaction(async (writeSet) => {
@@ -180,7 +180,7 @@ function prepareEntry(entry: Entry, fileOf: (group: RunGroup) => string, options
     entry.outcome = run;
     return;
   }
-  const write: SetEntry = { uuid: group.uuid, file, line: group.firstLine, run, withMetadata: metadata !== undefined, documents };
+  const write = setEntry(entry.read, file, run);
   try {
     if (metadata !== undefined) write.rows = newRunRows(run, documents);
     entry.write = write;
@@ -291,8 +291,12 @@ function failed(group: RunGroup, file: string, err: unknown): RunOutcome {
 async function writeAloneRead(store: Store, read: ReadGroup, file: string, options: WriteGroupsOptions, analyze: AnalyzePacer): Promise<RunOutcome> {
   const run = prepare(read, file, options);
   if ('outcome' in run) return run;
-  const { group, documents, metadata } = read;
-  return writeAlone(store, { uuid: group.uuid, file, line: group.firstLine, run, withMetadata: metadata !== undefined, documents }, analyze);
+  return writeAlone(store, setEntry(read, file, run), analyze);
+}
+
+/** What the writer is handed of a prepared run (its rows, when it has any, added by the caller). */
+function setEntry({ group, documents, metadata }: ReadGroup, file: string, run: NewRun): SetEntry {
+  return { uuid: group.uuid, file, line: group.firstLine, run, withMetadata: metadata !== undefined, documents };
 }
 
 /**

@@ -12,7 +12,7 @@
  */
 import { PostgresAdapter, sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { NotFoundError, UserError } from '../util/errors.js';
-import { recordCollectionNames, recordDocumentCollections } from './document-collections.js';
+import { recordDocumentCollections } from './document-collections.js';
 import { deleteRunTestResults, recomputeTestAggregates } from './tests.js';
 import { flattenMetadata, indexedValue, insertTermRows, termRowsOf, termText, withRunId, writeRunTerms, type TermRows } from './metadata.js';
 import { termKey, termLookup } from './term-index.js';
@@ -260,18 +260,8 @@ export async function writeNewRuns(trx: Db, runs: readonly NewRunRows[]): Promis
   }
   await loadRows(trx, 'run_metadata', METADATA_COLUMNS, metadataRows);
   await insertTermRows(trx, termRows);
-  await recordCollectionNames(trx, collectionNames(runs));
+  await recordDocumentCollections(trx, ...runs.map((r) => r.documents));
   await insertDocumentRows(trx, documents);
-}
-
-/** The distinct collections of the runs' documents (a run's documents mostly share one: compared with the last first). */
-function collectionNames(runs: readonly NewRunRows[]): string[] {
-  const names = new Set<string>();
-  let last: string | undefined;
-  for (const { documents } of runs) {
-    for (const { collection } of documents) if (collection !== last) names.add((last = collection));
-  }
-  return [...names];
 }
 
 async function insertRunRow(trx: Db, row: Record<string, unknown> & { uuid: string }): Promise<number> {
