@@ -164,11 +164,15 @@ describe('savepoints only when the database refuses something', () => {
     }
   }
 
-  it('writes a batch the database takes whole without any savepoint, and one it refuses a run of with them', async () => {
-    const file = smallRunsFile();
-    const clean = await preparedDuring((store) => ingestBulk(store, file, BULK_OPTIONS));
-    expect(clean.some((text) => /savepoint/i.test(text))).toBe(false);
-    const refused = await preparedDuring((store) => ingestBulk(store, file, BULK_OPTIONS), (store) => refuseMarkedDocument(store, 'sqlite'));
-    expect(refused.some((text) => /^savepoint/i.test(text))).toBe(true);
-  });
+  for (const [writerName, writerFor] of Object.entries(WRITERS)) {
+    it(`writes a batch the database takes whole without any savepoint, and one it refuses a run of with them (${writerName})`, async () => {
+      const file = smallRunsFile();
+      // The thread writer's connection is another better-sqlite3 database of this thread: the spy sees both.
+      const ingest = (store: Store) => ingestBulk(store, file, { ...BULK_OPTIONS, setWriter: writerFor(`sqlite:${store.sqliteFile!.path}`) });
+      const clean = await preparedDuring(ingest);
+      expect(clean.some((text) => /savepoint/i.test(text))).toBe(false);
+      const refused = await preparedDuring(ingest, (store) => refuseMarkedDocument(store, 'sqlite'));
+      expect(refused.some((text) => /^savepoint/i.test(text))).toBe(true);
+    });
+  }
 });
