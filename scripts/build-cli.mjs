@@ -3,15 +3,16 @@
 // module per source file plus the dependencies' own hundreds of files (the OpenSearch client alone is
 // ~600) cost a 0.1 s analysis three times that in module loading. Bundled, a command loads one file.
 //
-// - Three bundles: `entry.cjs` (the CLI, what bin/perfhound.cjs runs), `worker.cjs` (the analysis worker
-//   thread, found beside the bundle that starts it: src/analyze/parallel.ts) and `ingest-writer.cjs` (an
-//   ingest's SQLite writer thread: src/ingest/set-writer-thread.ts).
+// - Four bundles: `entry.cjs` (the CLI, what bin/perfhound.cjs runs), `worker.cjs` (the analysis worker
+//   thread, found beside the bundle that starts it: src/analyze/parallel.ts), `ingest-writer.cjs` (an
+//   ingest's SQLite writer thread: src/ingest/set-writer-thread.ts) and `ingest-parser.cjs` (a bulk
+//   ingest's parse threads: src/ingest/bulk-parse-threads.ts).
 // - CommonJS, one file each: bin/perfhound.cjs compiles the bundle through node:vm with V8's code cache
 //   (Node 20 caches no compiled code of its own, and compiling was a fifth of an analysis' time), and only
 //   a classic script can be compiled that way — an ES module cannot, without experimental flags.
 // - `import()` stays lazy: esbuild turns each into a `require()` of a module wrapped to be initialised on
 //   first use, so a command, the OpenSearch client, the daemon are evaluated only when a run needs them.
-// - All three land in dist/cli/, two levels below the package root as src/<folder>/ is, so paths computed
+// - All four land in dist/cli/, two levels below the package root as src/<folder>/ is, so paths computed
 //   from import.meta.url (src/util/package-root.ts) hold in both.
 // - Native modules, and packages that load their own files at run time (pino's transports, fastify's
 //   plugins), stay external: required from node_modules as before.
@@ -91,7 +92,8 @@ export async function buildCli() {
   // A previous build (or an older layout of dist/) must not linger beside the new bundles.
   rmSync(join(root, 'dist'), { recursive: true, force: true });
   const result = await build({
-    entryPoints: { entry: join(root, 'src/cli/entry.ts'), worker: join(root, 'src/analyze/worker.ts'), 'ingest-writer': join(root, 'src/ingest/set-writer-worker.ts') },
+    entryPoints: { entry: join(root, 'src/cli/entry.ts'), worker: join(root, 'src/analyze/worker.ts'), 'ingest-writer': join(root, 'src/ingest/set-writer-worker.ts'),
+      'ingest-parser': join(root, 'src/ingest/bulk-parse-worker.ts') },
     outdir: out,
     outExtension: { '.js': '.cjs' },
     bundle: true,
@@ -113,7 +115,7 @@ export async function buildCli() {
     metafile: true,
     logLevel: 'warning',
   });
-  for (const bundle of ['entry.cjs', 'worker.cjs', 'ingest-writer.cjs']) assertAscii(join(out, bundle));
+  for (const bundle of ['entry.cjs', 'worker.cjs', 'ingest-writer.cjs', 'ingest-parser.cjs']) assertAscii(join(out, bundle));
   writeShippedCodeCache();
   return result.metafile;
 }

@@ -7,27 +7,18 @@
  * if (hasFailures(report)) console.error(summarize(report));
  * ```
  */
+import { stat } from 'node:fs/promises';
 import type { Store } from '../store/connect.js';
-import { getPath, metadataString } from '../store/metadata.js';
-import type { Place } from '../util/errors.js';
-import { beyondDouble, nonFiniteField, parseJsonExactly } from './json-scanner.js';
-import { isBlank, isUtf8Batch, scanLineBuffers } from './line-scanner.js';
-import { matchesPattern } from './patterns.js';
+import { KIND_DOCUMENT, KIND_METADATA_BY_CONTENT, KIND_REFUSED, isMetadataCollection, refusalPlace, type BulkReadOptions, type PendingAction } from './bulk-chunk.js';
+import { InThreadParser, chunkParserFor, type ChunkAnswer, type ParseThreadOptions } from './bulk-parse-threads.js';
+import { readBulkChunks, readChunkAgain } from './bulk-reads.js';
 import { newReport, type IngestReport } from './report.js';
 import { runColumnsFromMetadata } from './run-fields.js';
-import { RunGroups, attributeOrphans, salvageUuid } from './run-groups.js';
-import { TimestampCache } from './timestamps.js';
-import { invalidUtf8At } from './utf8.js';
+import { RunGroups, attributeOrphans } from './run-groups.js';
 import { writeGroups, type WriteGroupsOptions } from './write-groups.js';
 
 /** Options of `perfhound ingest bulk`. */
-export interface BulkOptions {
-  /** Collections (index names, `*` patterns) whose documents are run metadata. */
-  metadataCollections: string[];
-  /** Run id fields tried in order; `*` patterns match top-level field names (`*_uuid`). */
-  uuidFields: string[];
-  timestampField: string;
-  versionField: string;
+export interface BulkOptions extends BulkReadOptions {
   runMeta: Record<string, string>;
   /** Label shown in messages (the path, or `-` for stdin). */
   label?: string;
@@ -42,6 +33,8 @@ export interface BulkOptions {
   setWriter?: WriteGroupsOptions['setWriter'];
   /** Warnings (default: stderr). */
   onWarning?(message: string): void;
+  /** The first pass's parse threads (bulk-parse-threads.ts; default: one per core for a large file, from the built bundle). */
+  parseThreads?: ParseThreadOptions;
 }
 
 /** Orion's production metadata index, and any collection named like one. */
@@ -100,121 +93,86 @@ export async function scanBulk(path: string, options: BulkOptions): Promise<RunG
 async function scanInto(groups: RunGroups, path: string, options: BulkOptions): Promise<void> {
   const file = options.label ?? path;
   const metadataByCollection = new Map<string, boolean>();
-  const isMetadata = (collection: string) => {
-    let yes = metadataByCollection.get(collection);
-    if (yes === undefined) {
-      yes = options.metadataCollections.some((p) => matchesPattern(collection, p));
-      metadataByCollection.set(collection, yes);
-    }
-    return yes;
-  };
-  // Action lines repeat (`{"index":{"_index":"x"}}`): parse each distinct one once.
-  const actions = new Map<string, ReturnType<typeof parseAction>>();
-  const timestamps = new TimestampCache();
   /** Collections outside the patterns whose documents were taken as run metadata by their content. */
   const recognised = new Map<string, number>();
+  const recognise = (collection: string) => recognised.set(collection, (recognised.get(collection) ?? 0) + 1);
 
-  let pendingAction: { collection: string; line: number; text: string } | undefined;
-  // The last valid action line's bytes: most action lines repeat the one before, compared without decoding.
-  let lastAction: { bytes: Buffer; collection: string; text: string } | undefined;
-  for await (const batch of scanLineBuffers(path)) {
-    const utf8 = isUtf8Batch(batch);
-    for (let k = 0; k < batch.starts.length; k++) {
-      const start = batch.starts[k];
-      const end = batch.ends[k];
-      if (!pendingAction && lastAction && end - start === lastAction.bytes.length && batch.data.compare(lastAction.bytes, 0, end - start, start, end) === 0) {
-        pendingAction = { collection: lastAction.collection, line: batch.firstLine + k, text: lastAction.text };
+  /** Records a chunk's lines in file order; `firstLine`: the number of the chunk's first line in the file. */
+  const record = ({ parsed, names }: ChunkAnswer, offset: number, firstLine: number) => {
+    let uuid = '';
+    let refusal = 0;
+    let lastCollection = -1;
+    for (let i = 0; i < parsed.kinds.length; i++) {
+      const line = firstLine + parsed.lines[i];
+      const c = parsed.collections[i];
+      const collection = c < 0 ? '' : names[c];
+      if (c >= 0 && c !== lastCollection) {
+        lastCollection = c;
+        if (!metadataByCollection.has(collection)) metadataByCollection.set(collection, isMetadataCollection(collection, options.metadataCollections));
+      }
+      const kind = parsed.kinds[i];
+      if (kind === KIND_REFUSED) {
+        const r = parsed.refusals[refusal++];
+        if (r.byContent) recognise(collection);
+        groups.fail(r.uuid, r.message, refusalPlace({ file, line }, r), r.context);
         continue;
       }
-      // Decoded only to be parsed right away: no line outlives its turn (see scanLineBuffers).
-      const text = batch.data.toString('utf8', start, end);
-      if (isBlank(text)) continue;
-      const lineNumber = batch.firstLine + k;
-      const place: Place = { file, line: lineNumber };
-      const bad = utf8 ? -1 : invalidUtf8At(batch.data, start, end);
-      const invalidUtf8 = bad >= 0 ? batch.offset + bad : undefined;
-      if (!pendingAction) {
-        if (invalidUtf8 !== undefined) {
-          groups.fail(undefined, `the action line is not UTF-8 at byte offset ${invalidUtf8}`, { ...place, offset: invalidUtf8 }, text);
-          continue;
-        }
-        let action = actions.get(text);
-        if (!action) {
-          action = parseAction(text);
-          if (actions.size < 10_000) actions.set(text, action);
-        }
-        if ('error' in action) {
-          groups.fail(undefined, action.error, place);
-          continue;
-        }
-        pendingAction = { collection: action.collection, line: lineNumber, text };
-        lastAction = { bytes: Buffer.from(batch.data.subarray(start, end)), collection: action.collection, text };
+      uuid = parsed.uuids[i] ?? uuid;
+      const ref = { offset: offset + parsed.starts[i], length: parsed.lengths[i] };
+      const timestampMs = parsed.timestamps[i];
+      if (kind === KIND_DOCUMENT) {
+        const metricName = parsed.names[i] < 0 ? null : names[parsed.names[i]];
+        groups.addDocument(uuid, { line, ...ref, timestampMs: Number.isNaN(timestampMs) ? null : timestampMs, metricName, collection });
         continue;
       }
-      const collection = pendingAction.collection;
-      // The action and its document, searched for run ids when the document's own run cannot be told.
-      const context = pendingAction.text + '\n' + text;
-      pendingAction = undefined;
-      let doc: unknown;
-      try {
-        doc = parseJsonExactly({ text, invalidUtf8 });
-      } catch (err) {
-        groups.fail(salvageUuid(text, options.uuidFields[0]), `malformed JSON document: ${(err as Error).message}`, place, context);
-        continue;
-      }
-      if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
-        groups.fail(undefined, 'the document is not a JSON object', place, context);
-        continue;
-      }
-      const record = doc as Record<string, unknown>;
-      const uuid = findRunId(record, options.uuidFields);
-      if (uuid === undefined) {
-        const fields = options.uuidFields.join(', ');
-        groups.fail(undefined, `the document has no run id (tried fields ${fields})`, { ...place, field: options.uuidFields[0] }, context);
-        continue;
-      }
-      const rawTs = getPath(record, options.timestampField);
-      const timestampMs = timestamps.parse(rawTs);
-      const byContent = !isMetadata(collection) && looksLikeRunMetadata(record, options.versionField);
-      if (byContent) recognised.set(collection, (recognised.get(collection) ?? 0) + 1);
-      if (isMetadata(collection) || byContent) {
-        // Run metadata is written back as JSON (a document keeps its own text): 1e400 would become null.
-        const beyond = nonFiniteField(record);
-        if (beyond !== undefined) {
-          groups.fail(uuid, beyondDouble(beyond), place);
-          continue;
-        }
-        if (timestampMs === null) {
-          groups.fail(uuid, `run ${uuid} has no valid timestamp (got ${JSON.stringify(rawTs) ?? 'nothing'})`, {
-            ...place,
-            field: options.timestampField,
-          });
-          continue;
-        }
-        // Its place, not its object: the second pass reads it back with the run's documents.
-        groups.setMetadataRef(uuid, lineNumber, { offset: batch.offset + start, length: end - start }, place, { collection, timestampMs });
-        continue;
-      }
-      const metricName = typeof record.metricName === 'string' ? record.metricName : null;
-      groups.addDocument(uuid, {
-        line: lineNumber,
-        offset: batch.offset + start,
-        length: end - start,
-        timestampMs,
-        metricName,
-        collection,
-      });
+      if (kind === KIND_METADATA_BY_CONTENT) recognise(collection);
+      // Its place, not its object: the second pass reads it back with the run's documents.
+      groups.setMetadataRef(uuid, line, ref, { file, line }, { collection, timestampMs });
     }
+  };
+
+  const parser = chunkParserFor(path, (await stat(path)).size, options, options.parseThreads);
+  /** A parser of its own for chunks that turn out to start with a document (a parse thread guessed an action line). */
+  let knowing: InThreadParser | undefined;
+  /** Chunks handed to the parser and not yet recorded, oldest first. */
+  const parsing: Array<{ offset: number; length: number; answer: Promise<ChunkAnswer> }> = [];
+  let firstLine = 1;
+  /** The action waiting for its document after the chunks recorded so far (its line number in the file). */
+  let pending: PendingAction | undefined;
+  const relative = (action: PendingAction | undefined, base: number) => action && { ...action, line: action.line - base };
+  const recordOldest = async () => {
+    const { offset, length, answer } = parsing.shift()!;
+    let chunk = await answer;
+    if (!samePending(chunk.parsed.startPending, pending)) {
+      options.parseThreads?.onReread?.(offset);
+      knowing ??= new InThreadParser(options);
+      chunk = await knowing.parse(await readChunkAgain(path, offset, length), relative(pending, firstLine));
+    }
+    record(chunk, offset, firstLine);
+    const end = chunk.parsed.endPending;
+    pending = end && { ...end, line: end.line + firstLine };
+    firstLine += chunk.parsed.lineCount;
+  };
+  try {
+    for await (const chunk of readBulkChunks(path, options.parseThreads?.chunkBytes)) {
+      // With no chunk ahead, `pending` is this chunk's own (a parser that parses right away knows it).
+      parsing.push({ offset: chunk.offset, length: chunk.bytes.length, answer: parser.parse(chunk, relative(pending, firstLine)) });
+      while (parsing.length > parser.ahead) await recordOldest();
+    }
+    while (parsing.length) await recordOldest();
+  } finally {
+    // An error leaves answers in flight: wait for them so none rejects unheard, then stop the threads.
+    await Promise.allSettled(parsing.map((p) => p.answer));
+    await parser.close();
   }
-  if (pendingAction) groups.fail(undefined, 'the action line has no document after it', { file, line: pendingAction.line }, pendingAction.text);
+  if (pending) groups.fail(undefined, 'the action line has no document after it', { file, line: pending.line }, pending.text);
   attributeOrphans(groups);
   warnWithoutRunCollection(metadataByCollection, recognised, options);
 }
 
-/** A run's metadata rather than a measurement: no `metricName`, and a version or build field. */
-function looksLikeRunMetadata(record: Record<string, unknown>, versionField: string): boolean {
-  if (record.metricName !== undefined) return false;
-  return [versionField, 'ocpVersion', 'buildUrl', 'build_url'].some((f) => getPath(record, f) !== undefined);
+/** Whether a chunk was parsed knowing the action it starts with (none, or the same one). */
+function samePending(parsedWith: PendingAction | undefined, actual: PendingAction | undefined): boolean {
+  return parsedWith === undefined ? actual === undefined : actual !== undefined && parsedWith.collection === actual.collection && parsedWith.text === actual.text;
 }
 
 /** Said loudly: no collection matched the run collection patterns (its runs would have no metadata). */
@@ -226,34 +184,4 @@ function warnWithoutRunCollection(byCollection: Map<string, boolean>, recognised
     `no collection matched the run metadata patterns (${options.metadataCollections.join(', ')}); collections seen: ${[...byCollection.keys()].join(', ')}. ` +
       `${taken.length ? taken.join('; ') + '. ' : ''}Name the metadata index with --metadata-collection NAME`,
   );
-}
-
-/** The collection of an `index`/`create` action line. */
-function parseAction(text: string): { collection: string } | { error: string } {
-  let action: unknown;
-  try {
-    action = JSON.parse(text);
-  } catch (err) {
-    return { error: `malformed bulk action line: ${(err as Error).message}` };
-  }
-  if (action === null || typeof action !== 'object') return { error: 'a bulk action line must be a JSON object' };
-  const [verb, meta] = Object.entries(action as Record<string, unknown>)[0] ?? [];
-  if (verb !== 'index' && verb !== 'create') {
-    return { error: `unsupported bulk action "${verb ?? ''}" (only index and create carry documents)` };
-  }
-  const index = (meta as Record<string, unknown> | undefined)?._index;
-  if (typeof index !== 'string' || !index) return { error: `the ${verb} action has no _index` };
-  return { collection: index };
-}
-
-/** The first usable run id among the fields (patterns match top-level field names). */
-export function findRunId(doc: Record<string, unknown>, fields: string[]): string | undefined {
-  for (const field of fields) {
-    const candidates = field.includes('*') ? Object.keys(doc).filter((k) => matchesPattern(k, field)) : [field];
-    for (const key of candidates) {
-      const value = getPath(doc, key);
-      if (typeof value === 'string' ? value !== '' : typeof value === 'number') return metadataString(value);
-    }
-  }
-  return undefined;
 }

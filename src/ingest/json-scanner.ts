@@ -116,7 +116,7 @@ async function firstSignificantByte(path: string): Promise<number | undefined> {
 export function parseJsonExactly(el: Pick<ScannedLine, 'text' | 'invalidUtf8'>, options: { rewritten?: boolean } = {}): unknown {
   if (el.invalidUtf8 !== undefined) throw new Error(`the bytes at byte offset ${el.invalidUtf8} are not UTF-8 (save the file as UTF-8)`);
   const value: unknown = JSON.parse(el.text);
-  const field = options.rewritten ? nonFiniteField(value) : undefined;
+  const field = options.rewritten && mayExceedDouble(el.text) ? nonFiniteField(value) : undefined;
   if (field !== undefined) throw new Error(beyondDouble(field));
   return value;
 }
@@ -125,6 +125,17 @@ export function parseJsonExactly(el: Pick<ScannedLine, 'text' | 'invalidUtf8'>, 
 export function beyondDouble(field: string): string {
   return `the number of field ${field} is beyond what a double holds (±1.8e308)`;
 }
+
+/**
+ * Whether JSON text may hold a number beyond a double, so its parsed value must be walked
+ * ({@link nonFiniteField}); most text cannot, and is not walked. M·10^E exceeds 1.8e308 only with an
+ * exponent of 3 digits or more, or, with at most 2, a mantissa of more than 200 digits. Text that only
+ * looks so (`"e123"` inside a string) is walked, which is all that costs.
+ */
+export function mayExceedDouble(text: string): boolean {
+  return MAY_EXCEED_DOUBLE.test(text);
+}
+const MAY_EXCEED_DOUBLE = /[eE][+-]?\d{3}|\d{200}/;
 
 /** The path of the first non-finite number in a parsed value (iterative: documents may nest deeply). */
 export function nonFiniteField(value: unknown): string | undefined {

@@ -1,4 +1,5 @@
 import type { Place } from '../util/errors.js';
+import { grown } from '../util/typed-arrays.js';
 import { DocumentSpool } from './document-spool.js';
 
 /**
@@ -372,8 +373,3 @@ function hash(value: string): number {
 const NO_NAME = -1;
 const NO_SEGMENT = -1;
 const INITIAL_RUNS = 256;
-
-function grown<T extends Uint32Array | Int32Array | Float64Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
-}
