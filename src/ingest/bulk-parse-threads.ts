@@ -20,10 +20,13 @@ import { readChunkAgain, type BulkChunk } from './bulk-reads.js';
 
 /** Smaller files are read in the calling thread: starting threads (~50 ms each) would not pay. */
 export const PARSE_THREADS_MIN_BYTES = 16 << 20;
-/** Beyond this many threads the calling thread's share (recording the runs) limits the pass. */
-const MAX_THREADS = 4;
+/**
+ * At most this many: each thread costs ~27 MB of RSS (a 250 000-run first pass peaked at 198 MB with two,
+ * 252 MB with four), and the calling thread's share (recording the runs) soon limits the pass anyway.
+ */
+const MAX_THREADS = 3;
 
-/** How the first pass reads (tests and benchmarks choose; by default the built bundle's threads, one per core). */
+/** How the first pass reads (tests and benchmarks choose; by default the built bundle's threads, one per core, up to 3). */
 export interface ParseThreadOptions {
   threads?: number;
   script?: URL | string;

@@ -33,7 +33,7 @@ export interface BulkOptions extends BulkReadOptions {
   setWriter?: WriteGroupsOptions['setWriter'];
   /** Warnings (default: stderr). */
   onWarning?(message: string): void;
-  /** The first pass's parse threads (bulk-parse-threads.ts; default: one per core for a large file, from the built bundle). */
+  /** The first pass's parse threads (bulk-parse-threads.ts; default: one per core, up to 3, for a large file, from the built bundle). */
   parseThreads?: ParseThreadOptions;
 }
 
