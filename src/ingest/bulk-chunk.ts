@@ -158,7 +158,8 @@ export class ChunkReader {
         if (this.actions.size < 10_000) this.actions.set(text, action);
       }
       if ('error' in action) {
-        out.refuse(k, { message: action.error, byContent: false });
+        // Its text is searched for run ids: a document read as an action line (after a broken one) refuses its run.
+        out.refuse(k, { message: action.error, byContent: false, context: text });
         continue;
       }
       pending = { collection: action.collection, line: k, text };

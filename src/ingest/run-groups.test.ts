@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RunGroups, RunIds } from './run-groups.js';
+import { RunGroups, RunIds, mentions } from './run-groups.js';
 
 describe('RunGroups', () => {
   it('gives back each run its documents in input order, interleaved and past the spool chunk (4096 records)', () => {
@@ -52,5 +52,18 @@ describe('RunGroups', () => {
     ids.seal();
     expect(ids.get(2)).toBe(values[2]);
     expect(() => ids.add('x')).toThrow(/sealed/);
+  });
+});
+
+describe('mentions', () => {
+  it('finds a run id only as a whole, not inside a longer id', () => {
+    expect(mentions('{"uuid":"small-2143","n":1}', 'small-2143')).toBe(true);
+    expect(mentions('{"uuid":"small-2143","n":1}', 'small-2')).toBe(false);
+    expect(mentions('{"uuid":"small-2143","n":1}', '2143')).toBe(false);
+    // Found past an occurrence inside a longer id, at the text's start and end.
+    expect(mentions('r12 r1', 'r1')).toBe(true);
+    expect(mentions('r1', 'r1')).toBe(true);
+    expect(mentions('run-é1 é1', 'é1')).toBe(true);
+    expect(mentions('xé1', 'é1')).toBe(false);
   });
 });

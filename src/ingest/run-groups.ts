@@ -261,12 +261,24 @@ export function attributeOrphans(groups: RunGroups): void {
   // Made once, only when some line needs it (one string per run).
   let uuids: string[] | undefined;
   for (const orphan of groups.orphanErrors) {
-    const owners = orphan.text ? (uuids ??= groups.uuids()).filter((uuid) => orphan.text!.includes(uuid)) : [];
+    const owners = orphan.text ? (uuids ??= groups.uuids()).filter((uuid) => mentions(orphan.text!, uuid)) : [];
     for (const uuid of owners) groups.fail(uuid, orphan.message, orphan.place);
     if (!owners.length) remaining.push({ message: `${orphan.message} (its run could not be told)`, place: orphan.place });
   }
   groups.orphanErrors.splice(0, groups.orphanErrors.length, ...remaining);
 }
+
+/**
+ * Whether `text` names run `id` as a whole: not inside a longer id (`r1` is not named by `"r12"`, nor
+ * `small-2` by `small-2143`), so a broken line refuses the run it names and no other.
+ */
+export function mentions(text: string, id: string): boolean {
+  for (let at = text.indexOf(id); at >= 0; at = text.indexOf(id, at + 1)) {
+    if (!ID_CHARACTER.test(text.charAt(at - 1)) && !ID_CHARACTER.test(text.charAt(at + id.length))) return true;
+  }
+  return false;
+}
+const ID_CHARACTER = /^[\p{L}\p{N}_.-]$/u;
 
 /** Recovers a run id from a line too broken to parse, so only that run is refused. */
 export function salvageUuid(text: string, uuidField: string): string | undefined {

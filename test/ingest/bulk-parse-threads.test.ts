@@ -41,6 +41,7 @@ function mixedLines(): string[] {
       case 10: lines.push(DOC_ACTION, JSON.stringify([1, 2])); break; // not an object
       case 11: lines.push('[]'); break; // an action line that is no object
       case 12: lines.push(DOC_ACTION, doc(i, 9).replace('"m9"', '"m\u00e9"')); break; // non-ASCII text
+      case 13: lines.push('{"delete":{"_index":"x"}}', doc(i - 2, 7)); break; // a document read as an action line: its run refused
     }
   }
   return lines;
@@ -75,6 +76,7 @@ describe('bulk first pass on parse threads', () => {
     expect(alone.runs.filter((r) => r.error).length).toBeGreaterThan(8);
     expect(alone.orphans.length).toBeGreaterThan(3);
     expect(alone.runs.some((r) => r.documents.some((d) => d.metricName === 'm\u00e9'))).toBe(true);
+    expect(alone.runs.find((r) => r.uuid === 'r11')?.error?.message).toMatch(/unsupported bulk action "uuid"/);
 
     let rereads = 0;
     for (const chunkBytes of [97, 211, 400, 1024, 4096, 1 << 20]) {
