@@ -59,11 +59,13 @@ describe('mentions', () => {
   it('finds a run id only as a whole, not inside a longer id', () => {
     expect(mentions('{"uuid":"small-2143","n":1}', 'small-2143')).toBe(true);
     expect(mentions('{"uuid":"small-2143","n":1}', 'small-2')).toBe(false);
-    expect(mentions('{"uuid":"small-2143","n":1}', '2143')).toBe(false);
+    expect(mentions('{"uuid":"xsmall-2143","n":1}', 'small-2143')).toBe(false);
     // Found past an occurrence inside a longer id, at the text's start and end.
     expect(mentions('r12 r1', 'r1')).toBe(true);
     expect(mentions('r1', 'r1')).toBe(true);
-    expect(mentions('run-é1 é1', 'é1')).toBe(true);
+    expect(mentions('run-é12 é1', 'é1')).toBe(true);
+    // A bulk action's _id: the run id, then a time.
+    expect(mentions('{"index": {"_id": "a1b2-f789-20260119102300000"}}', 'a1b2-f789')).toBe(true);
     expect(mentions('xé1', 'é1')).toBe(false);
   });
 });

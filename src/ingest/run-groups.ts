@@ -269,8 +269,9 @@ export function attributeOrphans(groups: RunGroups): void {
 }
 
 /**
- * Whether `text` names run `id` as a whole: not inside a longer id (`r1` is not named by `"r12"`, nor
- * `small-2` by `small-2143`), so a broken line refuses the run it names and no other.
+ * Whether `text` names run `id` as a whole: not with a letter, digit or `_` right before or after it
+ * (`r1` is not named by `"r12"`, nor `small-2` by `small-2143`), so a broken line refuses the run it names
+ * and no other. A `-` or `.` ends an id: a bulk action's `_id` is often the run id, `-`, a time.
  */
 export function mentions(text: string, id: string): boolean {
   for (let at = text.indexOf(id); at >= 0; at = text.indexOf(id, at + 1)) {
@@ -278,7 +279,7 @@ export function mentions(text: string, id: string): boolean {
   }
   return false;
 }
-const ID_CHARACTER = /^[\p{L}\p{N}_.-]$/u;
+const ID_CHARACTER = /^[\p{L}\p{N}_]$/u;
 
 /** Recovers a run id from a line too broken to parse, so only that run is refused. */
 export function salvageUuid(text: string, uuidField: string): string | undefined {
