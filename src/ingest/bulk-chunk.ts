@@ -8,7 +8,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { Place } from '../util/errors.js';
 import { readBulkDocument, type BulkDocumentOptions } from './bulk-document.js';
-import { isBlank } from './line-scanner.js';
+import { isBlank, startsWithByteOrderMark } from './line-scanner.js';
 import { matchesPattern } from './patterns.js';
 import { TimestampCache } from './timestamps.js';
 import { grown } from '../util/typed-arrays.js';
@@ -124,7 +124,7 @@ export class ChunkReader {
     const out = new ChunkOutput();
     out.parsed.startPending = pending;
     const utf8 = isUtf8(data);
-    let lineStart = offset === 0 && startsWithBom(data) ? 3 : 0;
+    let lineStart = offset === 0 && startsWithByteOrderMark(data) ? 3 : 0;
     let line = 0;
     while (lineStart < data.length) {
       const newline = data.indexOf(10, lineStart);
@@ -250,10 +250,6 @@ class ChunkOutput {
     p.names = grown(p.names, new Int32Array(n));
     p.collections = grown(p.collections, new Int32Array(n));
   }
-}
-
-function startsWithBom(data: Buffer): boolean {
-  return data.length >= 3 && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf;
 }
 
 /** A line of whitespace only (Unicode's, as String.trim sees it): decoded only when it does not start with a printable ASCII byte. */

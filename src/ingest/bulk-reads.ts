@@ -7,7 +7,7 @@
  * after all is read again knowing its action.
  */
 import { open } from 'node:fs/promises';
-import { UserError } from '../util/errors.js';
+import { readAtLeast } from './line-scanner.js';
 
 /** Bytes a chunk is read in. */
 export const CHUNK_BYTES = 1 << 20;
@@ -85,8 +85,7 @@ export async function readChunkAgain(path: string, offset: number, length: numbe
   const handle = await open(path, 'r');
   try {
     const bytes = Buffer.allocUnsafeSlow(length);
-    const { bytesRead } = await handle.read(bytes, 0, length, offset);
-    if (bytesRead !== length) throw new UserError(`the file changed while it was read (${length} bytes were expected at byte offset ${offset}, ${bytesRead} were there)`, { file: path, offset });
+    readAtLeast(handle, bytes, length, length, offset, path);
     return { bytes, offset };
   } finally {
     await handle.close();

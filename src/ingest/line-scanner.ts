@@ -250,7 +250,7 @@ export class RangeReader {
  * run's few KB, just read by the first pass, come from the page cache in microseconds, where a promise's
  * trip through the thread pool cost ~12 % of a small-run ingest (issue 17).
  */
-function readAtLeast(file: FileHandle, buf: Buffer, needed: number, wanted: number, position: number, path: string): number {
+export function readAtLeast(file: FileHandle, buf: Buffer, needed: number, wanted: number, position: number, path: string): number {
   let done = 0;
   while (done < wanted) {
     const bytesRead = readSync(file.fd, buf, done, wanted - done, position + done);
